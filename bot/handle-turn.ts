@@ -1,0 +1,111 @@
+import type { EngineContext } from '../dialogs/engine-context.js';
+import type { EngineEvent } from '../dialogs/engine-event.js';
+import type { EngineInput } from '../dialogs/engine-input.js';
+import type { EngineReply } from '../dialogs/engine-reply.js';
+import type { IntentGuess, Lang } from '../dialogs/nlu/intent-name.js';
+import { resumeSession, startSession } from '../dialogs/resume-session.js';
+import type { ChannelIdentity, ConversationStore, TranscriptEntry } from '../storage/conversation-store.js';
+
+export interface TurnHandlerOptions {
+  store: ConversationStore;
+  engine: Omit<EngineContext, 'now'>;
+  classify?: (text: string, lang: Lang) => Promise<IntentGuess | null>;
+  now?: () => Date;
+  defaultLang?: Lang;
+  /** Called when someone asks to continue elsewhere; returns the reply to add. */
+  continuationCode?: (participantId: string, lang: Lang) => Promise<EngineReply>;
+}
+
+export interface HandledTurn {
+  replies: EngineReply[];
+  events: EngineEvent[];
+  /** The same inbound message was already applied: the channel sends nothing. */
+  duplicate: boolean;
+  participantId?: string;
+  lang: Lang;
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * The one handler every channel calls: load → understand → engine → store → replies.
+ * Replies are returned only once the turn is durably stored. Concurrent turns for the same
+ * person are serialised by the store's version check: the loser loads again and replays.
+ *
+ * @example await handleTurn({ channel: 'console', externalId: 'me' }, { kind: 'text', text: 'oui' })
+ */
+export function createTurnHandler(options: TurnHandlerOptions) {
+  const now = options.now ?? (() => new Date());
+  return async function handleTurn(
+    identity: ChannelIdentity,
+    input: EngineInput,
+    meta: { inboundId?: string; lang?: Lang } = {},
+  ): Promise<HandledTurn> {
+    const { inboundId } = meta;
+    if (inboundId && (await options.store.wasProcessed(inboundId))) return duplicate(meta.lang);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+      const stored = await options.store.load(identity);
+      if (inboundId && stored?.recentInboundIds.includes(inboundId)) return duplicate(stored.state.lang);
+      const lang = stored?.state.lang ?? meta.lang ?? options.defaultLang ?? 'fr';
+      const understood = await understand(input, lang, options.classify);
+      const ctx: EngineContext = { ...options.engine, now: now() };
+      const result = stored ? resumeSession(stored.state, understood, ctx) : startSession(understood, lang, ctx);
+      const replies = [...result.replies];
+      const outcome = await options.store.commitTurn({
+        identity,
+        participantId: stored?.participantId,
+        expectedVersion: stored?.version ?? 0,
+        state: result.state,
+        events: result.events,
+        transcript: [inboundEntry(input), ...replies.map(outboundEntry)],
+        inboundId,
+        at: ctx.now,
+      });
+      if (outcome.kind === 'duplicate') return duplicate(lang);
+      if (outcome.kind === 'conflict') continue;
+      const { participantId } = outcome;
+      if (result.events.some((e) => e.type === 'data_deletion_requested')) {
+        await options.store.deleteParticipant(participantId);
+      }
+      if (options.continuationCode && result.events.some((e) => e.type === 'continuation_code_requested')) {
+        replies.push(await options.continuationCode(participantId, result.state.lang));
+      }
+      return { replies, events: result.events, duplicate: false, participantId, lang: result.state.lang };
+    }
+    throw new Error(`too many concurrent updates for ${identity.channel} participant; giving up this turn`);
+  };
+}
+
+export type TurnHandler = ReturnType<typeof createTurnHandler>;
+
+async function understand(
+  input: EngineInput,
+  lang: Lang,
+  classify: TurnHandlerOptions['classify'],
+): Promise<EngineInput> {
+  if (input.kind !== 'text' || !classify || input.intent !== undefined) return input;
+  return { ...input, intent: await classify(input.text, lang) };
+}
+
+function duplicate(lang: Lang | undefined): HandledTurn {
+  return { replies: [], events: [], duplicate: true, lang: lang ?? 'fr' };
+}
+
+function inboundEntry(input: EngineInput): TranscriptEntry {
+  switch (input.kind) {
+    case 'text':
+      return { direction: 'in', text: input.text };
+    case 'choice':
+      return { direction: 'in', text: `[${input.promptId}:${input.choiceId}]`, choiceIds: [input.choiceId] };
+    case 'command':
+      return { direction: 'in', text: `/${input.command}` };
+    case 'start':
+      return { direction: 'in', text: input.payload ? `/start ${input.payload}` : '/start' };
+    case 'media':
+      return { direction: 'in', text: `[${input.media}]` };
+  }
+}
+
+function outboundEntry(reply: EngineReply): TranscriptEntry {
+  return { direction: 'out', text: reply.text, ...(reply.choices ? { choiceIds: reply.choices.map((c) => c.id) } : {}) };
+}

@@ -1,0 +1,119 @@
+import type { AnswerValue } from './answer-value.js';
+import { askCurrent, promptQuestion, SKIP } from './ask-current.js';
+import { choiceCandidates } from './choice-candidates.js';
+import type { RejectReason } from './engine-event.js';
+import { parseAnswer, withOtherText, type AnswerInput, type ParsedAnswer } from './parse-answer.js';
+import type { Question } from './questionnaire-schema.js';
+import { newlyCompletedThemes, nextQuestion, themeOf } from './questionnaire-walk.js';
+import { promptReview } from './review-step.js';
+import type { Turn } from './turn.js';
+
+/** Applies a message to the question on screen: record it, keep collecting, or reprompt. */
+export function answerQuestion(turn: Turn, question: Question, input: AnswerInput): void {
+  const { state, ctx } = turn;
+  if (input.kind === 'choice' && input.choiceId === SKIP) return skipQuestion(turn, question);
+  const pending = state.pending && 'questionId' in state.pending && state.pending.questionId === question.id ? state.pending : undefined;
+  let parsed: ParsedAnswer;
+  if (pending?.kind === 'other') {
+    parsed = input.kind === 'text' ? withOtherText(question, pending.picks, input.text) : { kind: 'reject', reason: 'empty' };
+  } else {
+    const candidates = choiceCandidates(question, ctx.catalog, state.lang);
+    parsed = parseAnswer(question, input, candidates, pending?.kind === 'picks' ? pending.picks : undefined);
+  }
+  const other = pending?.kind === 'picks' ? pending.other : undefined;
+  switch (parsed.kind) {
+    case 'reject':
+      return rejectAnswer(turn, question, parsed.reason, parsed.params);
+    case 'picks':
+      state.pending = { kind: 'picks', questionId: question.id, picks: parsed.picks, other: parsed.other ?? other };
+      state.failures = 0;
+      return promptQuestion(turn, question);
+    case 'other':
+      state.pending = { kind: 'other', questionId: question.id, picks: parsed.picks };
+      state.failures = 0;
+      return promptQuestion(turn, question);
+    case 'answer':
+      return recordAnswer(turn, question, keepOther(parsed.value, other));
+  }
+}
+
+/** Stores an answer, says so through events, and moves on. */
+export function recordAnswer(turn: Turn, question: Question, value: AnswerValue): void {
+  const { state, ctx } = turn;
+  const previous = state.answers[question.id];
+  state.answers[question.id] = value;
+  const questionnaireVersion = ctx.consultation.version;
+  turn.emit(
+    previous
+      ? { type: 'answer_changed', questionId: question.id, value, previous, questionnaireVersion }
+      : { type: 'answer_recorded', questionId: question.id, value, questionnaireVersion },
+  );
+  state.trail = [...state.trail.filter((id) => id !== question.id), question.id];
+  state.pending = undefined;
+  state.failures = 0;
+  advance(turn, question);
+}
+
+export function skipQuestion(turn: Turn, question: Question): void {
+  if (question.required) return rejectAnswer(turn, question, 'required');
+  turn.say(turn.t('skip.done'));
+  recordAnswer(turn, question, { kind: 'skipped' });
+}
+
+/** After an answer: report finished themes, then the next question, or the summary. */
+export function advance(turn: Turn, from: Question | undefined): void {
+  const { state, ctx, t } = turn;
+  for (const theme of newlyCompletedThemes(ctx.consultation, state.answers, state.completedThemes)) {
+    state.completedThemes.push(theme.id);
+    turn.emit({ type: 'theme_completed', themeId: theme.id });
+  }
+  const next = state.editing ? undefined : nextQuestion(ctx.consultation, state.answers, from?.id);
+  state.editing = false;
+  if (!next) {
+    state.stage = 'review';
+    state.current = undefined;
+    return promptReview(turn);
+  }
+  const fromTheme = from ? themeOf(ctx.consultation, from.id) : undefined;
+  const nextTheme = themeOf(ctx.consultation, next.id);
+  if (fromTheme && fromTheme !== nextTheme && state.completedThemes.includes(fromTheme.id)) {
+    turn.say(t('theme.completed', { title: t(fromTheme.title) }));
+  }
+  if (nextTheme && nextTheme !== fromTheme) {
+    const index = ctx.consultation.themes.indexOf(nextTheme) + 1;
+    turn.say(
+      `${t('theme.start', { n: index, total: ctx.consultation.themes.length, title: t(nextTheme.title) })}\n${t(nextTheme.intro)}`,
+    );
+  }
+  state.stage = 'questions';
+  state.current = next.id;
+  promptQuestion(turn, next);
+}
+
+/** Explains what went wrong, and after three tries offers help (and skipping, if allowed). */
+export function rejectAnswer(
+  turn: Turn,
+  question: Question,
+  reason: RejectReason,
+  params: Record<string, number> = {},
+): void {
+  const { state, t } = turn;
+  state.failures += 1;
+  turn.emit({ type: 'input_rejected', reason });
+  const lines = [t(rejectKey(question, reason), params)];
+  if (state.failures >= 3) lines.push(t(question.required ? 'reject.stuck' : 'reject.stuck_optional'));
+  turn.say(lines.join('\n'));
+  askCurrent(turn);
+}
+
+function rejectKey(question: Question, reason: RejectReason): string {
+  if (reason === 'no_match') return question.type === 'yesno' ? 'reject.yesno' : 'reject.no_match';
+  if (reason === 'too_many' && question.type === 'single') return 'reject.one_only';
+  if (reason === 'out_of_range') return 'reject.out_of_range';
+  return `reject.${reason}`;
+}
+
+function keepOther(value: AnswerValue, other: string | undefined): AnswerValue {
+  if (!other || value.kind !== 'ranking' || value.other) return value;
+  return { ...value, other };
+}

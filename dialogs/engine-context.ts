@@ -1,0 +1,26 @@
+import type { EngineEvent } from './engine-event.js';
+import type { EngineReply } from './engine-reply.js';
+import type { Consultation } from './questionnaire-schema.js';
+import type { CouncilRef, SessionState } from './session-state.js';
+import type { Catalog } from './translate.js';
+
+/** Councils the engine may attach a participant to; an in-memory index built by the caller. */
+export interface CouncilDirectory {
+  byInvitationCode(code: string): CouncilRef | undefined;
+  /** Councils whose commune or neighbourhood name matches, best first. */
+  search(text: string, limit: number): CouncilRef[];
+}
+
+/** What the engine is given besides the state and the input: it reads no clock of its own. */
+export interface EngineContext {
+  now: Date;
+  consultation: Consultation;
+  catalog: Catalog;
+  councils: CouncilDirectory;
+}
+
+export interface TurnResult {
+  state: SessionState;
+  replies: EngineReply[];
+  events: EngineEvent[];
+}

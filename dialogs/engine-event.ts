@@ -1,0 +1,38 @@
+import type { AnswerValue } from './answer-value.js';
+import type { Lang } from './nlu/intent-name.js';
+
+/** What happened during one turn; storage saves them, channels and reports read them. */
+export type EngineEvent =
+  | { type: 'session_started' }
+  | { type: 'consent_given' }
+  | { type: 'consent_refused' }
+  | { type: 'council_selected'; councilId: string }
+  | { type: 'answer_recorded'; questionId: string; value: AnswerValue; questionnaireVersion: string }
+  | {
+      type: 'answer_changed';
+      questionId: string;
+      value: AnswerValue;
+      previous: AnswerValue;
+      questionnaireVersion: string;
+    }
+  | { type: 'theme_completed'; themeId: string }
+  | { type: 'questionnaire_completed' }
+  | { type: 'language_changed'; lang: Lang }
+  | { type: 'reminders_opted_out' }
+  | { type: 'reminders_opted_in' }
+  | { type: 'data_deletion_requested' }
+  | { type: 'continuation_code_requested' }
+  | { type: 'input_rejected'; reason: RejectReason };
+
+export type RejectReason =
+  | 'empty'
+  | 'no_match'
+  | 'too_many'
+  | 'out_of_range'
+  | 'too_long'
+  | 'too_short'
+  | 'media'
+  | 'stale_button'
+  | 'required';
+
+export type EngineEventType = EngineEvent['type'];

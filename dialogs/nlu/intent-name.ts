@@ -1,0 +1,20 @@
+export const intentNames = [
+  'help',
+  'back',
+  'skip',
+  'resume',
+  'summary',
+  'language',
+  'stop',
+  'delete',
+  'pause',
+  'yes',
+  'no',
+  'code',
+] as const;
+export type IntentName = (typeof intentNames)[number];
+export type Lang = 'fr' | 'en';
+export interface IntentGuess {
+  intent: IntentName;
+  score: number;
+}

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+
+/**
+ * The questionnaire as data. A consultation file is validated by `consultationSchema`;
+ * every user-facing string is a locale key looked up in `locales/<lang>/`.
+ *
+ * @example
+ * { "id": "q.emploi.frein", "type": "ranking", "text": "q.emploi.frein.text", "top": 3,
+ *   "other": true, "choices": [{ "id": "discri", "label": "q.emploi.frein.discri" }] }
+ */
+
+/** A locale key: lower-case words separated by dots, dashes or underscores. */
+export const localeKeySchema = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'not a locale key');
+
+/** Short stable ids: they travel inside Telegram's 64-byte callback data. */
+const idSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,23}$/, 'ids are 1–24 of a-z 0-9 _ -');
+
+export const choiceSchema = z.object({
+  id: idSchema,
+  label: localeKeySchema,
+  /** Locale key of a " | "-separated list of other words that select this choice. */
+  synonyms: localeKeySchema.optional(),
+});
+
+/** Shown only when an earlier answer is one of `anyOf` (a choice id, a scale value, yes/no). */
+export const conditionSchema = z.object({
+  question: idSchema,
+  anyOf: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1),
+});
+
+const questionBase = {
+  id: idSchema,
+  text: localeKeySchema,
+  help: localeKeySchema.optional(),
+  required: z.boolean().default(true),
+  when: conditionSchema.optional(),
+};
+
+const choiceList = z.array(choiceSchema).min(2).max(12);
+
+export const singleChoiceQuestionSchema = z.object({
+  ...questionBase,
+  type: z.literal('single'),
+  choices: choiceList,
+  /** Adds "Autre" at the end, followed by a free-text answer. */
+  other: z.boolean().default(false),
+});
+
+export const multipleChoiceQuestionSchema = z.object({
+  ...questionBase,
+  type: z.literal('multiple'),
+  choices: choiceList,
+  max: z.number().int().min(1),
+  other: z.boolean().default(false),
+});
+
+export const rankingQuestionSchema = z.object({
+  ...questionBase,
+  type: z.literal('ranking'),
+  choices: choiceList,
+  /** How many choices the respondent orders, most important first. */
+  top: z.number().int().min(1),
+  other: z.boolean().default(false),
+});
+
+export const scaleQuestionSchema = z.object({
+  ...questionBase,
+  type: z.literal('scale'),
+  /** One label per point, from 1 to 5. */
+  labels: z.array(localeKeySchema).length(5),
+});
+
+export const yesNoQuestionSchema = z.object({
+  ...questionBase,
+  type: z.literal('yesno'),
+});
+
+export const textQuestionSchema = z.object({
+  ...questionBase,
+  type: z.literal('text'),
+  minLength: z.number().int().min(1).default(2),
+  maxLength: z.number().int().min(1).max(4000).default(1000),
+});
+
+export const questionSchema = z.discriminatedUnion('type', [
+  singleChoiceQuestionSchema,
+  multipleChoiceQuestionSchema,
+  rankingQuestionSchema,
+  scaleQuestionSchema,
+  yesNoQuestionSchema,
+  textQuestionSchema,
+]);
+
+export const themeSchema = z.object({
+  id: idSchema,
+  title: localeKeySchema,
+  intro: localeKeySchema,
+  questions: z.array(questionSchema).min(1),
+});
+
+export const consultationSchema = z
+  .object({
+    specVersion: z.literal(2),
+    id: idSchema,
+    /** Recorded with every answer; change it whenever a question changes. */
+    version: z.string().min(1),
+    title: localeKeySchema,
+    opensAt: z.iso.datetime({ offset: true }).optional(),
+    closesAt: z.iso.datetime({ offset: true }).optional(),
+    timeZone: z.string().default('Europe/Paris'),
+    consent: z.object({ summary: localeKeySchema, details: localeKeySchema }),
+    /** Asked before the themes, not counted in the progress (e.g. the role in the council). */
+    profile: z.array(questionSchema),
+    themes: z.array(themeSchema).min(1),
+    closing: localeKeySchema,
+  })
+  .superRefine(checkReferences);
+
+export type Choice = z.infer<typeof choiceSchema>;
+export type Condition = z.infer<typeof conditionSchema>;
+export type Question = z.infer<typeof questionSchema>;
+export type ChoiceQuestion = Extract<Question, { choices: unknown }>;
+export type Theme = z.infer<typeof themeSchema>;
+export type Consultation = z.infer<typeof consultationSchema>;
+export type ConsultationInput = z.input<typeof consultationSchema>;
+
+/** Ids are unique, conditions point to an earlier question, bounds are coherent. */
+function checkReferences(consultation: ConsultationInput, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  const questions = [...consultation.profile, ...consultation.themes.flatMap((t) => t.questions)];
+  for (const question of questions) {
+    if (seen.has(question.id)) ctx.addIssue({ code: 'custom', message: `duplicate question id "${question.id}"` });
+    if (question.when && !seen.has(question.when.question)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `question "${question.id}" depends on "${question.when.question}", which is not asked before it`,
+      });
+    }
+    seen.add(question.id);
+    if ('choices' in question) {
+      const ids = new Set(question.choices.map((c) => c.id));
+      if (ids.size !== question.choices.length || ids.has('other')) {
+        ctx.addIssue({ code: 'custom', message: `question "${question.id}": choice ids must be unique and not "other"` });
+      }
+      const limit = question.type === 'multiple' ? question.max : question.type === 'ranking' ? question.top : 1;
+      if (limit > question.choices.length + (question.other ? 1 : 0)) {
+        ctx.addIssue({ code: 'custom', message: `question "${question.id}": asks for more picks than there are choices` });
+      }
+    }
+    if (question.type === 'text' && (question.minLength ?? 2) > (question.maxLength ?? 1000)) {
+      ctx.addIssue({ code: 'custom', message: `question "${question.id}": minLength is above maxLength` });
+    }
+  }
+  const themeIds = new Set(consultation.themes.map((t) => t.id));
+  if (themeIds.size !== consultation.themes.length) ctx.addIssue({ code: 'custom', message: 'duplicate theme id' });
+  if (consultation.opensAt && consultation.closesAt && Date.parse(consultation.opensAt) >= Date.parse(consultation.closesAt)) {
+    ctx.addIssue({ code: 'custom', message: 'opensAt must be before closesAt' });
+  }
+}

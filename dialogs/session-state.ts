@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { answerValueSchema } from './answer-value.js';
+
+const langSchema = z.enum(['fr', 'en']);
+
+const councilRefSchema = z.object({ id: z.string(), name: z.string(), commune: z.string() });
+
+/** A question awaiting more than one message: "Autre" text, ranking picks, ticked boxes. */
+const pendingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('other'), questionId: z.string(), picks: z.array(z.string()) }),
+  z.object({
+    kind: z.literal('picks'),
+    questionId: z.string(),
+    picks: z.array(z.string()),
+    other: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('confirm_delete') }),
+  z.object({ kind: z.literal('language') }),
+  z.object({ kind: z.literal('councils'), candidates: z.array(councilRefSchema) }),
+  z.object({ kind: z.literal('review_theme'), themeId: z.string() }),
+  z.object({ kind: z.literal('consent_details') }),
+]);
+
+/**
+ * Everything the engine needs to resume a conversation. Stored as is; parsed on every read,
+ * so a document written by an older version is upgraded or refused, never half-understood.
+ */
+export const sessionStateSchema = z.object({
+  v: z.literal(1),
+  lang: langSchema,
+  consultationId: z.string(),
+  stage: z.enum(['consent', 'council', 'questions', 'review', 'done']),
+  /** The question on screen while stage is "questions". */
+  current: z.string().optional(),
+  answers: z.record(z.string(), answerValueSchema),
+  /** Questions in the order they were asked, for "back". */
+  trail: z.array(z.string()),
+  pending: pendingSchema.optional(),
+  /** Consecutive failed tries at the current prompt. */
+  failures: z.number().int().min(0),
+  councilId: z.string().optional(),
+  /** Invitation code seen before consent, applied once consent is given. */
+  invitation: z.string().optional(),
+  consented: z.boolean(),
+  remindersOff: z.boolean(),
+  completedThemes: z.array(z.string()),
+  /** The questionnaire was confirmed once (later changes do not complete it again). */
+  completed: z.boolean(),
+  /** Set when an answer is changed from the summary: go back there afterwards. */
+  editing: z.boolean(),
+});
+
+export type SessionState = z.infer<typeof sessionStateSchema>;
+export type PendingStep = NonNullable<SessionState['pending']>;
+export type CouncilRef = z.infer<typeof councilRefSchema>;
+export type Lang = z.infer<typeof langSchema>;
+
+/** The state of someone who has not said anything yet. */
+export function initialState(consultationId: string, lang: Lang): SessionState {
+  return {
+    v: 1,
+    lang,
+    consultationId,
+    stage: 'consent',
+    answers: {},
+    trail: [],
+    failures: 0,
+    consented: false,
+    remindersOff: false,
+    completedThemes: [],
+    completed: false,
+    editing: false,
+  };
+}

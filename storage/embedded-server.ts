@@ -1,0 +1,194 @@
+// Development/test MongoDB server: a real `mongod` on PATH, else FerretDB v1 (SQLite backend)
+// built from storage/ferretdb, else mongodb-memory-server if it is installed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MongoClient } from 'mongodb';
+import { findFreePort } from './find-free-port.js';
+
+export interface EmbeddedServer {
+  uri: string;
+  port: number;
+  kind: 'mongod' | 'ferretdb' | 'mongodb-memory-server';
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedServerOptions {
+  dataDir: string;
+  port?: number;
+  log?: (msg: string) => void;
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const buildScript = path.join(repoRoot, 'scripts', 'build-ferretdb.sh');
+const ferretdbBinary = path.join(repoRoot, '.cache', 'ferretdb', 'ferretdb');
+const readyTimeoutMs = 20_000;
+const running = new Set<ChildProcess>();
+
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGTERM');
+});
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const file = path.join(dir || '.', name);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Collects the last few KB of a child's stdout and stderr, for error messages. */
+function outputTail(child: ChildProcess): () => string {
+  let tail = '';
+  const keep = (chunk: Buffer): void => {
+    tail = (tail + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => tail.trim().split('\n').slice(-15).join('\n');
+}
+
+/** Resolves with a description of how the child ended (exit code, signal or spawn error). */
+function whenExited(child: ChildProcess): Promise<string> {
+  return new Promise((resolve) => {
+    child.once('error', (err) => resolve(`could not be started: ${err.message}`));
+    child.once('exit', (code, signal) => resolve(signal ? `was killed by ${signal}` : `exited with code ${code}`));
+  });
+}
+
+async function runBuildScript(log: (msg: string) => void): Promise<void> {
+  if (!existsSync(ferretdbBinary)) log('building the FerretDB server (first build takes 1-2 minutes)...');
+  const child = spawn('bash', [buildScript], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  const tail = outputTail(child);
+  const ended = await whenExited(child);
+  if (child.exitCode !== 0) throw new Error(`scripts/build-ferretdb.sh ${ended}:\n${tail()}`);
+  if (stdout.trim()) log(stdout.trim());
+}
+
+async function ping(uri: string): Promise<boolean> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500, directConnection: true });
+  try {
+    await client.db('admin').command({ ping: 1 });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<string>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+  running.delete(child);
+}
+
+type Engine = 'mongod' | 'ferretdb';
+
+/** Spawns the server and waits for it to answer `ping`; rejects with its output if it exits. */
+async function launch(engine: Engine, bin: string, dir: string, port: number): Promise<EmbeddedServer> {
+  const args =
+    engine === 'mongod'
+      ? ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet']
+      : ['--listen', `127.0.0.1:${port}`, '--data', dir, '--parent-pid', String(process.pid)];
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  const tail = outputTail(child);
+  const exited = whenExited(child);
+  let earlyExit: string | undefined;
+  void exited.then((how) => {
+    earlyExit = how;
+    running.delete(child);
+  });
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  const deadline = Date.now() + readyTimeoutMs;
+  while (earlyExit === undefined) {
+    if (await ping(uri)) {
+      return { uri, port, kind: engine, stop: () => stopChild(child, exited) };
+    }
+    if (Date.now() > deadline) {
+      await stopChild(child, exited);
+      throw new Error(`${engine} did not answer ping on ${uri} within ${readyTimeoutMs / 1000} s:\n${tail()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${engine} (${bin}) ${earlyExit} before it was ready (data ${dir}):\n${tail()}`);
+}
+
+interface MemoryServer {
+  getUri(): string;
+  stop(options?: { doCleanup?: boolean }): Promise<unknown>;
+}
+interface MemoryServerModule {
+  MongoMemoryServer: { create(options: { instance: { dbPath: string; port: number; ip: string } }): Promise<MemoryServer> };
+}
+function isMemoryServerModule(mod: unknown): mod is MemoryServerModule {
+  if (typeof mod !== 'object' || mod === null || !('MongoMemoryServer' in mod)) return false;
+  const cls: unknown = mod.MongoMemoryServer;
+  return typeof cls === 'function' && 'create' in cls && typeof cls.create === 'function';
+}
+
+export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+  const log = options.log ?? ((msg: string) => console.error(`[embedded-server] ${msg}`));
+  const dataDir = path.resolve(options.dataDir);
+
+  const mongod = onPath('mongod');
+  const canBuild = onPath('go') !== undefined;
+  const engine: Engine | undefined = mongod ? 'mongod' : canBuild || existsSync(ferretdbBinary) ? 'ferretdb' : undefined;
+
+  const dir = path.join(dataDir, engine ?? 'mongodb-memory-server');
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`embedded MongoDB server: cannot use data directory ${dataDir}: ${reason}`);
+  }
+
+  if (engine === undefined) {
+    const moduleName = 'mongodb-memory-server';
+    const mod: unknown = await import(moduleName).catch(() => undefined);
+    if (!isMemoryServerModule(mod)) {
+      throw new Error(
+        'No MongoDB server available. Either (a) put `mongod` on PATH, (b) install Go >= 1.24 so ' +
+          'scripts/build-ferretdb.sh can build FerretDB, or (c) `npm install -D mongodb-memory-server`; ' +
+          'or set MONGODB_URI to an existing server.',
+      );
+    }
+    const port = options.port ?? (await findFreePort());
+    const server = await mod.MongoMemoryServer.create({ instance: { dbPath: dir, port, ip: '127.0.0.1' } });
+    log(`mongodb-memory-server listening on ${server.getUri()}`);
+    return { uri: server.getUri(), port, kind: 'mongodb-memory-server', stop: async () => void (await server.stop({ doCleanup: false })) };
+  }
+
+  let bin = mongod ?? ferretdbBinary;
+  if (engine === 'ferretdb') {
+    if (canBuild) await runBuildScript(log);
+    bin = ferretdbBinary;
+  }
+
+  // A port picked by us may be taken by someone else before the server binds it: retry then.
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await findFreePort());
+    try {
+      const server = await launch(engine, bin, dir, port);
+      log(`${engine} listening on ${server.uri} (data ${dir})`);
+      return server;
+    } catch (err) {
+      const portClash = err instanceof Error && /address already in use/i.test(err.message);
+      if (options.port !== undefined || !portClash || attempt >= 3) throw err;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it, beforeAll } from 'vitest';
+import type { EngineInput, MediaKind } from '../../dialogs/engine-input.js';
+import type { EngineReply } from '../../dialogs/engine-reply.js';
+import type { EngineEvent } from '../../dialogs/engine-event.js';
+import { createIntentRecognizer, type IntentRecognizer } from '../../dialogs/nlu/create-intent-recognizer.js';
+import { resumeSession, startSession } from '../../dialogs/resume-session.js';
+import type { SessionState } from '../../dialogs/session-state.js';
+import { engineContext } from '../helpers/engine-context.js';
+
+/**
+ * Engine transcripts: each file in tests/transcripts/ lists inputs and the replies and events
+ * they must produce. `UPDATE_TRANSCRIPTS=1 npx vitest run tests/engine` rewrites the expected
+ * part from what the engine does now; review the diff before committing it.
+ */
+const folder = new URL('../transcripts/', import.meta.url);
+const update = process.env['UPDATE_TRANSCRIPTS'] === '1';
+
+type StepInput =
+  | string
+  | { tap: string }
+  | { stale: { promptId: string; choiceId: string } }
+  | { command: string }
+  | { media: MediaKind }
+  | { start: string | null }
+  | { longText: number };
+
+interface Step {
+  in: StepInput;
+  out?: string[];
+  events?: string[];
+}
+
+interface Fixture {
+  description: string;
+  lang: 'fr' | 'en';
+  now: string;
+  opensAt?: string;
+  closesAt?: string;
+  steps: Step[];
+}
+
+let recognizer: IntentRecognizer;
+beforeAll(async () => {
+  recognizer = await createIntentRecognizer();
+});
+
+const files = readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
+
+describe('engine transcripts', () => {
+  it('has fixtures', () => expect(files.length).toBeGreaterThanOrEqual(5));
+  for (const file of files) {
+    it(file, async () => {
+      const url = new URL(file, folder);
+      const fixture: Fixture = JSON.parse(readFileSync(url, 'utf8'));
+      const ctx = engineContext(fixture.now, { opensAt: fixture.opensAt, closesAt: fixture.closesAt });
+      let state: SessionState | undefined;
+      let promptId = '';
+      for (const [index, step] of fixture.steps.entries()) {
+        const input = await toInput(step.in, promptId, state?.lang ?? fixture.lang);
+        const result = state ? resumeSession(state, input, ctx) : startSession(input, fixture.lang, ctx);
+        state = result.state;
+        promptId = [...result.replies].reverse().find((r) => r.promptId)?.promptId ?? promptId;
+        const out = result.replies.map(describeReply);
+        const events = result.events.map(describeEvent);
+        if (update) {
+          step.out = out;
+          step.events = events;
+        } else {
+          expect({ step: index, in: step.in, out, events }).toEqual({ step: index, in: step.in, out: step.out, events: step.events });
+        }
+      }
+      if (update) writeFileSync(url, `${JSON.stringify(fixture, null, 2)}\n`);
+    });
+  }
+});
+
+async function toInput(step: StepInput, promptId: string, lang: 'fr' | 'en'): Promise<EngineInput> {
+  if (typeof step === 'string') return { kind: 'text', text: step, intent: await recognizer.classify(step, lang) };
+  if ('tap' in step) return { kind: 'choice', promptId, choiceId: step.tap };
+  if ('stale' in step) return { kind: 'choice', ...step.stale };
+  if ('media' in step) return { kind: 'media', media: step.media };
+  if ('start' in step) return { kind: 'start', payload: step.start ?? undefined };
+  if ('longText' in step) return { kind: 'text', text: 'x'.repeat(step.longText) };
+  const command = step.command;
+  if (!isCommand(command)) throw new Error(`unknown command ${command}`);
+  return { kind: 'command', command };
+}
+
+function isCommand(name: string): name is Extract<EngineInput, { kind: 'command' }>['command'] {
+  return ['start', 'help', 'resume', 'back', 'skip', 'summary', 'language', 'stop', 'delete', 'pause', 'code'].includes(name);
+}
+
+/** A reply on one line: text, then [id=label | …] and the progress, as a reviewer reads it. */
+function describeReply(reply: EngineReply): string {
+  const parts = [reply.text];
+  if (reply.choices) parts.push(`[${reply.promptId}: ${reply.choices.map((c) => `${c.id}=${c.label}`).join(' | ')}]`);
+  if (reply.progress) {
+    const p = reply.progress;
+    parts.push(`(${p.theme}/${p.themes} · ${p.question}/${p.questions})`);
+  }
+  return parts.join(' ');
+}
+
+function describeEvent(event: EngineEvent): string {
+  switch (event.type) {
+    case 'answer_recorded':
+    case 'answer_changed':
+      return `${event.type} ${event.questionId} ${JSON.stringify(event.value)}`;
+    case 'theme_completed':
+      return `${event.type} ${event.themeId}`;
+    case 'council_selected':
+      return `${event.type} ${event.councilId}`;
+    case 'language_changed':
+      return `${event.type} ${event.lang}`;
+    case 'input_rejected':
+      return `${event.type} ${event.reason}`;
+    default:
+      return event.type;
+  }
+}
