@@ -4,6 +4,8 @@ import type { EngineInput } from '../dialogs/engine-input.js';
 import type { EngineReply } from '../dialogs/engine-reply.js';
 import type { IntentGuess, Lang } from '../dialogs/nlu/intent-name.js';
 import { resumeSession, startSession } from '../dialogs/resume-session.js';
+import { translator } from '../dialogs/translate.js';
+import { continuationCodeOf, type RedeemOutcome } from '../storage/continuation-codes.js';
 import type { ChannelIdentity, ConversationStore, TranscriptEntry } from '../storage/conversation-store.js';
 
 export interface TurnHandlerOptions {
@@ -14,6 +16,8 @@ export interface TurnHandlerOptions {
   defaultLang?: Lang;
   /** Called when someone asks to continue elsewhere; returns the reply to add. */
   continuationCode?: (participantId: string, lang: Lang) => Promise<EngineReply>;
+  /** Uses a continuation code typed in this channel: attaches the identity to the code's participant. */
+  redeemCode?: (identity: ChannelIdentity, code: string, now: Date) => Promise<RedeemOutcome>;
 }
 
 export interface HandledTurn {
@@ -36,13 +40,15 @@ const MAX_ATTEMPTS = 8;
  */
 export function createTurnHandler(options: TurnHandlerOptions) {
   const now = options.now ?? (() => new Date());
-  return async function handleTurn(
+  async function handleTurn(
     identity: ChannelIdentity,
     input: EngineInput,
     meta: { inboundId?: string; lang?: Lang } = {},
   ): Promise<HandledTurn> {
     const { inboundId } = meta;
     if (inboundId && (await options.store.wasProcessed(inboundId))) return duplicate(meta.lang);
+    const code = input.kind === 'text' ? continuationCodeOf(input.text) : undefined;
+    if (code && options.redeemCode) return redeem(identity, code, meta);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       const stored = await options.store.load(identity);
       if (inboundId && stored?.recentInboundIds.includes(inboundId)) return duplicate(stored.state.lang);
@@ -57,7 +63,8 @@ export function createTurnHandler(options: TurnHandlerOptions) {
         expectedVersion: stored?.version ?? 0,
         state: result.state,
         events: result.events,
-        transcript: [inboundEntry(input), ...replies.map(outboundEntry)],
+        // Nothing a person writes is kept before they agree to it.
+        transcript: result.state.consented ? [inboundEntry(input), ...replies.map(outboundEntry)] : [],
         inboundId,
         at: ctx.now,
       });
@@ -74,17 +81,36 @@ export function createTurnHandler(options: TurnHandlerOptions) {
     }
     throw new Error(`too many concurrent updates for ${identity.channel} participant; giving up this turn`);
   };
+
+  /** A typed code, before the engine: on success the identity carries on the code's session. */
+  async function redeem(identity: ChannelIdentity, code: string, meta: { inboundId?: string; lang?: Lang }) {
+    const outcome = await options.redeemCode!(identity, code, now());
+    const lang = (await options.store.load(identity))?.state.lang ?? meta.lang ?? options.defaultLang ?? 'fr';
+    const t = translator(options.engine.catalog, lang);
+    if (outcome.kind !== 'linked') {
+      const text = t(outcome.kind === 'too_many' ? 'code.too_many' : 'code.invalid');
+      return { replies: [{ text }], events: [], duplicate: false, lang };
+    }
+    const resumed = await handleTurn(identity, { kind: 'command', command: 'resume' }, meta);
+    const accepted = translator(options.engine.catalog, resumed.lang)(outcome.moved ? 'code.redeemed_moved' : 'code.redeemed');
+    return { ...resumed, replies: [{ text: accepted }, ...resumed.replies] };
+  }
+
+  return handleTurn;
 }
 
 export type TurnHandler = ReturnType<typeof createTurnHandler>;
 
-async function understand(
+/** Adds the NLU's guess to a typed message (in the person's language, else the other one). */
+export async function understand(
   input: EngineInput,
   lang: Lang,
   classify: TurnHandlerOptions['classify'],
 ): Promise<EngineInput> {
   if (input.kind !== 'text' || !classify || input.intent !== undefined) return input;
-  return { ...input, intent: await classify(input.text, lang) };
+  // People switch languages mid-sentence: "arrêtez de m'écrire" in an English conversation.
+  const intent = (await classify(input.text, lang)) ?? (await classify(input.text, lang === 'fr' ? 'en' : 'fr'));
+  return { ...input, intent };
 }
 
 function duplicate(lang: Lang | undefined): HandledTurn {

@@ -1,8 +1,9 @@
 import type { AnswerValue } from './answer-value.js';
-import { askCurrent, promptQuestion, SKIP } from './ask-current.js';
+import { askCurrent, previousPicks, promptQuestion, SKIP } from './ask-current.js';
 import { choiceCandidates } from './choice-candidates.js';
+import { normalizeText } from './nlu/normalize-text.js';
 import type { RejectReason } from './engine-event.js';
-import { parseAnswer, withOtherText, type AnswerInput, type ParsedAnswer } from './parse-answer.js';
+import { DONE, parseAnswer, withOtherText, type AnswerInput, type ParsedAnswer } from './parse-answer.js';
 import type { Question } from './questionnaire-schema.js';
 import { newlyCompletedThemes, nextQuestion, themeOf } from './questionnaire-walk.js';
 import { promptReview } from './review-step.js';
@@ -13,12 +14,16 @@ export function answerQuestion(turn: Turn, question: Question, input: AnswerInpu
   const { state, ctx } = turn;
   if (input.kind === 'choice' && input.choiceId === SKIP) return skipQuestion(turn, question);
   const pending = state.pending && 'questionId' in state.pending && state.pending.questionId === question.id ? state.pending : undefined;
+  if (pending?.kind === 'picks' && input.kind === 'text' && saysDone(turn, question, input.text)) {
+    return answerQuestion(turn, question, { kind: 'choice', choiceId: DONE });
+  }
   let parsed: ParsedAnswer;
   if (pending?.kind === 'other') {
     parsed = input.kind === 'text' ? withOtherText(question, pending.picks, input.text) : { kind: 'reject', reason: 'empty' };
   } else {
     const candidates = choiceCandidates(question, ctx.catalog, state.lang);
-    parsed = parseAnswer(question, input, candidates, pending?.kind === 'picks' ? pending.picks : undefined);
+    const picks = pending?.kind === 'picks' ? pending.picks : previousPicks(question, state.answers[question.id]);
+    parsed = parseAnswer(question, input, candidates, picks);
   }
   const other = pending?.kind === 'picks' ? pending.other : undefined;
   switch (parsed.kind) {
@@ -48,7 +53,6 @@ export function recordAnswer(turn: Turn, question: Question, value: AnswerValue)
       ? { type: 'answer_changed', questionId: question.id, value, previous, questionnaireVersion }
       : { type: 'answer_recorded', questionId: question.id, value, questionnaireVersion },
   );
-  state.trail = [...state.trail.filter((id) => id !== question.id), question.id];
   state.pending = undefined;
   state.failures = 0;
   advance(turn, question);
@@ -116,4 +120,13 @@ function rejectKey(question: Question, reason: RejectReason): string {
 function keepOther(value: AnswerValue, other: string | undefined): AnswerValue {
   if (!other || value.kind !== 'ranking' || value.other) return value;
   return { ...value, other };
+}
+
+/** "Valider", "c'est tout", "that's all" typed instead of tapping the closing button. */
+function saysDone(turn: Turn, question: Question, text: string): boolean {
+  if (question.type !== 'multiple' && question.type !== 'ranking') return false;
+  const key = question.type === 'multiple' ? 'choice.done' : 'choice.ranking_done';
+  const said = normalizeText(text);
+  const words = [turn.t(key), ...turn.t('choice.done.syn').split('|')];
+  return words.some((word) => normalizeText(word) === said);
 }

@@ -1,3 +1,4 @@
+import type { AnswerValue } from './answer-value.js';
 import { choiceCandidates } from './choice-candidates.js';
 import { formatAnswer } from './format-answer.js';
 import { DONE, OTHER } from './parse-answer.js';
@@ -79,7 +80,7 @@ export function promptQuestion(turn: Turn, question: Question): void {
     turn.say(t('other.ask'), { promptId: question.id });
     return;
   }
-  const picks = pending?.kind === 'picks' ? pending.picks : [];
+  const picks = pending?.kind === 'picks' ? pending.picks : previousPicks(question, state.answers[question.id]);
   const lines = [t(question.text)];
   const previous = state.answers[question.id];
   if (previous) lines.push(t('question.current_answer', { answer: formatAnswer(question, previous, ctx.catalog, state.lang) }));
@@ -142,6 +143,11 @@ export function promptDone(turn: Turn): void {
 /** "5 décembre 2017" in the consultation's time zone. */
 export function formatDate(iso: string, timeZone: string, lang: string): string {
   return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone }).format(Date.parse(iso));
+}
+
+/** Boxes already ticked when a multiple-choice answer is changed. */
+export function previousPicks(question: Question, previous: AnswerValue | undefined): string[] {
+  return question.type === 'multiple' && previous?.kind === 'choices' ? previous.choiceIds : [];
 }
 
 function withProgress(turn: Turn, questionId: string) {

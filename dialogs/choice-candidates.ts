@@ -1,4 +1,4 @@
-import { DONE, OTHER } from './parse-answer.js';
+import { OTHER } from './parse-answer.js';
 import type { ChoiceCandidate } from './nlu/match-choice.js';
 import type { Question } from './questionnaire-schema.js';
 import type { Lang } from './session-state.js';
@@ -30,9 +30,4 @@ export function choiceCandidates(question: Question, catalog: Catalog, lang: Lan
       return [...choices, { id: OTHER, label: label('choice.other'), synonyms: synonymsOf(messages, 'choice.other.syn') }];
     }
   }
-}
-
-/** The extra button that closes a multiple choice or a ranking early. */
-export function doneCandidate(catalog: Catalog, lang: Lang, key: string): ChoiceCandidate {
-  return { id: DONE, label: catalog[lang][key] ?? key };
 }

@@ -22,7 +22,7 @@ const slashAliases: Readonly<Record<string, CommandName>> = {
   continue: 'resume',
 };
 
-const INTENT_SCORE = 0.75;
+const INTENT_SCORE = 0.8;
 const MAX_WORDS_IN_FREE_TEXT = 5;
 
 /**
@@ -43,6 +43,8 @@ export function commandFromText(
     if (known) return known;
   }
   if (!intent || intent.score < INTENT_SCORE || context === 'choice_matched') return undefined;
+  // "2" or "👍" is an answer or nothing, never a command.
+  if (!/\p{L}/u.test(text)) return undefined;
   if (intent.intent === 'yes' || intent.intent === 'no') return undefined;
   if (context === 'free_text' && normalizeText(text).split(' ').length > MAX_WORDS_IN_FREE_TEXT) return undefined;
   return intent.intent;

@@ -144,6 +144,8 @@ function finishPicks(ids: readonly string[], make: (ids: string[]) => AnswerValu
 
 function idsOf(input: AnswerInput, candidates: readonly ChoiceCandidate[]): string[] {
   if (input.kind === 'choice') return candidates.some((c) => c.id === input.choiceId) ? [input.choiceId] : [];
+  // "-1" is not choice 1, "2.5" is not choice 2.
+  if (/^\s*-\s*\d|\d[.,]\d/.test(input.text)) return [];
   const match = matchChoice(input.text, candidates);
   if (match.kind === 'one') return [match.id];
   if (match.kind === 'many') return [...new Set(match.ids)];
@@ -151,7 +153,7 @@ function idsOf(input: AnswerInput, candidates: readonly ChoiceCandidate[]): stri
 }
 
 function isNumber(input: AnswerInput): boolean {
-  return input.kind === 'text' && /^\s*-?\d+\s*$/.test(input.text);
+  return input.kind === 'text' && /^\s*-?\d+([.,]\d+)?\s*$/.test(input.text);
 }
 
 function reject(reason: RejectReason): ParsedAnswer {

@@ -5,8 +5,8 @@ import { z } from 'zod';
  * every user-facing string is a locale key looked up in `locales/<lang>/`.
  *
  * @example
- * { "id": "q.emploi.frein", "type": "ranking", "text": "q.emploi.frein.text", "top": 3,
- *   "other": true, "choices": [{ "id": "discri", "label": "q.emploi.frein.discri" }] }
+ * { "id": "emp_frein", "type": "ranking", "text": "cc2017.q.emp_frein.text", "top": 3,
+ *   "other": true, "choices": [{ "id": "discri", "label": "cc2017.q.emp_frein.discri" }, …] }
  */
 
 /** A locale key: lower-case words separated by dots, dashes or underscores. */
@@ -126,17 +126,24 @@ export type ConsultationInput = z.input<typeof consultationSchema>;
 
 /** Ids are unique, conditions point to an earlier question, bounds are coherent. */
 function checkReferences(consultation: ConsultationInput, ctx: z.RefinementCtx): void {
-  const seen = new Set<string>();
+  const seen = new Map<string, QuestionInput>();
   const questions = [...consultation.profile, ...consultation.themes.flatMap((t) => t.questions)];
   for (const question of questions) {
     if (seen.has(question.id)) ctx.addIssue({ code: 'custom', message: `duplicate question id "${question.id}"` });
-    if (question.when && !seen.has(question.when.question)) {
+    const dependency = question.when ? seen.get(question.when.question) : undefined;
+    if (question.when && !dependency) {
       ctx.addIssue({
         code: 'custom',
         message: `question "${question.id}" depends on "${question.when.question}", which is not asked before it`,
       });
     }
-    seen.add(question.id);
+    if (question.when && dependency && !question.when.anyOf.every((value) => canAnswer(dependency, value))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `question "${question.id}": its condition names a value "${question.when.question}" cannot have`,
+      });
+    }
+    seen.set(question.id, question);
     if ('choices' in question) {
       const ids = new Set(question.choices.map((c) => c.id));
       if (ids.size !== question.choices.length || ids.has('other')) {
@@ -155,5 +162,21 @@ function checkReferences(consultation: ConsultationInput, ctx: z.RefinementCtx):
   if (themeIds.size !== consultation.themes.length) ctx.addIssue({ code: 'custom', message: 'duplicate theme id' });
   if (consultation.opensAt && consultation.closesAt && Date.parse(consultation.opensAt) >= Date.parse(consultation.closesAt)) {
     ctx.addIssue({ code: 'custom', message: 'opensAt must be before closesAt' });
+  }
+}
+
+type QuestionInput = z.input<typeof questionSchema>;
+
+/** Whether an answer to `question` can be `value` (a choice id, a scale point, yes or no). */
+function canAnswer(question: QuestionInput, value: string | number | boolean): boolean {
+  switch (question.type) {
+    case 'yesno':
+      return typeof value === 'boolean';
+    case 'scale':
+      return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 5;
+    case 'text':
+      return false;
+    default:
+      return question.choices.some((c) => c.id === value) || (value === 'other' && question.other === true);
   }
 }

@@ -85,7 +85,7 @@ function answer(turn: Turn, input: Answer): void {
   if (pending === 'language') return chooseLanguage(turn, choiceId ?? text ?? '');
   switch (state.stage) {
     case 'consent':
-      return answerConsent(turn, choiceId === 'more' ? 'more' : yesNoOf(turn, input));
+      return answerConsent(turn, consentChoiceOf(turn, input) ?? yesNoOf(turn, input));
     case 'council':
       return answerCouncil(turn, { choiceId, text });
     case 'review':
@@ -115,6 +115,7 @@ function answerConsent(turn: Turn, answer: 'yes' | 'no' | 'more' | undefined): v
     return enterCouncilStep(turn);
   }
   if (answer === 'no') {
+    state.pending = undefined;
     turn.emit({ type: 'consent_refused' });
     return turn.say(t('consent.refused'), {
       choices: [{ id: 'yes', label: t('consent.accept') }],
@@ -139,17 +140,34 @@ function confirmDelete(turn: Turn, answer: 'yes' | 'no' | undefined): void {
 }
 
 function chooseLanguage(turn: Turn, typed: string): void {
-  const match = matchChoice(typed, [
-    { id: 'fr', label: 'Français', synonyms: ['francais', 'french', 'fr'] },
-    { id: 'en', label: 'English', synonyms: ['anglais', 'en', 'english please'] },
-  ]);
+  const match = matchChoice(typed, languageChoices);
+  const lang = typed === 'fr' || typed === 'en' ? typed : match.kind === 'one' ? match.id : undefined;
   turn.state.pending = undefined;
-  if (match.kind === 'one' && (match.id === 'fr' || match.id === 'en')) {
-    if (match.id !== turn.state.lang) turn.emit({ type: 'language_changed', lang: match.id });
-    turn.state.lang = match.id;
+  if (lang === 'fr' || lang === 'en') {
+    if (lang !== turn.state.lang) turn.emit({ type: 'language_changed', lang });
+    turn.state.lang = lang;
     turn.say(turn.t('language.changed'));
   }
   askCurrent(turn);
+}
+
+const languageChoices = [
+  { id: 'fr', label: 'Français', synonyms: ['francais', 'french', 'en francais'] },
+  { id: 'en', label: 'English', synonyms: ['anglais', 'in english', 'english please'] },
+];
+
+/** "J'accepte", "Je refuse" or "En savoir plus", tapped or typed. */
+function consentChoiceOf(turn: Turn, input: Answer): 'yes' | 'no' | 'more' | undefined {
+  const { t } = turn;
+  const id = input.kind === 'choice' ? input.choiceId : undefined;
+  if (id === 'yes' || id === 'no' || id === 'more') return id;
+  if (input.kind !== 'text' || !/\p{L}/u.test(input.text)) return undefined;
+  const match = matchChoice(input.text, [
+    { id: 'yes', label: t('consent.accept') },
+    { id: 'no', label: t('consent.refuse') },
+    { id: 'more', label: t('consent.more') },
+  ]);
+  return match.kind === 'one' && (match.id === 'yes' || match.id === 'no' || match.id === 'more') ? match.id : undefined;
 }
 
 /** Yes or no from a button, an NLU intent, or a typed "oui"/"non". */
@@ -174,6 +192,8 @@ function commandOf(turn: Turn, input: EngineInput): CommandName | undefined {
 function expectsAnswer(turn: Turn, text: string): 'free_text' | 'choice_matched' | 'other' {
   const { state, ctx } = turn;
   if (state.pending?.kind === 'other') return 'free_text';
+  if (state.pending?.kind === 'language') return matchChoice(text, languageChoices).kind === 'one' ? 'choice_matched' : 'other';
+  if (state.stage === 'consent') return consentChoiceOf(turn, { kind: 'text', text }) ? 'choice_matched' : 'other';
   if (state.stage === 'council' && state.pending?.kind !== 'councils') return 'free_text';
   if (state.stage !== 'questions' || !state.current) return 'other';
   const question = findQuestion(ctx.consultation, state.current);

@@ -2,7 +2,7 @@ import { askCurrent, promptDelete, promptLanguage } from './ask-current.js';
 import { skipQuestion } from './answer-step.js';
 import { skipCouncil } from './council-step.js';
 import type { CommandName } from './engine-input.js';
-import { findQuestion } from './questionnaire-walk.js';
+import { findQuestion, visibleQuestions } from './questionnaire-walk.js';
 import { promptReview } from './review-step.js';
 import type { Turn } from './turn.js';
 
@@ -54,18 +54,17 @@ export function runCommand(turn: Turn, command: CommandName): void {
   }
 }
 
-/** Back to the previous question, showing the answer given there. */
+/** Back to the question before the current one (in questionnaire order), showing its answer. */
 function goBack(turn: Turn): void {
   const { state, t, ctx } = turn;
   state.pending = undefined;
-  const trail = state.trail.filter((id) => id !== state.current || state.stage !== 'questions');
-  const previousId = trail.at(-1);
-  const previous = previousId ? findQuestion(ctx.consultation, previousId) : undefined;
+  const questions = visibleQuestions(ctx.consultation, state.answers);
+  const index = state.stage === 'questions' ? questions.findIndex((q) => q.id === state.current) : questions.length;
+  const previous = index > 0 ? questions[index - 1] : undefined;
   if (state.stage === 'consent' || state.stage === 'council' || !previous) {
     turn.say(t('back.none'));
     return askCurrent(turn);
   }
-  state.trail = trail.slice(0, -1);
   state.stage = 'questions';
   state.current = previous.id;
   state.failures = 0;

@@ -33,8 +33,6 @@ export const sessionStateSchema = z.object({
   /** The question on screen while stage is "questions". */
   current: z.string().optional(),
   answers: z.record(z.string(), answerValueSchema),
-  /** Questions in the order they were asked, for "back". */
-  trail: z.array(z.string()),
   pending: pendingSchema.optional(),
   /** Consecutive failed tries at the current prompt. */
   failures: z.number().int().min(0),
@@ -63,7 +61,6 @@ export function initialState(consultationId: string, lang: Lang): SessionState {
     consultationId,
     stage: 'consent',
     answers: {},
-    trail: [],
     failures: 0,
     consented: false,
     remindersOff: false,

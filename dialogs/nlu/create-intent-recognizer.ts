@@ -6,7 +6,7 @@ import en from '../../locales/nlu/en.json' with { type: 'json' };
 import fr from '../../locales/nlu/fr.json' with { type: 'json' };
 import { createVocabulary, type Vocabulary } from './create-vocabulary.js';
 import { intentNames, type IntentGuess, type IntentName, type Lang } from './intent-name.js';
-import { normalizeUtterance } from './normalize-utterance.js';
+import { toCommandWords } from './to-command-words.js';
 
 export interface IntentRecognizer {
   /** The intent of a typed text, or null when it is rather an answer (or unclear). */
@@ -21,11 +21,13 @@ export interface IntentCorpus {
 
 /**
  * Trains the intent classifier once (NLP.js, well under a second) on locales/nlu/<lang>.json.
+ * A text is looked up exactly first, then spell-corrected against the training words and
+ * classified; null when it brings several words of its own (an answer) or scores low.
  *
  * @example
  * const recognizer = await createIntentRecognizer();
  * await recognizer.classify('on peut revenir en arrière ?', 'fr'); // { intent: 'back', score: 1 }
- * await recognizer.classify('Plus de bus le soir', 'fr'); // null
+ * await recognizer.classify('Plus de bus le soir pour aller au travail', 'fr'); // null
  */
 export async function createIntentRecognizer(
   corpora: Readonly<Record<Lang, IntentCorpus>> = { fr, en },
@@ -41,73 +43,62 @@ export async function createIntentRecognizer(
     forceNER: false,
     calculateSentiment: false,
     threshold: 0,
-    nlu: { useNoneFeature: true, log: false, spellCheck: false },
+    nlu: { useNoneFeature: true, spellCheck: false, log: false },
   });
-  const exact = { fr: new Map<string, IntentName>(), en: new Map<string, IntentName>() };
-  const words = { fr: new Set<string>(), en: new Set<string>() };
-  for (const lang of langs) {
-    for (const intent of intentNames) {
-      for (const utterance of corpora[lang].intents[intent]) {
-        const key = toCommandWords(utterance).join(' ');
-        exact[lang].set(key, intent);
-        for (const word of key.split(' ')) words[lang].add(word);
-        nlp.addDocument(lang, key, intent);
-      }
-    }
-    for (const answer of corpora[lang].none) {
-      if (process.env.NONE !== '0') nlp.addDocument(lang, toCommandWords(answer).join(' '), 'None');
-    }
-  }
+  const known = { fr: addCorpus(nlp, 'fr', corpora.fr), en: addCorpus(nlp, 'en', corpora.en) };
   await nlp.train();
-  const vocabularies: Record<Lang, Vocabulary> = {
-    fr: createVocabulary(words.fr),
-    en: createVocabulary(words.en),
-  };
-
-  async function classifyWithNlp(lang: Lang, utterance: string): Promise<IntentGuess | null> {
-    const result = await nlp.classify(lang, utterance);
-    const intent = intentNames.find((name) => name === result.intent);
-    return intent !== undefined && result.score >= minScore ? { intent, score: result.score } : null;
-  }
-
-  function guessFromOtherLanguage(lang: Lang, utterance: string): IntentGuess | null {
-    const intent = exact[lang === 'fr' ? 'en' : 'fr'].get(utterance);
-    return intent === undefined ? null : { intent, score: 0.9 };
-  }
 
   return {
     async classify(text, lang) {
       const typed = toCommandWords(text);
       if (typed.length === 0) return null;
-      const known = exact[lang].get(typed.join(' '));
-      if (known !== undefined) return { intent: known, score: 1 };
-      const corrected = typed.map((word) => vocabularies[lang].correct(word));
+      const exact = known[lang].utterances.get(typed.join(' '));
+      if (exact !== undefined) return { intent: exact, score: 1 };
+      const corrected = typed.map((word) => known[lang].vocabulary.correct(word));
       const unknown = corrected.filter((word) => word === undefined).length;
       // Commands are short and use few words; an answer brings words of its own.
       if (unknown >= 3 && unknown / typed.length >= 0.3) return null;
-      const spellchecked = corrected.map((word, index) => word ?? typed[index]).join(' ');
-      return (
-        (await classifyWithNlp(lang, typed.join(' '))) ??
-        (spellchecked === typed.join(' ') ? null : await classifyWithNlp(lang, spellchecked)) ??
-        guessFromOtherLanguage(lang, typed.join(' '))
+      const result = await nlp.classify(
+        lang,
+        corrected.map((word, index) => word ?? typed[index]).join(' '),
       );
+      const intent = intentNames.find((name) => name === result.intent);
+      if (intent !== undefined && result.score >= minScore) {
+        return { intent, score: result.score };
+      }
+      // "yes" or "stop" typed in the other language than the conversation's.
+      const otherLanguage = known[lang === 'fr' ? 'en' : 'fr'].utterances.get(typed.join(' '));
+      return otherLanguage === undefined ? null : { intent: otherLanguage, score: 0.9 };
     },
   };
 }
 
 const langs: readonly Lang[] = ['fr', 'en'];
 
-const minScore = Number(process.env.MIN ?? '0.6');
-
-const courtesy = new Set(['svp', 'stp', 'merci', 'please', 'pls', 'plz', 'thanks', 'thx']);
-
-/** The normalized words, without the "please" and "thanks" that can end any request. */
-function toCommandWords(text: string): string[] {
-  const words = normalizeUtterance(text)
-    .replace(/\bs il (vous|te) plait\b/g, 'svp')
-    .replace(/\bthank (you|u)\b/g, 'thanks')
-    .split(' ')
-    .filter((word) => word !== '');
-  const kept = words.filter((word) => !courtesy.has(word));
-  return kept.length > 0 ? kept : words;
+interface KnownUtterances {
+  utterances: ReadonlyMap<string, IntentName>;
+  vocabulary: Vocabulary;
 }
+
+function addCorpus(nlp: Nlp, lang: Lang, corpus: IntentCorpus): KnownUtterances {
+  const utterances = new Map<string, IntentName>();
+  const commandWords = new Set<string>();
+  for (const intent of intentNames) {
+    for (const utterance of corpus.intents[intent]) {
+      const words = toCommandWords(utterance);
+      for (const word of words) commandWords.add(word);
+      utterances.set(words.join(' '), intent);
+      nlp.addDocument(lang, words.join(' '), intent);
+    }
+  }
+  const answerWords = new Set<string>();
+  for (const answer of corpus.none) {
+    const words = toCommandWords(answer);
+    for (const word of words) answerWords.add(word);
+    nlp.addDocument(lang, words.join(' '), 'None');
+  }
+  return { utterances, vocabulary: createVocabulary(commandWords, answerWords) };
+}
+
+/** NLP.js's own default threshold. */
+const minScore = 0.5;

@@ -1,26 +1,33 @@
 import { editDistance, typoTolerance } from './edit-distance.js';
 
 export interface Vocabulary {
-  has(word: string): boolean;
-  /** The word itself when known, else the only known word within typo tolerance, else undefined. */
+  /**
+   * The word itself when it is a command word; else the only command word within typo
+   * tolerance, unless the word is a known word of its own; else undefined.
+   */
   correct(word: string): string | undefined;
 }
 
-/** The words of a training corpus, looked up with tolerance for typos. */
-export function createVocabulary(words: Iterable<string>): Vocabulary {
-  const known = new Set(words);
+/**
+ * Words of command utterances, looked up with tolerance for typos. `otherWords` (words of
+ * ordinary answers) are real words, never "corrected" into a command word ("dans" ≠ "sans").
+ */
+export function createVocabulary(
+  commandWords: Iterable<string>,
+  otherWords: Iterable<string>,
+): Vocabulary {
+  const commands = new Set(commandWords);
+  const others = new Set(otherWords);
   const byLength = new Map<number, string[]>();
-  for (const word of known) {
+  for (const word of commands) {
     const sameLength = byLength.get(word.length) ?? [];
     sameLength.push(word);
     byLength.set(word.length, sameLength);
   }
   return {
-    has: (word) => known.has(word),
     correct(word) {
-      if (known.has(word)) return word;
-      // Words of 5 letters or more only: shorter ones are too often another real word.
-      if (word.length < 5) return undefined;
+      if (commands.has(word)) return word;
+      if (others.has(word)) return undefined;
       const max = typoTolerance(word.length);
       let best: string | undefined;
       let bestDistance = max + 1;
@@ -28,14 +35,10 @@ export function createVocabulary(words: Iterable<string>): Vocabulary {
       for (let length = word.length - max; length <= word.length + max; length++) {
         for (const candidate of byLength.get(length) ?? []) {
           const distance = editDistance(word, candidate, max);
-          if (distance > max) continue;
-          if (distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-            tie = false;
-          } else if (distance === bestDistance) {
-            tie = true;
-          }
+          if (distance > max || distance > bestDistance) continue;
+          tie = distance === bestDistance;
+          best = candidate;
+          bestDistance = distance;
         }
       }
       return tie ? undefined : best;

@@ -7,6 +7,7 @@ import { createIntentRecognizer, type IntentRecognizer } from '../../dialogs/nlu
 import { resumeSession, startSession } from '../../dialogs/resume-session.js';
 import type { SessionState } from '../../dialogs/session-state.js';
 import { engineContext } from '../helpers/engine-context.js';
+import { understand } from '../../bot/handle-turn.js';
 
 /**
  * Engine transcripts: each file in tests/transcripts/ lists inputs and the replies and events
@@ -76,7 +77,7 @@ describe('engine transcripts', () => {
 });
 
 async function toInput(step: StepInput, promptId: string, lang: 'fr' | 'en'): Promise<EngineInput> {
-  if (typeof step === 'string') return { kind: 'text', text: step, intent: await recognizer.classify(step, lang) };
+  if (typeof step === 'string') return understand({ kind: 'text', text: step }, lang, (t, l) => recognizer.classify(t, l));
   if ('tap' in step) return { kind: 'choice', promptId, choiceId: step.tap };
   if ('stale' in step) return { kind: 'choice', ...step.stale };
   if ('media' in step) return { kind: 'media', media: step.media };

@@ -1,0 +1,67 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Config } from './config.js';
+import { createHttpServer, type Route } from './http/create-http-server.js';
+import { healthRoutes } from './http/health-routes.js';
+import { Metrics } from './http/metrics.js';
+import { createLogger } from './logger.js';
+import { createWebChannel } from './web/create-web-channel.js';
+import { startRuntime, type Runtime } from './start-runtime.js';
+import { telegramChannel } from './telegram/telegram-channel.js';
+
+/** A channel plugged into the server: its HTTP routes and how to stop it. */
+export interface Channel {
+  name: string;
+  routes: Route[];
+  start?(): Promise<void>;
+  stop(): Promise<void>;
+  /** Takes a WebSocket upgrade on one of its paths; returns false when the path is not its own. */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+}
+
+export type ChannelFactory = (runtime: Runtime, metrics: Metrics) => Promise<Channel | undefined>;
+
+/** Channels in the order they start; each decides from the config whether it is on. */
+const channelFactories: ChannelFactory[] = [createWebChannel, telegramChannel()];
+
+/** `concerto serve`: HTTP server, enabled channels; stops cleanly on SIGINT/SIGTERM. */
+export async function runServeCommand(config: Config): Promise<number> {
+  const log = createLogger(config.LOG_LEVEL);
+  const runtime = await startRuntime(config, log);
+  const { server, channels } = await startServer(runtime);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  log.info('stopping');
+  for (const channel of channels) await channel.stop();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await runtime.close();
+  return 0;
+}
+
+/** Builds the routes of every enabled channel and listens on HOST:PORT. */
+export async function startServer(runtime: Runtime, factories: ChannelFactory[] = channelFactories) {
+  const metrics = new Metrics();
+  const channels: Channel[] = [];
+  for (const factory of factories) {
+    const channel = await factory(runtime, metrics);
+    if (channel) channels.push(channel);
+  }
+  const routes = [...healthRoutes(runtime.db, metrics), ...channels.flatMap((c) => c.routes)];
+  const server = createHttpServer(routes, runtime.log);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!channels.some((c) => c.upgrade?.(req, socket, head))) socket.destroy();
+  });
+  const { PORT, HOST } = runtime.config;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(PORT, HOST, () => resolve());
+  });
+  for (const channel of channels) await channel.start?.();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : PORT;
+  runtime.log.info({ host: HOST, port, channels: channels.map((c) => c.name) }, 'listening');
+  return { server, channels, metrics, port };
+}

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import type { Db } from 'mongodb';
+import type { Consultation } from '../dialogs/questionnaire-schema.js';
+import { defaultCatalog, shippedConsultation } from '../dialogs/load-consultation.js';
+import { createIntentRecognizer } from '../dialogs/nlu/create-intent-recognizer.js';
+import type { Catalog } from '../dialogs/translate.js';
+import { listCouncils } from '../storage/council-repository.js';
+import { startEmbeddedServer } from '../storage/embedded-server.js';
+import { MongoConversationStore } from '../storage/mongo-conversation-store.js';
+import { ensureIndexes, openDatabase } from '../storage/open-database.js';
+import type { Config } from './config.js';
+import { CouncilIndex } from './council-index.js';
+import { createTurnHandler, type TurnHandler } from './handle-turn.js';
+import type { Logger } from './logger.js';
+
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  db: Db;
+  store: MongoConversationStore;
+  handleTurn: TurnHandler;
+  councils: CouncilIndex;
+  consultation: Consultation;
+  catalog: Catalog;
+  /** Reads the councils again (after an import, or periodically). */
+  refreshCouncils(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything a command needs: the database (the embedded server when MONGODB_URI is unset),
+ * indexes, the consultation, the NLU and the turn handler shared by all channels.
+ */
+export async function startRuntime(config: Config, log: Logger): Promise<Runtime> {
+  const loaded = shippedConsultation({ opensAt: config.CONSULTATION_OPENS_AT, closesAt: config.CONSULTATION_CLOSES_AT });
+  if (!loaded.ok) throw new Error(`the consultation is invalid:\n  - ${loaded.problems.join('\n  - ')}`);
+  const embedded = config.MONGODB_URI
+    ? undefined
+    : await startEmbeddedServer({ dataDir: join(config.DATA_DIR, 'db'), log: (message) => log.info(message) });
+  const uri = config.MONGODB_URI ?? embedded?.uri;
+  if (!uri) throw new Error('no database: set MONGODB_URI or let the embedded server start');
+  const writeConcern = config.MONGODB_WRITE_CONCERN === 'majority' ? 'majority' : Number(config.MONGODB_WRITE_CONCERN);
+  const database = await openDatabase({ uri, dbName: config.MONGODB_DB, writeConcern });
+  await ensureIndexes(database.db, { retentionDays: config.TRANSCRIPT_RETENTION_DAYS });
+  const councils = new CouncilIndex();
+  const refreshCouncils = async () => councils.replace(await listCouncils(database.db));
+  await refreshCouncils();
+  const recognizer = await createIntentRecognizer();
+  const store = new MongoConversationStore(database.db);
+  const handleTurn = createTurnHandler({
+    store,
+    engine: { consultation: loaded.consultation, catalog: defaultCatalog, councils },
+    classify: (text, lang) => recognizer.classify(text, lang),
+    defaultLang: config.DEFAULT_LANG,
+  });
+  log.info({ database: embedded ? 'embedded' : 'MONGODB_URI', councils: councils.size }, 'runtime ready');
+  return {
+    config,
+    log,
+    db: database.db,
+    store,
+    handleTurn,
+    councils,
+    consultation: loaded.consultation,
+    catalog: defaultCatalog,
+    refreshCouncils,
+    close: async () => {
+      await database.close();
+      await embedded?.stop();
+    },
+  };
+}

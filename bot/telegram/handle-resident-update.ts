@@ -1,0 +1,110 @@
+import type { Context } from 'grammy';
+import type { EngineInput } from '../../dialogs/engine-input.js';
+import { translator } from '../../dialogs/translate.js';
+import { markUnreachable } from '../../storage/participant-flags.js';
+import type { HandledTurn } from '../handle-turn.js';
+import type { Runtime } from '../start-runtime.js';
+import { parseCallbackData } from './callback-data.js';
+import { inboundFromUpdate, langFromCode } from './input-from-update.js';
+import { buttonLabel, keyboardFor, tickedLabels } from './render-reply.js';
+import { deliver, sendReplies, type SendContext } from './send-replies.js';
+
+/**
+ * A resident's update: translate it, run the one turn handler, render what comes back.
+ * Storage failures propagate (to `bot.catch` in polling mode, to a 5xx in webhook mode).
+ */
+export async function handleResidentUpdate(ctx: Context, runtime: Runtime): Promise<void> {
+  if (ctx.callbackQuery) return handleTap(ctx, runtime);
+  const inbound = inboundFromUpdate(ctx.update);
+  const chat = ctx.chat;
+  if (!chat || inbound.kind === 'ignored') return;
+  const t = translator(runtime.catalog, langFromCode(ctx.from?.language_code));
+  const send = sendContext(ctx, runtime, chat.id, t);
+  if (inbound.kind === 'group') {
+    const url = `https://t.me/${ctx.me.username}`;
+    await deliver(send, () =>
+      ctx.api.sendMessage(chat.id, t('telegram.group'), {
+        reply_markup: { inline_keyboard: [[{ text: t('telegram.group.button'), url }]] },
+      }),
+    );
+    return;
+  }
+  if (inbound.kind === 'edited') {
+    await deliver(send, () => ctx.api.sendMessage(chat.id, t('telegram.edited')));
+    return;
+  }
+  const turn = await runTurn(ctx, runtime, inbound.input);
+  if (turn.duplicate) return;
+  await sendReplies(turn.replies, { ...send, t: translator(runtime.catalog, turn.lang) });
+}
+
+/** A pressed button: answer the tap, settle the tapped message, then send what follows. */
+async function handleTap(ctx: Context, runtime: Runtime): Promise<void> {
+  const query = ctx.callbackQuery;
+  const chat = ctx.chat;
+  if (!query || !chat || chat.type !== 'private') {
+    await ctx.answerCallbackQuery().catch(() => undefined);
+    return;
+  }
+  const t = translator(runtime.catalog, langFromCode(query.from.language_code));
+  const message = query.message;
+  const markup = message && 'reply_markup' in message ? message.reply_markup : undefined;
+  const action = parseCallbackData(query.data);
+  const label = query.data ? buttonLabel(markup, query.data) : undefined;
+  let input: EngineInput | undefined;
+  if (action.kind === 'choice') input = { kind: 'choice', promptId: action.promptId, choiceId: action.choiceId };
+  if (action.kind === 'label' && label) input = { kind: 'text', text: label };
+  if (!input) {
+    await ctx.answerCallbackQuery({ text: t('telegram.malformed_button') }).catch(() => undefined);
+    return;
+  }
+  const turn = await runTurn(ctx, runtime, input);
+  await ctx.answerCallbackQuery().catch(() => undefined);
+  if (turn.duplicate) return;
+  const send = sendContext(ctx, runtime, chat.id, translator(runtime.catalog, turn.lang));
+  const promptId = action.kind === 'choice' ? action.promptId : undefined;
+  const inPlace = turn.replies.find((r) => r.multiSelect && promptId !== undefined && r.promptId === promptId);
+  if (message) {
+    const rejected = turn.events.some((e) => e.type === 'input_rejected');
+    if (inPlace) {
+      const keyboard = keyboardFor(inPlace) ?? { inline_keyboard: [] };
+      await deliver(send, () => ctx.api.editMessageReplyMarkup(chat.id, message.message_id, { reply_markup: keyboard }));
+    } else if (rejected || !('text' in message) || message.text === undefined) {
+      // Not taken (stale or refused): only take the old buttons away; the engine says why.
+      await deliver(send, () => ctx.api.editMessageReplyMarkup(chat.id, message.message_id, { reply_markup: { inline_keyboard: [] } }));
+    } else {
+      const ticked = tickedLabels(markup);
+      const chosen = ticked.length > 0 ? ticked.join(', ') : (label ?? '');
+      const text = `${message.text}\n\n✅ ${chosen}`;
+      await deliver(send, () => ctx.api.editMessageText(chat.id, message.message_id, text, { reply_markup: { inline_keyboard: [] } }));
+    }
+  }
+  await sendReplies(
+    turn.replies.filter((r) => r !== inPlace),
+    send,
+  );
+}
+
+/** The identity is the private chat (for a person, the same number as their user id). */
+async function runTurn(ctx: Context, runtime: Runtime, input: EngineInput): Promise<HandledTurn> {
+  const chatId = ctx.chat?.id;
+  if (chatId === undefined) throw new Error('telegram: a turn without a chat');
+  // Shown while the turn is stored; its failure matters to nobody.
+  void ctx.api.sendChatAction(chatId, 'typing').catch(() => undefined);
+  return runtime.handleTurn({ channel: 'telegram', externalId: String(chatId) }, input, {
+    inboundId: `tg:${ctx.me.id}:${ctx.update.update_id}`,
+    lang: langFromCode(ctx.from?.language_code),
+  });
+}
+
+function sendContext(ctx: Context, runtime: Runtime, chatId: number, t: SendContext['t']): SendContext {
+  return {
+    api: ctx.api,
+    chatId,
+    t,
+    log: runtime.log,
+    onBlocked: async () => {
+      await markUnreachable(runtime.db, { channel: 'telegram', externalId: String(chatId) });
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
+import { Bot } from 'grammy';
+import { translator } from '../../dialogs/translate.js';
+import type { Channel, ChannelFactory } from '../serve-command.js';
+import type { Runtime } from '../start-runtime.js';
+import { handleCoordinatorUpdate } from './handle-coordinator-update.js';
+import { handleResidentUpdate } from './handle-resident-update.js';
+import { langFromCode } from './input-from-update.js';
+import { registerCommands } from './register-commands.js';
+import { retryTransformer, telegramRetryPolicy, type RetryPolicy } from './retry-transformer.js';
+import { describeError } from './send-replies.js';
+import { telegramSendLimits, throttleTransformer, type SendLimits } from './throttle-transformer.js';
+import { webhookPath, webhookRoute } from './webhook-route.js';
+
+/** Pacing and retries; production uses Telegram's limits, tests may go faster. */
+export interface TelegramChannelOptions {
+  limits?: SendLimits;
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const allowedUpdates = ['message', 'edited_message', 'callback_query', 'channel_post'] as const;
+
+/**
+ * The Telegram channel, on when TELEGRAM_BOT_TOKEN is set: long polling (concurrent across
+ * chats, one update at a time within a chat) or a webhook behind PUBLIC_URL.
+ */
+export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFactory {
+  return async (runtime, metrics) => {
+    const { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: apiRoot, TELEGRAM_MODE: mode } = runtime.config;
+    if (!token) return undefined;
+    const bot = new Bot(token, apiRoot ? { client: { apiRoot } } : {});
+    // The last transformer installed runs first: each retry goes through the throttle again.
+    bot.api.config.use(throttleTransformer(options.limits ?? telegramSendLimits, options.sleep));
+    bot.api.config.use(retryTransformer(options.retry ?? telegramRetryPolicy, options.sleep));
+    if (mode === 'polling') bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+    bot.use(async (ctx) => {
+      if (await handleCoordinatorUpdate(ctx, runtime)) return;
+      await handleResidentUpdate(ctx, runtime);
+    });
+    bot.catch(apologise(runtime));
+    if (mode === 'webhook') {
+      const secret = runtime.config.TELEGRAM_WEBHOOK_SECRET;
+      if (!secret) throw new Error('TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE=webhook');
+      return webhookChannel(bot, runtime, secret, metrics);
+    }
+    return pollingChannel(bot, runtime);
+  };
+}
+
+function webhookChannel(bot: Bot, runtime: Runtime, secret: string, metrics: Parameters<ChannelFactory>[1]): Channel {
+  return {
+    name: 'telegram',
+    routes: [webhookRoute(bot, secret, runtime.log, metrics)],
+    start: async () => {
+      await prepare(bot, runtime);
+      const url = new URL(webhookPath, runtime.config.PUBLIC_URL).toString();
+      await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...allowedUpdates] });
+      runtime.log.info({ url }, 'telegram: webhook registered');
+    },
+    // The webhook stays registered: other instances behind the same URL keep serving.
+    stop: async () => undefined,
+  };
+}
+
+function pollingChannel(bot: Bot, runtime: Runtime): Channel {
+  let runner: RunnerHandle | undefined;
+  return {
+    name: 'telegram',
+    routes: [],
+    start: async () => {
+      await prepare(bot, runtime);
+      await bot.api.deleteWebhook();
+      runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
+      runtime.log.info({ bot: bot.botInfo.username }, 'telegram: polling');
+    },
+    stop: async () => {
+      if (runner?.isRunning()) await runner.stop();
+    },
+  };
+}
+
+async function prepare(bot: Bot, runtime: Runtime): Promise<void> {
+  await bot.init();
+  // The menu is a convenience: a failure here must not keep the bot from answering.
+  await registerCommands(bot.api, runtime.catalog).catch((error: unknown) =>
+    runtime.log.warn(describeError(error), 'telegram: could not register the command menu'),
+  );
+}
+
+/** The one error handler (polling): log, tell the person plainly, keep serving everyone else. */
+function apologise(runtime: Runtime): Parameters<Bot['catch']>[0] {
+  return async (error) => {
+    const { ctx } = error;
+    runtime.log.error({ ...describeError(error.error), updateId: ctx.update.update_id }, 'telegram: update failed');
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+    const chat = ctx.chat;
+    if (chat?.type !== 'private') return;
+    const t = translator(runtime.catalog, langFromCode(ctx.from?.language_code));
+    await ctx.api.sendMessage(chat.id, t('error.temporary')).catch(() => undefined);
+  };
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { commandNames, type EngineInput } from '../../dialogs/engine-input.js';
+import type { Lang } from '../../dialogs/nlu/intent-name.js';
+
+/** The longest message text accepted (a long free-text answer fits; a pasted book does not). */
+export const maxTextLength = 4000;
+
+const choiceValueSchema = z.object({ promptId: z.string().min(1).max(100), choiceId: z.string().min(1).max(100) });
+const commandValueSchema = z.object({ command: z.enum(commandNames) });
+
+/** The few activity fields the bot reads, from Direct Line or from Bot Framework. */
+export interface InboundActivity {
+  type?: string | undefined;
+  name?: string | undefined;
+  text?: string | undefined;
+  value?: unknown;
+  locale?: string | undefined;
+}
+
+/**
+ * Translates an activity into one engine input: a button press (`value` from a postBack),
+ * a command (`{ command }`), a start event (`name: 'start'`, value = invitation code) or text.
+ * Anything else (typing, reactions, an empty message) gives undefined: nothing to do.
+ *
+ * @example activityToInput({ type: 'message', value: { promptId: 'consent', choiceId: 'yes' } })
+ */
+export function activityToInput(activity: InboundActivity): EngineInput | undefined {
+  if (activity.type === 'event' && activity.name === 'start') {
+    const payload = typeof activity.value === 'string' && activity.value.trim() !== '' ? activity.value.trim() : undefined;
+    return { kind: 'start', payload: payload?.slice(0, 64) };
+  }
+  if (activity.type !== 'message') return undefined;
+  const choice = choiceValueSchema.safeParse(activity.value);
+  if (choice.success) return { kind: 'choice', ...choice.data };
+  const command = commandValueSchema.safeParse(activity.value);
+  if (command.success) return { kind: 'command', command: command.data.command };
+  const text = activity.text?.trim() ?? '';
+  if (text === '') return undefined;
+  return { kind: 'text', text: text.slice(0, maxTextLength) };
+}
+
+/** The language a client asked for ("en-GB" → en); French otherwise. */
+export function langOfLocale(locale: string | undefined): Lang | undefined {
+  if (!locale) return undefined;
+  const base = locale.toLowerCase().slice(0, 2);
+  return base === 'en' ? 'en' : base === 'fr' ? 'fr' : undefined;
+}

@@ -1,0 +1,41 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { DirectLineRepository } from '../../storage/directline-repository.js';
+import type { Channel, ChannelFactory } from '../serve-command.js';
+import { botFrameworkRoute } from './bot-framework-route.js';
+import { chatPageRoutes } from './chat-page-routes.js';
+import { ConcertoBot } from './concerto-bot.js';
+import { directLineRoutes } from './directline-routes.js';
+import { createDirectLineStream } from './directline-stream.js';
+import { createTokenSigner } from './directline-token.js';
+import { createRateLimiter } from './rate-limiter.js';
+import { webSessionRoute } from './web-session-route.js';
+
+/**
+ * The web channel, always on: the chat page, its session endpoint, the self-hosted Direct Line
+ * (REST and WebSocket stream) and Bot Framework's `/api/messages`. The Direct Line secret comes
+ * from DIRECTLINE_SECRET, or is generated once and kept in the database for every process.
+ */
+export const createWebChannel: ChannelFactory = async (runtime) => {
+  const { config, db, log, catalog, handleTurn } = runtime;
+  const repo = new DirectLineRepository(db);
+  await repo.ensureIndexes();
+  const secret =
+    config.DIRECTLINE_SECRET ??
+    (await repo.getOrCreateSetting('directline_secret', () => randomBytes(32).toString('base64url'), new Date()));
+  // Tokens are signed with a key derived from the secret, never with the secret itself.
+  const tokens = createTokenSigner(createHmac('sha256', secret).update('concerto directline tokens').digest('hex'));
+  const stream = createDirectLineStream(repo, tokens, log);
+  const deps = { repo, tokens, secret, publicUrl: config.PUBLIC_URL, handleTurn, catalog, publish: stream.publish };
+  const channel: Channel = {
+    name: 'web',
+    routes: [
+      ...chatPageRoutes(catalog),
+      webSessionRoute(repo, tokens, createRateLimiter(10, 60_000)),
+      ...directLineRoutes(deps),
+      botFrameworkRoute(config, new ConcertoBot(handleTurn, catalog, log), log),
+    ],
+    upgrade: (req, socket, head) => stream.upgrade(req, socket, head),
+    stop: () => stream.close(),
+  };
+  return channel;
+};

@@ -1,0 +1,228 @@
+import { editDistance, typoTolerance } from './edit-distance.js';
+import { normalizeText } from './normalize-text.js';
+import { parseChoiceNumber } from './parse-choice-number.js';
+
+export interface ChoiceCandidate {
+  id: string;
+  label: string;
+  synonyms?: readonly string[];
+}
+
+export type ChoiceMatch =
+  | { kind: 'one'; id: string }
+  | { kind: 'many'; ids: string[] }
+  | { kind: 'none' };
+
+/**
+ * The choice, or choices, a typed text names: by the number shown ("2", "n°2", "deux",
+ * "premier"), by label or synonym (case, accents, punctuation, small typos and surrounding
+ * words ignored), or by a prefix of 4 letters or more. Never a guess: `none` when unsure.
+ *
+ * @example
+ * const themes = [{ id: 'emploi', label: 'Emploi' }, { id: 'mobilite', label: 'Mobilité' }];
+ * matchChoice('je dirais la mobilite', themes); // { kind: 'one', id: 'mobilite' }
+ * matchChoice('1 et 2', themes); // { kind: 'many', ids: ['emploi', 'mobilite'] }
+ * matchChoice('3', themes); // { kind: 'none' }
+ */
+export function matchChoice(text: string, choices: readonly ChoiceCandidate[]): ChoiceMatch {
+  const words = toWords(text);
+  if (words.length === 0 || choices.length === 0) return noMatch;
+  const phrases = choices.map((choice) =>
+    [choice.label, ...(choice.synonyms ?? [])].map(toWords).filter((phrase) => phrase.length > 0),
+  );
+  const whole = words.join(' ');
+  const exact = choices.flatMap((_, index) =>
+    phrases[index]?.some((phrase) => phrase.join(' ') === whole) === true ? [index] : [],
+  );
+  if (exact.length > 0) return exact.length === 1 ? toMatch(exact, choices) : noMatch;
+  if (numberOne.has(whole)) return toMatch([0], choices);
+
+  const found = new Set<number>();
+  const covered = findPhrases(words, phrases, found);
+  if (covered === undefined) return noMatch;
+  const contentWords = phrases.map((ofChoice) => new Set(ofChoice.flatMap(toContentWords)));
+  let run: ReadonlySet<number>[] = [];
+  let otherWords = 0;
+  for (const [position, word] of words.entries()) {
+    if (covered[position] === true || stopwords.has(word)) continue;
+    const candidates = candidatesOf(word, words[position - 1], choices.length, contentWords);
+    if (candidates === 'none') return noMatch;
+    if (candidates.kind === 'word' && candidates.choices.size > 0) {
+      run.push(candidates.choices);
+      continue;
+    }
+    if (candidates.kind === 'word') otherWords++;
+    if (!addRun(run, found)) return noMatch;
+    run = [];
+    if (candidates.kind === 'number') found.add(candidates.choice);
+  }
+  if (!addRun(run, found)) return noMatch;
+  // A sentence that mentions "travail" in passing is an opinion, not the choice "Emploi".
+  if (otherWords > maxOtherWords) return noMatch;
+  return toMatch([...found].sort((a, b) => a - b), choices);
+}
+
+type Candidates =
+  | { kind: 'number'; choice: number }
+  | { kind: 'word'; choices: ReadonlySet<number> }
+  | 'none';
+
+const noMatch: ChoiceMatch = { kind: 'none' };
+
+const maxOtherWords = 5;
+
+function toMatch(indexes: readonly number[], choices: readonly ChoiceCandidate[]): ChoiceMatch {
+  const ids = indexes.flatMap((index) => choices[index]?.id ?? []);
+  const [first] = ids;
+  if (first === undefined) return noMatch;
+  return ids.length === 1 ? { kind: 'one', id: first } : { kind: 'many', ids };
+}
+
+function toWords(text: string): string[] {
+  return normalizeText(text)
+    .split(' ')
+    .filter((word) => word !== '');
+}
+
+/** The words that tell a label apart: "Les transports" → ["transports"]. */
+function toContentWords(phrase: readonly string[]): string[] {
+  const content = phrase.filter((word) => !stopwords.has(word));
+  return content.length > 0 ? content : [...phrase];
+}
+
+/**
+ * Adds the choices whose whole label (or synonym) appears in the text, longest first, and
+ * returns the positions they cover; undefined when two of them overlap without nesting.
+ */
+function findPhrases(
+  words: readonly string[],
+  phrases: readonly (readonly string[][])[],
+  found: Set<number>,
+): boolean[] | undefined {
+  const spans: { choice: number; start: number; end: number }[] = [];
+  const contentPositions = words.flatMap((word, index) => (stopwords.has(word) ? [] : [index]));
+  const contentWords = contentPositions.flatMap((index) => words[index] ?? []);
+  for (const [choice, ofChoice] of phrases.entries()) {
+    for (const phrase of ofChoice) {
+      for (const start of findSequence(words, phrase)) {
+        spans.push({ choice, start, end: start + phrase.length });
+      }
+      const content = toContentWords(phrase);
+      for (const start of findSequence(contentWords, content)) {
+        const first = contentPositions[start];
+        const last = contentPositions[start + content.length - 1];
+        if (first !== undefined && last !== undefined) {
+          spans.push({ choice, start: first, end: last + 1 });
+        }
+      }
+    }
+  }
+  spans.sort((a, b) => b.end - b.start - (a.end - a.start));
+  const covered = words.map(() => false);
+  const kept: typeof spans = [];
+  for (const span of spans) {
+    const overlapping = kept.filter((other) => span.start < other.end && other.start < span.end);
+    const nested = overlapping.some((other) => other.start <= span.start && span.end <= other.end);
+    if (nested) continue;
+    if (overlapping.some((other) => other.choice !== span.choice)) return undefined;
+    kept.push(span);
+    found.add(span.choice);
+    for (let index = span.start; index < span.end; index++) covered[index] = true;
+  }
+  return covered;
+}
+
+function findSequence(words: readonly string[], phrase: readonly string[]): number[] {
+  const starts: number[] = [];
+  for (let start = 0; start + phrase.length <= words.length; start++) {
+    if (phrase.every((expected, offset) => sameWord(words[start + offset] ?? '', expected))) {
+      starts.push(start);
+    }
+  }
+  return starts;
+}
+
+/** Equal, or a typo away: same first letter, and within the tolerance for its length. */
+function sameWord(typed: string, expected: string): boolean {
+  if (typed === expected) return true;
+  if (typed[0] !== expected[0] || /\d/.test(typed) || /\d/.test(expected)) return false;
+  const tolerance = typoTolerance(expected.length);
+  return tolerance > 0 && editDistance(typed, expected, tolerance) <= tolerance;
+}
+
+/**
+ * What one word of the text may refer to: a position, or the choices having that word (exact,
+ * else within a typo, else as a prefix of 4 letters or more). 'none' when it makes the whole
+ * text ambiguous or impossible: an out-of-range number, "les deux" (both? the second?).
+ */
+function candidatesOf(
+  word: string,
+  previous: string | undefined,
+  count: number,
+  contentWords: readonly ReadonlySet<string>[],
+): Candidates {
+  const withWord = choicesWhere(contentWords, (words) => words.has(word));
+  const number = parseChoiceNumber(word);
+  if (number !== undefined) {
+    if (cardinals.has(word) && previous !== undefined && plural.has(previous)) return 'none';
+    const position = number === 'last' ? count : number;
+    const inRange = position >= 1 && position <= count;
+    if (withWord.size === 0) return inRange ? { kind: 'number', choice: position - 1 } : 'none';
+    if (inRange) withWord.add(position - 1);
+    return { kind: 'word', choices: withWord };
+  }
+  if (withWord.size > 0) return { kind: 'word', choices: withWord };
+  const typo = choicesWhere(contentWords, (words) => [...words].some((w) => sameWord(word, w)));
+  if (typo.size > 0 || word.length < 4 || /\d/.test(word)) return { kind: 'word', choices: typo };
+  const prefix = choicesWhere(contentWords, (words) =>
+    [...words].some((w) => w.length > word.length && w.startsWith(word)),
+  );
+  return { kind: 'word', choices: prefix };
+}
+
+function choicesWhere(
+  contentWords: readonly ReadonlySet<string>[],
+  test: (words: ReadonlySet<string>) => boolean,
+): Set<number> {
+  return new Set(contentWords.flatMap((words, index) => (test(words) ? [index] : [])));
+}
+
+/**
+ * Adds what a run of words names: the one choice all its words share ("tout à fait" in
+ * "Tout à fait d'accord"), else one choice per word ("emploi, culture"). False if ambiguous.
+ */
+function addRun(run: readonly ReadonlySet<number>[], found: Set<number>): boolean {
+  const [first, ...rest] = run;
+  if (first === undefined) return true;
+  const shared = [...first].filter((choice) => rest.every((choices) => choices.has(choice)));
+  const [only] = shared;
+  if (only !== undefined) {
+    if (shared.length > 1) return false;
+    found.add(only);
+    return true;
+  }
+  for (const choices of run) {
+    const [choice] = choices;
+    if (choice === undefined || choices.size > 1) return false;
+    found.add(choice);
+  }
+  return true;
+}
+
+/** "un", "one": alone, the first choice; in a sentence, an article. */
+const numberOne = new Set(['un', 'une', 'le un', 'one', 'number one']);
+
+/** "les deux", "all three": both or all, not a position. */
+const plural = new Set(['les', 'all', 'the']);
+const cardinals = new Set([
+  ...['deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf', 'dix'],
+  ...['two', 'three', 'four', 'five', 'seven', 'eight', 'nine', 'ten'],
+]);
+
+/** Glue words: they neither name a choice nor break a run of words that do. */
+const stopwords = new Set([
+  ...['a', 'au', 'aux', 'avec', 'c', 'ce', 'd', 'de', 'des', 'du', 'en', 'est', 'et', 'j', 'je'],
+  ...['l', 'la', 'le', 'les', 'm', 'ma', 'me', 'mes', 'moi', 'mon', 'n', 'ou', 'par', 'pour'],
+  ...['sur', 'un', 'une', 'y', 'an', 'and', 'for', 'i', 'in', 'is', 'it', 'my', 'of', 'on'],
+  ...['or', 'the', 'to', 'with'],
+]);

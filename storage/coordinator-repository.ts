@@ -1,0 +1,190 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from 'mongodb';
+import { z } from 'zod';
+import { collections } from './collections.js';
+
+/** A council coordinator: who they are, which councils they follow, their Telegram account once linked. */
+export const coordinatorDocSchema = z.object({
+  _id: z.string(),
+  name: z.string().min(1),
+  councilIds: z.array(z.string()).min(1),
+  /** SHA-256 of the one-time link code; removed once used, so a code works once. */
+  linkCodeHash: z.string().optional(),
+  telegramUserId: z.number().int().optional(),
+  createdAt: z.date(),
+  linkedAt: z.date().optional(),
+});
+
+/** A reminder wave asked for by a coordinator; the reminder sender picks up `queued` ones. */
+export const reminderRequestDocSchema = z.object({
+  _id: z.string(),
+  coordinatorId: z.string(),
+  councilIds: z.array(z.string()),
+  count: z.int().min(0),
+  requestedAt: z.date(),
+  status: z.enum(['queued', 'sending', 'done']),
+});
+
+export type CoordinatorDoc = z.infer<typeof coordinatorDocSchema>;
+export type ReminderRequestDoc = z.infer<typeof reminderRequestDocSchema>;
+
+export const coordinatorCollections = { coordinators: 'coordinators', reminderRequests: 'reminder_requests' } as const;
+
+/** No 0/O, 1/I/L: codes are read out and typed by hand. */
+const codeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const codeLength = 12;
+
+/**
+ * A coordinator credential and its one-time link code, to send them privately; they type
+ * `/coordinator CODE` to the bot. Only the code's hash is stored.
+ *
+ * @example const { code } = await createCoordinatorLink(db, { name: 'Nadia', councilIds: ['QN05981M'] })
+ */
+export async function createCoordinatorLink(
+  db: Db,
+  input: { name: string; councilIds: string[] },
+  at = new Date(),
+): Promise<{ coordinatorId: string; code: string }> {
+  const code = randomCode();
+  const doc = coordinatorDocSchema.parse({
+    _id: randomUUID(),
+    name: input.name.trim(),
+    councilIds: [...new Set(input.councilIds)],
+    linkCodeHash: hashCode(code),
+    createdAt: at,
+  });
+  await coordinators(db).insertOne(doc);
+  return { coordinatorId: doc._id, code };
+}
+
+/** Links a Telegram account with a code; a used, unknown or mistyped code gives null. */
+export async function linkCoordinator(
+  db: Db,
+  code: string,
+  telegramUserId: number,
+  at = new Date(),
+): Promise<CoordinatorDoc | null> {
+  const normalized = code.trim().toUpperCase();
+  if (normalized.length < 10) return null;
+  const updated = await coordinators(db).findOneAndUpdate(
+    { linkCodeHash: hashCode(normalized) },
+    { $set: { telegramUserId, linkedAt: at }, $unset: { linkCodeHash: '' } },
+    { returnDocument: 'after' },
+  );
+  return updated ? coordinatorDocSchema.parse(updated) : null;
+}
+
+/** The coordinator this Telegram account speaks for; several links merge their councils. */
+export async function findCoordinatorByTelegramId(db: Db, telegramUserId: number): Promise<CoordinatorDoc | null> {
+  const docs = await coordinators(db).find({ telegramUserId }).sort({ linkedAt: 1 }).toArray();
+  const parsed = docs.map((d) => coordinatorDocSchema.parse(d));
+  const [first] = parsed;
+  if (!first) return null;
+  return { ...first, councilIds: [...new Set(parsed.flatMap((d) => d.councilIds))] };
+}
+
+export interface CouncilFigures {
+  councilId: string;
+  /** Everyone who joined the consultation for this council. */
+  invited: number;
+  /** Begun, not finished. */
+  started: number;
+  finished: number;
+  unreachable: number;
+  /** Theme id → how many completed it. */
+  themesCompleted: Record<string, number>;
+}
+
+/** Participation figures for these councils only, one entry per council, in the order given. */
+export async function councilFigures(db: Db, councilIds: readonly string[]): Promise<CouncilFigures[]> {
+  const c = collections(db);
+  const figures = new Map(councilIds.map((id) => [id, emptyFigures(id)]));
+  const groups = await c.participants
+    .aggregate([
+      { $match: { councilId: { $in: [...councilIds] } } },
+      { $group: { _id: { councilId: '$councilId', status: '$status', unreachable: '$unreachable' }, count: { $sum: 1 } } },
+    ])
+    .toArray();
+  for (const group of groups) {
+    const parsed = participantGroupSchema.safeParse(group);
+    if (!parsed.success) continue;
+    const { councilId, status, unreachable } = parsed.data._id;
+    const entry = figures.get(councilId);
+    if (!entry) continue;
+    entry.invited += parsed.data.count;
+    if (status === 'completed') entry.finished += parsed.data.count;
+    else entry.started += parsed.data.count;
+    if (unreachable === true) entry.unreachable += parsed.data.count;
+  }
+  // Completed themes live in the session state; counted here rather than with $unwind, which
+  // is outside the aggregation subset the project relies on.
+  const sessions = c.sessions.find(
+    { 'state.councilId': { $in: [...councilIds] } },
+    { projection: { 'state.councilId': 1, 'state.completedThemes': 1 } },
+  );
+  for await (const session of sessions) {
+    const parsed = sessionThemesSchema.safeParse(session);
+    if (!parsed.success) continue;
+    const entry = parsed.data.state.councilId ? figures.get(parsed.data.state.councilId) : undefined;
+    if (!entry) continue;
+    for (const themeId of parsed.data.state.completedThemes) {
+      entry.themesCompleted[themeId] = (entry.themesCompleted[themeId] ?? 0) + 1;
+    }
+  }
+  return [...figures.values()];
+}
+
+/** Unfinished, reachable participants of these councils who did not turn reminders off. */
+export async function countRemindable(db: Db, councilIds: readonly string[]): Promise<number> {
+  return collections(db).participants.countDocuments({
+    councilId: { $in: [...councilIds] },
+    status: 'started',
+    unreachable: { $ne: true },
+    remindersOff: { $ne: true },
+  });
+}
+
+/** Queues a reminder wave; the sending machinery (a later piece) takes it from there. */
+export async function queueReminderRequest(
+  db: Db,
+  input: { coordinatorId: string; councilIds: string[]; count: number },
+  at = new Date(),
+): Promise<ReminderRequestDoc> {
+  const doc = reminderRequestDocSchema.parse({ _id: randomUUID(), ...input, requestedAt: at, status: 'queued' });
+  await db.collection<ReminderRequestDoc>(coordinatorCollections.reminderRequests).insertOne(doc);
+  return doc;
+}
+
+const participantGroupSchema = z.object({
+  _id: z.object({ councilId: z.string(), status: z.string(), unreachable: z.boolean().optional() }),
+  count: z.number(),
+});
+
+const sessionThemesSchema = z.object({
+  state: z.object({ councilId: z.string().optional(), completedThemes: z.array(z.string()) }),
+});
+
+function coordinators(db: Db) {
+  return db.collection<CoordinatorDoc>(coordinatorCollections.coordinators, { ignoreUndefined: true });
+}
+
+function emptyFigures(councilId: string): CouncilFigures {
+  return { councilId, invited: 0, started: 0, finished: 0, unreachable: 0, themesCompleted: {} };
+}
+
+function randomCode(): string {
+  const bytes = randomBytes(codeLength);
+  return [...bytes].map((b) => codeAlphabet[b % codeAlphabet.length]).join('');
+}
+
+function hashCode(code: string): string {
+  return createHash('sha256').update(code).digest('hex');
+}
+
+/** Names of these councils, for the coordinator's figures (unknown ids are left out). */
+export async function councilNames(db: Db, councilIds: readonly string[]): Promise<Map<string, { name: string; commune: string }>> {
+  const docs = await collections(db)
+    .councils.find({ _id: { $in: [...councilIds] } }, { projection: { name: 1, commune: 1 } })
+    .toArray();
+  return new Map(docs.map((d) => [d._id, { name: d.name, commune: d.commune }]));
+}

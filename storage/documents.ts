@@ -1,0 +1,169 @@
+// The shape of every stored document. Each one is parsed with these schemas when read and
+// checked before it is written, so the database never holds (or hands back) a stray shape.
+import { z } from 'zod';
+import { answerValueSchema } from '../dialogs/answer-value.js';
+import { sessionStateSchema } from '../dialogs/session-state.js';
+
+export const channelSchema = z.enum(['telegram', 'web', 'console']);
+const langSchema = z.enum(['fr', 'en']);
+const versionSchema = z.int().min(1);
+
+/** Keys of `state.answers` become field names: allow only question-id-like keys. */
+const fieldNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a safe field name');
+
+export const storedStateSchema = sessionStateSchema.extend({
+  answers: z.record(fieldNameSchema, answerValueSchema),
+});
+
+export const identitySchema = z.object({ channel: channelSchema, externalId: z.string().min(1) });
+
+export const transcriptEntrySchema = z.object({
+  direction: z.enum(['in', 'out']),
+  text: z.string(),
+  choiceIds: z.array(z.string()).optional(),
+});
+
+/** One question's values recorded during a turn, oldest first (usually just one). */
+export const answerWriteSchema = z.object({
+  questionId: z.string().min(1),
+  values: z.array(z.object({ value: answerValueSchema, questionnaireVersion: z.string() })).min(1),
+});
+
+/**
+ * The effects of the last committed turn that may not be applied yet. Written in the same
+ * atomic update as the state, applied idempotently, then removed.
+ */
+export const outboxSchema = z.object({
+  version: versionSchema,
+  at: z.date(),
+  identity: identitySchema,
+  inboundId: z.string().optional(),
+  answers: z.array(answerWriteSchema),
+  transcript: z.array(transcriptEntrySchema),
+  participant: z.object({
+    consultationId: z.string(),
+    councilId: z.string().optional(),
+    lang: langSchema,
+    status: z.enum(['started', 'completed']),
+    remindersOff: z.boolean(),
+    consentGiven: z.boolean(),
+    completedNow: z.boolean(),
+    councilSelected: z.boolean(),
+  }),
+});
+
+/**
+ * One committed version of a session, `_id` "<participantId>:<version>". Written once by
+ * insert: the unique `_id` is what decides between concurrent turns (FerretDB v1 applies a
+ * conditional update as read-then-write, so only a unique key is a reliable arbiter). Once a
+ * newer version exists, the old one is slimmed to a tombstone that keeps its `_id` taken.
+ */
+export const sessionDocSchema = z.object({
+  _id: z.string(),
+  participantId: z.string(),
+  version: versionSchema,
+  /** When the turn happened (the engine's clock). */
+  at: z.date(),
+  committedAt: z.date(),
+  state: storedStateSchema.optional(),
+  recentInboundIds: z.array(z.string()).optional(),
+  outbox: outboxSchema.optional(),
+});
+
+/** The newest version of a session: never slimmed, so it has its state. */
+export const liveSessionDocSchema = sessionDocSchema.extend({
+  state: storedStateSchema,
+  recentInboundIds: z.array(z.string()),
+});
+
+/** `_id` is "<channel>:<externalId>": the unique key that maps one identity to one participant. */
+export const identityDocSchema = identitySchema.extend({
+  _id: z.string(),
+  participantId: z.string(),
+  createdAt: z.date(),
+});
+
+export const participantDocSchema = z.object({
+  _id: z.string(),
+  identities: z.array(identitySchema),
+  consultationId: z.string(),
+  councilId: z.string().optional(),
+  lang: langSchema,
+  consentedAt: z.date().optional(),
+  status: z.enum(['started', 'completed']),
+  remindersOff: z.boolean(),
+  /** Set when the channel refuses delivery (Telegram 403): stop sending reminders. */
+  unreachable: z.boolean(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  completedAt: z.date().optional(),
+  lastActivityAt: z.date(),
+  /** The session version last applied here, so a late replay never rolls fields back. */
+  sessionVersion: z.int().min(0),
+});
+
+const answerHistoryEntrySchema = z.object({
+  value: answerValueSchema,
+  questionnaireVersion: z.string(),
+  at: z.date(),
+  sessionVersion: versionSchema,
+});
+
+/** `_id` is "<participantId>:<questionId>". */
+export const answerDocSchema = z.object({
+  _id: z.string(),
+  participantId: z.string(),
+  consultationId: z.string(),
+  councilId: z.string().optional(),
+  questionId: z.string(),
+  value: answerValueSchema,
+  questionnaireVersion: z.string(),
+  answeredAt: z.date(),
+  updatedAt: z.date(),
+  sessionVersion: versionSchema,
+  history: z.array(answerHistoryEntrySchema),
+});
+
+/** `_id` is "<participantId>:<turn>:<n>", so replaying a turn cannot duplicate a line. */
+export const transcriptDocSchema = transcriptEntrySchema.extend({
+  _id: z.string(),
+  participantId: z.string(),
+  channel: channelSchema,
+  at: z.date(),
+  turn: versionSchema,
+  n: z.int().min(0),
+});
+
+export const processedInboundDocSchema = z.object({ _id: z.string(), at: z.date() });
+
+/** Anonymous: a consultation id (or "all") and how many participants asked to be deleted. */
+export const deletionCountDocSchema = z.object({ _id: z.string(), count: z.int().min(0) });
+
+export const councilDocSchema = z.object({
+  _id: z.string(),
+  name: z.string(),
+  commune: z.string(),
+  communeInsee: z.string(),
+  department: z.string(),
+  departmentName: z.string(),
+  invitationCodes: z.array(z.string()),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+/** `_id` is the code: the unique key (FerretDB v1 does not enforce unique indexes on arrays). */
+export const invitationCodeDocSchema = z.object({ _id: z.string(), councilId: z.string(), createdAt: z.date() });
+
+export type StoredState = z.infer<typeof storedStateSchema>;
+export type Outbox = z.infer<typeof outboxSchema>;
+export type AnswerWrite = z.infer<typeof answerWriteSchema>;
+export type SessionDoc = z.infer<typeof sessionDocSchema>;
+export type LiveSessionDoc = z.infer<typeof liveSessionDocSchema>;
+export type IdentityDoc = z.infer<typeof identityDocSchema>;
+export type ParticipantDoc = z.infer<typeof participantDocSchema>;
+export type AnswerDoc = z.infer<typeof answerDocSchema>;
+export type TranscriptDoc = z.infer<typeof transcriptDocSchema>;
+export type ProcessedInboundDoc = z.infer<typeof processedInboundDocSchema>;
+export type DeletionCountDoc = z.infer<typeof deletionCountDocSchema>;
+export type CouncilDoc = z.infer<typeof councilDocSchema>;
+export type InvitationCodeDoc = z.infer<typeof invitationCodeDocSchema>;

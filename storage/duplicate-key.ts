@@ -1,0 +1,21 @@
+import { MongoBulkWriteError, MongoServerError } from 'mongodb';
+
+const duplicateKeyCode = 11000;
+
+/** Whether a write failed only because a unique key (often `_id`) already exists. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  if (error instanceof MongoBulkWriteError) {
+    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    return writeErrors.length > 0 && writeErrors.every((writeError) => writeError.code === duplicateKeyCode);
+  }
+  return error instanceof MongoServerError && error.code === duplicateKeyCode;
+}
+
+/** Runs a write that replays may repeat: an existing key means it was already done. */
+export async function ignoreDuplicateKey(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+}

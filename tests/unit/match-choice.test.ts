@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { matchChoice, type ChoiceCandidate, type ChoiceMatch } from '../../dialogs/nlu/match-choice.js';
+import { normalizeText } from '../../dialogs/nlu/normalize-text.js';
+
+const themes: ChoiceCandidate[] = [
+  { id: 'education', label: 'Éducation' },
+  { id: 'emploi', label: 'Emploi', synonyms: ['travail', 'boulot'] },
+  { id: 'formation', label: 'Formation' },
+  { id: 'mobilite', label: 'Mobilité', synonyms: ['transports'] },
+  { id: 'parentalite', label: 'Parentalité' },
+  { id: 'culture', label: 'Culture' },
+];
+
+const agreement: ChoiceCandidate[] = [
+  { id: 'agree', label: "Tout à fait d'accord" },
+  { id: 'rather_agree', label: "Plutôt d'accord" },
+  { id: 'rather_disagree', label: "Plutôt pas d'accord" },
+  { id: 'disagree', label: "Pas du tout d'accord" },
+];
+
+const howOften: ChoiceCandidate[] = [
+  { id: 'never', label: '0' },
+  { id: 'few', label: '1 à 2' },
+  { id: 'some', label: '3 à 5' },
+  { id: 'many', label: 'plus de 5' },
+];
+
+const transport: ChoiceCandidate[] = [
+  { id: 'bus', label: 'Transports en commun' },
+  { id: 'school_bus', label: 'Transports scolaires' },
+  { id: 'bike', label: 'Vélo' },
+];
+
+const one = (id: string): ChoiceMatch => ({ kind: 'one', id });
+const many = (...ids: string[]): ChoiceMatch => ({ kind: 'many', ids });
+const none: ChoiceMatch = { kind: 'none' };
+
+describe('matchChoice', () => {
+  it.each([
+    // by the number shown
+    ['2', themes, one('emploi')],
+    ['n°2', themes, one('emploi')],
+    ['le 2', themes, one('emploi')],
+    ['2.', themes, one('emploi')],
+    ['2e', themes, one('emploi')],
+    ['deux', themes, one('emploi')],
+    ['two', themes, one('emploi')],
+    ['premier', themes, one('education')],
+    ['the first one', themes, one('education')],
+    ['le dernier', themes, one('culture')],
+    ['un', themes, one('education')],
+    // by label, whatever the case, accents and surrounding words
+    ['Éducation', themes, one('education')],
+    ['EDUCATION', themes, one('education')],
+    ['mobilite', themes, one('mobilite')],
+    ['je dirais la mobilité !', themes, one('mobilite')],
+    ["Plutôt d'accord", agreement, one('rather_agree')],
+    ['plutot pas daccord', agreement, one('rather_disagree')],
+    ['pas du tout', agreement, one('disagree')],
+    ['tout à fait', agreement, one('agree')],
+    ['les transports en commun', transport, one('bus')],
+    ['3 à 5', howOften, one('some')],
+    ['plus de 5', howOften, one('many')],
+    ['0', howOften, one('never')],
+    // by synonym
+    ['je dirais les transports', themes, one('mobilite')],
+    ['le boulot', themes, one('emploi')],
+    // with a typo
+    ['emploie', themes, one('emploi')],
+    ['mobilte', themes, one('mobilite')],
+    ['parentalitee', themes, one('parentalite')],
+    ['tout a fai dacord', agreement, one('agree')],
+    ['transport scolaire', transport, one('school_bus')],
+    // by a unique prefix of 4 letters or more
+    ['cult', themes, one('culture')],
+    ['educ', themes, one('education')],
+    // several
+    ['1, 3 et 5', themes, many('education', 'formation', 'parentalite')],
+    ['emploi et culture', themes, many('emploi', 'culture')],
+    ['culture, emploi', themes, many('emploi', 'culture')],
+    ['la 2 et la culture', themes, many('emploi', 'culture')],
+    ['2 et 2', themes, one('emploi')],
+    ['emploi, le 2', themes, one('emploi')],
+  ])('%j names a choice', (text, choices, expected) => {
+    expect(matchChoice(text, choices)).toEqual(expected);
+  });
+
+  it.each([
+    ['', themes],
+    ['   ', themes],
+    ['👍', themes],
+    ['🚌🚌 !!', themes],
+    ['2', []],
+    // out of range
+    ['7', themes],
+    ['0', themes],
+    ['1, 3 et 9', themes],
+    // ambiguous: never a guess
+    ["d'accord", agreement],
+    ['plutôt', agreement],
+    ["pas d'accord", agreement],
+    ['transports', transport],
+    ['1', howOften],
+    ['5', howOften],
+    ['les deux', themes],
+    // too short to be a prefix, or unrelated
+    ['cul', themes],
+    ['information', themes],
+    ['je sais pas', themes],
+    ['une idée', themes],
+    // a sentence that only mentions a choice in passing
+    ['Il faudrait plus de bus le soir pour aller au travail', themes],
+  ])('%j names no choice', (text, choices) => {
+    expect(matchChoice(text, choices)).toEqual(none);
+  });
+});
+
+describe('normalizeText', () => {
+  it.each([
+    ["  L'Éducation, SVP ! 🙏 ", 'l education svp'],
+    ['Cœur   de   VILLE', 'coeur de ville'],
+    ['n°2', 'n 2'],
+    ['ÇA MARCHE', 'ca marche'],
+  ])('%j → %j', (text, expected) => {
+    expect(normalizeText(text)).toBe(expected);
+  });
+
+  it.each(['', '🙏🙏', ' ?! '])('%j → empty', (text) => {
+    expect(normalizeText(text)).toBe('');
+  });
+});
