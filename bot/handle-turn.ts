@@ -48,7 +48,7 @@ export function createTurnHandler(options: TurnHandlerOptions) {
     const { inboundId } = meta;
     if (inboundId && (await options.store.wasProcessed(inboundId))) return duplicate(meta.lang);
     const code = input.kind === 'text' ? continuationCodeOf(input.text) : undefined;
-    if (code && options.redeemCode) return redeem(identity, code, meta);
+    if (code && options.redeemCode) return redeem(options.redeemCode, identity, code, meta);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       const stored = await options.store.load(identity);
       if (inboundId && stored?.recentInboundIds.includes(inboundId)) return duplicate(stored.state.lang);
@@ -80,11 +80,16 @@ export function createTurnHandler(options: TurnHandlerOptions) {
       return { replies, events: result.events, duplicate: false, participantId, lang: result.state.lang };
     }
     throw new Error(`too many concurrent updates for ${identity.channel} participant; giving up this turn`);
-  };
+  }
 
   /** A typed code, before the engine: on success the identity carries on the code's session. */
-  async function redeem(identity: ChannelIdentity, code: string, meta: { inboundId?: string; lang?: Lang }) {
-    const outcome = await options.redeemCode!(identity, code, now());
+  async function redeem(
+    redeemCode: NonNullable<TurnHandlerOptions['redeemCode']>,
+    identity: ChannelIdentity,
+    code: string,
+    meta: { inboundId?: string; lang?: Lang },
+  ): Promise<HandledTurn> {
+    const outcome = await redeemCode(identity, code, now());
     const lang = (await options.store.load(identity))?.state.lang ?? meta.lang ?? options.defaultLang ?? 'fr';
     const t = translator(options.engine.catalog, lang);
     if (outcome.kind !== 'linked') {

@@ -3,7 +3,8 @@ import type { Db } from 'mongodb';
 import type { Consultation } from '../dialogs/questionnaire-schema.js';
 import { defaultCatalog, shippedConsultation } from '../dialogs/load-consultation.js';
 import { createIntentRecognizer } from '../dialogs/nlu/create-intent-recognizer.js';
-import type { Catalog } from '../dialogs/translate.js';
+import { translator, type Catalog } from '../dialogs/translate.js';
+import { codeLifetimeMinutes, ContinuationCodes } from '../storage/continuation-codes.js';
 import { listCouncils } from '../storage/council-repository.js';
 import { startEmbeddedServer } from '../storage/embedded-server.js';
 import { MongoConversationStore } from '../storage/mongo-conversation-store.js';
@@ -47,11 +48,18 @@ export async function startRuntime(config: Config, log: Logger): Promise<Runtime
   await refreshCouncils();
   const recognizer = await createIntentRecognizer();
   const store = new MongoConversationStore(database.db);
+  const codes = new ContinuationCodes(database.db);
+  await codes.ensureIndexes();
   const handleTurn = createTurnHandler({
     store,
     engine: { consultation: loaded.consultation, catalog: defaultCatalog, councils },
     classify: (text, lang) => recognizer.classify(text, lang),
     defaultLang: config.DEFAULT_LANG,
+    continuationCode: async (participantId, lang) => {
+      const code = await codes.create(participantId, new Date());
+      return { text: translator(defaultCatalog, lang)('code.issued', { code, minutes: codeLifetimeMinutes }) };
+    },
+    redeemCode: (identity, code, now) => codes.redeem(identity, code, now),
   });
   log.info({ database: embedded ? 'embedded' : 'MONGODB_URI', councils: councils.size }, 'runtime ready');
   return {

@@ -5,7 +5,26 @@ import type { Lang } from './session-state.js';
 import { synonymsOf, type Catalog } from './translate.js';
 
 /** The choices of a question as buttons and as targets for typed answers, "Autre" last. */
-export function choiceCandidates(question: Question, catalog: Catalog, lang: Lang): ChoiceCandidate[] {
+export function choiceCandidates(question: Question, catalog: Catalog, lang: Lang): readonly ChoiceCandidate[] {
+  const key = `${lang}:${question.id}`;
+  let perCatalog = cache.get(catalog);
+  if (!perCatalog) {
+    perCatalog = new Map();
+    cache.set(catalog, perCatalog);
+  }
+  const known = perCatalog.get(key);
+  if (known && cachedFor.get(known) === question) return known;
+  const built = buildCandidates(question, catalog, lang);
+  perCatalog.set(key, built);
+  cachedFor.set(built, question);
+  return built;
+}
+
+/** Candidates depend only on the question and the strings: built once per language. */
+const cache = new WeakMap<Catalog, Map<string, readonly ChoiceCandidate[]>>();
+const cachedFor = new WeakMap<readonly ChoiceCandidate[], Question>();
+
+function buildCandidates(question: Question, catalog: Catalog, lang: Lang): ChoiceCandidate[] {
   const messages = catalog[lang];
   const label = (key: string) => messages[key] ?? catalog.fr[key] ?? key;
   switch (question.type) {

@@ -13,7 +13,7 @@ export function enterCouncilStep(turn: Turn): void {
   state.stage = 'council';
   const code = state.invitation;
   state.invitation = undefined;
-  if (state.councilId) return advance(turn, undefined);
+  if (state.councilId || ctx.councils.size === 0) return advance(turn, undefined);
   if (code) {
     const council = ctx.councils.byInvitationCode(code);
     if (council) return selectCouncil(turn, council);

@@ -6,6 +6,8 @@ import type { Catalog } from './translate.js';
 
 /** Councils the engine may attach a participant to; an in-memory index built by the caller. */
 export interface CouncilDirectory {
+  /** How many councils there are; with none, the council step is not asked. */
+  readonly size: number;
   byInvitationCode(code: string): CouncilRef | undefined;
   /** Councils whose commune or neighbourhood name matches, best first. */
   search(text: string, limit: number): CouncilRef[];

@@ -5,16 +5,35 @@ import type { Progress } from './engine-reply.js';
 type Answers = Readonly<Record<string, AnswerValue>>;
 
 /** Every question in asking order: the profile first, then the themes. */
-export function allQuestions(consultation: Consultation): Question[] {
-  return [...consultation.profile, ...consultation.themes.flatMap((theme) => theme.questions)];
+export function allQuestions(consultation: Consultation): readonly Question[] {
+  return indexOf(consultation).questions;
 }
 
 export function findQuestion(consultation: Consultation, id: string): Question | undefined {
-  return allQuestions(consultation).find((question) => question.id === id);
+  return indexOf(consultation).byId.get(id);
 }
 
 export function themeOf(consultation: Consultation, questionId: string): Theme | undefined {
-  return consultation.themes.find((theme) => theme.questions.some((q) => q.id === questionId));
+  return indexOf(consultation).themeById.get(questionId);
+}
+
+interface ConsultationIndex {
+  questions: readonly Question[];
+  byId: ReadonlyMap<string, Question>;
+  themeById: ReadonlyMap<string, Theme>;
+}
+
+/** A consultation never changes once loaded: index it once. */
+const indexes = new WeakMap<Consultation, ConsultationIndex>();
+
+function indexOf(consultation: Consultation): ConsultationIndex {
+  const known = indexes.get(consultation);
+  if (known) return known;
+  const questions = [...consultation.profile, ...consultation.themes.flatMap((theme) => theme.questions)];
+  const themeById = new Map(consultation.themes.flatMap((theme) => theme.questions.map((q) => [q.id, theme] as const)));
+  const index = { questions, byId: new Map(questions.map((q) => [q.id, q])), themeById };
+  indexes.set(consultation, index);
+  return index;
 }
 
 /** A question is asked when it has no condition or the earlier answer is one of `anyOf`. */

@@ -14,9 +14,19 @@ export type Translate = (key: string, params?: Readonly<Record<string, string | 
  * @example translator(catalog, 'en')('progress', { theme: 2, themes: 6 })
  */
 export function translator(catalog: Catalog, lang: Lang): Translate {
+  const cached = translators.get(catalog)?.[lang];
+  if (cached) return cached;
+  const translate = makeTranslator(catalog, lang);
+  translators.set(catalog, { ...translators.get(catalog), [lang]: translate });
+  return translate;
+}
+
+const translators = new WeakMap<Catalog, Partial<Record<Lang, Translate>>>();
+
+function makeTranslator(catalog: Catalog, lang: Lang): Translate {
   return (key, params) => {
     const template = catalog[lang][key] ?? catalog.fr[key] ?? key;
-    if (!params) return template;
+    if (!params || !template.includes('{')) return template;
     return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = params[name];
       return value === undefined ? whole : String(value);
@@ -25,8 +35,16 @@ export function translator(catalog: Catalog, lang: Lang): Translate {
 }
 
 /** The " | "-separated alternatives of a synonyms key, in one language. */
-export function synonymsOf(messages: Messages, key: string | undefined): string[] {
+export function synonymsOf(messages: Messages, key: string | undefined): readonly string[] {
   if (!key) return [];
   const list = messages[key];
-  return list ? list.split('|').map((s) => s.trim()).filter((s) => s.length > 0) : [];
+  if (!list) return [];
+  const cached = synonymLists.get(list);
+  if (cached) return cached;
+  const split = list.split('|').map((s) => s.trim()).filter((s) => s.length > 0);
+  synonymLists.set(list, split);
+  return split;
 }
+
+/** Locale strings are few and fixed: split each synonym list once. */
+const synonymLists = new Map<string, readonly string[]>();

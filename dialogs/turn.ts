@@ -14,7 +14,8 @@ export class Turn {
     state: SessionState,
     readonly ctx: EngineContext,
   ) {
-    this.state = structuredClone(state);
+    // The engine replaces nested values rather than editing them, except these containers.
+    this.state = { ...state, answers: { ...state.answers }, completedThemes: [...state.completedThemes] };
   }
 
   /** Translates in the person's current language (it may change during the turn). */

@@ -19,6 +19,8 @@ export interface TelegramChannelOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+const drainTimeoutMs = 15_000;
+
 const allowedUpdates = ['message', 'edited_message', 'callback_query', 'channel_post'] as const;
 
 /**
@@ -33,6 +35,8 @@ export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFa
     // The last transformer installed runs first: each retry goes through the throttle again.
     bot.api.config.use(throttleTransformer(options.limits ?? telegramSendLimits, options.sleep));
     bot.api.config.use(retryTransformer(options.retry ?? telegramRetryPolicy, options.sleep));
+    const inFlight = new InFlight();
+    bot.use(inFlight.middleware);
     if (mode === 'polling') bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
     bot.use(async (ctx) => {
       if (await handleCoordinatorUpdate(ctx, runtime)) return;
@@ -44,7 +48,7 @@ export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFa
       if (!secret) throw new Error('TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE=webhook');
       return webhookChannel(bot, runtime, secret, metrics);
     }
-    return pollingChannel(bot, runtime);
+    return pollingChannel(bot, runtime, inFlight);
   };
 }
 
@@ -63,7 +67,7 @@ function webhookChannel(bot: Bot, runtime: Runtime, secret: string, metrics: Par
   };
 }
 
-function pollingChannel(bot: Bot, runtime: Runtime): Channel {
+function pollingChannel(bot: Bot, runtime: Runtime, inFlight: InFlight): Channel {
   let runner: RunnerHandle | undefined;
   return {
     name: 'telegram',
@@ -74,8 +78,10 @@ function pollingChannel(bot: Bot, runtime: Runtime): Channel {
       runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
       runtime.log.info({ bot: bot.botInfo.username }, 'telegram: polling');
     },
+    // Stops fetching, then lets the updates already taken finish (their replies included).
     stop: async () => {
       if (runner?.isRunning()) await runner.stop();
+      await inFlight.drained(drainTimeoutMs);
     },
   };
 }
@@ -99,4 +105,33 @@ function apologise(runtime: Runtime): Parameters<Bot['catch']>[0] {
     const t = translator(runtime.catalog, langFromCode(ctx.from?.language_code));
     await ctx.api.sendMessage(chat.id, t('error.temporary')).catch(() => undefined);
   };
+}
+
+/** Counts updates being handled, so stopping can wait for them. */
+class InFlight {
+  private count = 0;
+  private readonly idle = new Set<() => void>();
+
+  readonly middleware = async (_ctx: unknown, next: () => Promise<void>): Promise<void> => {
+    this.count += 1;
+    try {
+      await next();
+    } finally {
+      this.count -= 1;
+      if (this.count === 0) for (const wake of this.idle) wake();
+    }
+  };
+
+  drained(timeoutMs: number): Promise<void> {
+    if (this.count === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.idle.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.idle.add(done);
+    });
+  }
 }

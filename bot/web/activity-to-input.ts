@@ -5,7 +5,10 @@ import type { Lang } from '../../dialogs/nlu/intent-name.js';
 /** The longest message text accepted (a long free-text answer fits; a pasted book does not). */
 export const maxTextLength = 4000;
 
-const choiceValueSchema = z.object({ promptId: z.string().min(1).max(100), choiceId: z.string().min(1).max(100) });
+const choiceValueSchema = z.object({
+  promptId: z.string().min(1).max(100),
+  choiceId: z.string().min(1).max(100),
+});
 const commandValueSchema = z.object({ command: z.enum(commandNames) });
 
 /** The few activity fields the bot reads, from Direct Line or from Bot Framework. */
@@ -26,7 +29,10 @@ export interface InboundActivity {
  */
 export function activityToInput(activity: InboundActivity): EngineInput | undefined {
   if (activity.type === 'event' && activity.name === 'start') {
-    const payload = typeof activity.value === 'string' && activity.value.trim() !== '' ? activity.value.trim() : undefined;
+    const payload =
+      typeof activity.value === 'string' && activity.value.trim() !== ''
+        ? activity.value.trim()
+        : undefined;
     return { kind: 'start', payload: payload?.slice(0, 64) };
   }
   if (activity.type !== 'message') return undefined;

@@ -33,20 +33,27 @@ export function botFrameworkRoute(config: Config, bot: ConcertoBot, log: Logger)
   adapter.onTurnError = async (_context: TurnContext, error: Error) => {
     log.error({ err: error }, 'Bot Framework adapter error');
   };
-  if (!authenticated) log.warn('MICROSOFT_APP_ID is unset: /api/messages accepts anonymous requests from this machine only');
+  if (!authenticated)
+    log.warn(
+      'MICROSOFT_APP_ID is unset: /api/messages accepts anonymous requests from this machine only',
+    );
   return {
     method: 'POST',
     path: '/api/messages',
     async handle(req, res) {
       if (!authenticated && !isLoopback(req.socket.remoteAddress)) {
-        return void sendJson(res, 401, { error: 'anonymous requests are accepted from this machine only' });
+        return void sendJson(res, 401, {
+          error: 'anonymous requests are accepted from this machine only',
+        });
       }
       const body = await readBody(req, res, 64 * 1024);
       if (body === undefined) return;
       const parsed = objectSchema.safeParse(body);
       if (!parsed.success) return void sendJson(res, 400, { error: 'expected an activity object' });
-      await adapter.process({ body: parsed.data, headers: req.headers, method: req.method }, responseFor(res), (context) =>
-        bot.run(context),
+      await adapter.process(
+        { body: parsed.data, headers: req.headers, method: req.method },
+        responseFor(res),
+        (context) => bot.run(context),
       );
     },
   };
@@ -72,7 +79,8 @@ function responseFor(res: ServerResponse): BotResponse {
     },
     send(value: unknown) {
       body = typeof value === 'string' ? value : JSON.stringify(value);
-      if (typeof value !== 'string') res.setHeader('content-type', 'application/json; charset=utf-8');
+      if (typeof value !== 'string')
+        res.setHeader('content-type', 'application/json; charset=utf-8');
     },
     end() {
       if (res.writableEnded) return;

@@ -34,7 +34,11 @@ export function chatPageRoutes(catalog: Catalog): Route[] {
   ]);
   return [
     { method: 'GET', path: '/', handle: (req, res) => send(req, res, page) },
-    { method: 'GET', path: /^\/c\/([A-Za-z0-9_-]{1,64})$/, handle: (req, res) => send(req, res, page) },
+    {
+      method: 'GET',
+      path: /^\/c\/([A-Za-z0-9_-]{1,64})$/,
+      handle: (req, res) => send(req, res, page),
+    },
     {
       method: 'GET',
       path: /^\/static\/([a-z-]+\.(?:js|css))$/,
@@ -52,13 +56,18 @@ export function chatPageRoutes(catalog: Catalog): Route[] {
 
 /** The page's total size, gzipped (the budget is 60 KB). */
 export function chatPageGzippedBytes(catalog: Catalog): number {
-  return [renderPage(catalog), readStatic('chat.js'), readStatic('chat.css')].reduce((sum, text) => sum + gzipSync(text).length, 0);
+  return [renderPage(catalog), readStatic('chat.js'), readStatic('chat.css')].reduce(
+    (sum, text) => sum + gzipSync(text).length,
+    0,
+  );
 }
 
 function renderPage(catalog: Catalog): string {
   const strings = { fr: webStrings(catalog.fr), en: webStrings(catalog.en) };
   return readStatic('index.html')
-    .replace(/\{\{(web\.[a-z_.]+)\}\}/g, (_whole, key: string) => escapeHtml(catalog.fr[key] ?? key))
+    .replace(/\{\{(web\.[a-z_.]+)\}\}/g, (_whole, key: string) =>
+      escapeHtml(catalog.fr[key] ?? key),
+    )
     .replace('{{strings}}', JSON.stringify(strings).replace(/</g, '\\u003c'));
 }
 

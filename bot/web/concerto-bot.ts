@@ -17,7 +17,10 @@ export class ConcertoBot extends ActivityHandler {
     super();
     const run = async (context: TurnContext, input: EngineInput) => {
       const { activity } = context;
-      const identity = { channel: 'web' as const, externalId: `bf:${activity.channelId}:${activity.from.id}` };
+      const identity = {
+        channel: 'web' as const,
+        externalId: `bf:${activity.channelId}:${activity.from.id}`,
+      };
       const lang = langOfLocale(activity.locale);
       let replyLang: Lang = lang ?? 'fr';
       try {
@@ -27,7 +30,9 @@ export class ConcertoBot extends ActivityHandler {
         });
         replyLang = turn.lang;
         if (turn.replies.length === 0) return;
-        await context.sendActivities(turn.replies.map((reply) => replyToActivity(reply, turn.lang, catalog, activity.from.id)));
+        await context.sendActivities(
+          turn.replies.map((reply) => replyToActivity(reply, turn.lang, catalog, activity.from.id)),
+        );
       } catch (error) {
         // Infrastructure failure: log it once here, tell the person plainly; the state is unchanged.
         log.error({ err: error, channelId: activity.channelId }, 'Bot Framework turn failed');
@@ -35,12 +40,18 @@ export class ConcertoBot extends ActivityHandler {
       }
     };
     this.onMessage(async (context, next) => {
-      const input = activityToInput({ type: ActivityTypes.Message, text: context.activity.text, value: context.activity.value });
+      const input = activityToInput({
+        type: ActivityTypes.Message,
+        text: context.activity.text,
+        value: context.activity.value,
+      });
       if (input) await run(context, input);
       await next();
     });
     this.onMembersAdded(async (context, next) => {
-      const joined = (context.activity.membersAdded ?? []).some((m) => m.id !== context.activity.recipient.id);
+      const joined = (context.activity.membersAdded ?? []).some(
+        (m) => m.id !== context.activity.recipient.id,
+      );
       if (joined) await run(context, { kind: 'start' });
       await next();
     });

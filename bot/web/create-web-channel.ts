@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DirectLineRepository } from '../../storage/directline-repository.js';
 import type { Channel, ChannelFactory } from '../serve-command.js';
 import { botFrameworkRoute } from './bot-framework-route.js';
@@ -6,7 +6,7 @@ import { chatPageRoutes } from './chat-page-routes.js';
 import { ConcertoBot } from './concerto-bot.js';
 import { directLineRoutes } from './directline-routes.js';
 import { createDirectLineStream } from './directline-stream.js';
-import { createTokenSigner } from './directline-token.js';
+import { tokenSignerFor } from './directline-token.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { webSessionRoute } from './web-session-route.js';
 
@@ -21,11 +21,22 @@ export const createWebChannel: ChannelFactory = async (runtime) => {
   await repo.ensureIndexes();
   const secret =
     config.DIRECTLINE_SECRET ??
-    (await repo.getOrCreateSetting('directline_secret', () => randomBytes(32).toString('base64url'), new Date()));
-  // Tokens are signed with a key derived from the secret, never with the secret itself.
-  const tokens = createTokenSigner(createHmac('sha256', secret).update('concerto directline tokens').digest('hex'));
+    (await repo.getOrCreateSetting(
+      'directline_secret',
+      () => randomBytes(32).toString('base64url'),
+      new Date(),
+    ));
+  const tokens = tokenSignerFor(secret);
   const stream = createDirectLineStream(repo, tokens, log);
-  const deps = { repo, tokens, secret, publicUrl: config.PUBLIC_URL, handleTurn, catalog, publish: stream.publish };
+  const deps = {
+    repo,
+    tokens,
+    secret,
+    publicUrl: config.PUBLIC_URL,
+    handleTurn,
+    catalog,
+    publish: stream.publish,
+  };
   const channel: Channel = {
     name: 'web',
     routes: [

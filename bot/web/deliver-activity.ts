@@ -1,5 +1,9 @@
 import type { Catalog } from '../../dialogs/translate.js';
-import type { ActivityJson, DirectLineRepository, DlConversation } from '../../storage/directline-repository.js';
+import type {
+  ActivityJson,
+  DirectLineRepository,
+  DlConversation,
+} from '../../storage/directline-repository.js';
 import type { TurnHandler } from '../handle-turn.js';
 import { activityToInput, langOfLocale, type InboundActivity } from './activity-to-input.js';
 import { replyToActivity } from './reply-to-activity.js';
@@ -23,22 +27,40 @@ export const botAccount = { id: 'concerto', name: 'Concerto', role: 'bot' } as c
  * person's activity id: once it resolves, a poll sees the replies. A send retried with the
  * same client id is neither stored nor answered twice (handleTurn also dedupes by inbound id).
  */
-export async function deliverActivity(deps: DeliverDeps, conversation: DlConversation, posted: PostedActivity): Promise<string> {
+export async function deliverActivity(
+  deps: DeliverDeps,
+  conversation: DlConversation,
+  posted: PostedActivity,
+): Promise<string> {
   const { repo } = deps;
   const conversationId = conversation._id;
   const now = new Date();
-  const earlier = posted.clientActivityId ? await repo.findByClientId(conversationId, posted.clientActivityId) : null;
+  const earlier = posted.clientActivityId
+    ? await repo.findByClientId(conversationId, posted.clientActivityId)
+    : null;
   if (earlier?.processed) return earlier._id;
   const [stored] = earlier
     ? [earlier]
-    : await repo.append(conversationId, [{ activity: userActivity(conversation, posted), clientActivityId: posted.clientActivityId }], now);
+    : await repo.append(
+        conversationId,
+        [
+          {
+            activity: userActivity(conversation, posted),
+            clientActivityId: posted.clientActivityId,
+          },
+        ],
+        now,
+      );
   if (!stored) throw new Error('the activity was not stored');
   deps.publish(conversationId);
   const input = activityToInput(posted);
   if (input) {
     const identity = { channel: 'web' as const, externalId: conversation.userId };
     const lang = langOfLocale(posted.locale);
-    const turn = await deps.handleTurn(identity, input, { inboundId: `dl:${stored._id}`, ...(lang ? { lang } : {}) });
+    const turn = await deps.handleTurn(identity, input, {
+      inboundId: `dl:${stored._id}`,
+      ...(lang ? { lang } : {}),
+    });
     const replies = turn.replies.map((reply) => ({
       activity: {
         ...replyToActivity(reply, turn.lang, deps.catalog, conversation.userId),
@@ -67,6 +89,8 @@ function userActivity(conversation: DlConversation, posted: PostedActivity): Act
     channelId: 'directline',
     from: { id: conversation.userId, role: 'user' },
     conversation: { id: conversation._id },
-    ...(posted.clientActivityId ? { channelData: { clientActivityId: posted.clientActivityId } } : {}),
+    ...(posted.clientActivityId
+      ? { channelData: { clientActivityId: posted.clientActivityId } }
+      : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { DirectLineRepository, DlConversation } from '../../storage/directline-repository.js';
+import type { DirectLineRepository } from '../../storage/directline-repository.js';
 import { BodyError, readJsonBody, sendJson, type Route } from '../http/create-http-server.js';
 import { maxTextLength } from './activity-to-input.js';
 import { deliverActivity, type DeliverDeps } from './deliver-activity.js';
@@ -15,7 +15,8 @@ export interface DirectLineDeps extends DeliverDeps {
 }
 
 const base = '/v3/directline';
-const conversationPath = (suffix = '') => new RegExp(`^${base}/conversations/([A-Za-z0-9_-]{1,64})${suffix}$`);
+const conversationPath = (suffix = '') =>
+  new RegExp(`^${base}/conversations/([A-Za-z0-9_-]{1,64})${suffix}$`);
 
 /** What a client may post: a message (text or a button's value) or the start event. */
 const postedSchema = z.object({
@@ -24,7 +25,10 @@ const postedSchema = z.object({
   text: z.string().max(maxTextLength).optional(),
   value: z.unknown().optional(),
   locale: z.string().max(20).optional(),
-  channelData: z.object({ clientActivityId: z.string().min(1).max(100).optional() }).loose().optional(),
+  channelData: z
+    .object({ clientActivityId: z.string().min(1).max(100).optional() })
+    .loose()
+    .optional(),
 });
 
 /**
@@ -55,9 +59,11 @@ export function directLineRoutes(deps: DirectLineDeps): Route[] {
     if (!bearer) return fail(res, 401, 'BadArgument', 'missing bearer token');
     if (!isSecret(bearer, deps.secret)) {
       const check = tokens.verify(bearer, new Date());
-      if (!check.ok && check.reason !== 'expired') return fail(res, 401, 'TokenInvalid', 'invalid token');
+      if (!check.ok && check.reason !== 'expired')
+        return fail(res, 401, 'TokenInvalid', 'invalid token');
       if (!check.ok) return fail(res, 403, 'TokenExpired', 'token expired');
-      if (check.claims.conversationId !== conversationId) return fail(res, 403, 'BadArgument', 'token not valid for this conversation');
+      if (check.claims.conversationId !== conversationId)
+        return fail(res, 403, 'BadArgument', 'token not valid for this conversation');
     }
     const conversation = await repo.findConversation(conversationId);
     if (!conversation) return fail(res, 404, 'BadArgument', 'conversation not found');
@@ -69,7 +75,8 @@ export function directLineRoutes(deps: DirectLineDeps): Route[] {
       method: 'POST',
       path: `${base}/tokens/generate`,
       async handle(req, res) {
-        if (!isSecret(bearerOf(req.headers.authorization) ?? '', deps.secret)) return void fail(res, 401, 'BadArgument', 'secret required');
+        if (!isSecret(bearerOf(req.headers.authorization) ?? '', deps.secret))
+          return void fail(res, 401, 'BadArgument', 'secret required');
         const conversation = await repo.createConversation(new Date());
         sendJson(res, 200, issue(conversation._id));
       },
@@ -79,8 +86,15 @@ export function directLineRoutes(deps: DirectLineDeps): Route[] {
       path: `${base}/tokens/refresh`,
       async handle(req, res) {
         const check = tokens.verify(bearerOf(req.headers.authorization) ?? '', new Date());
-        if (!check.ok) return void fail(res, check.reason === 'expired' ? 403 : 401, 'TokenInvalid', 'token invalid or expired');
-        if (!(await repo.findConversation(check.claims.conversationId))) return void fail(res, 404, 'BadArgument', 'conversation not found');
+        if (!check.ok)
+          return void fail(
+            res,
+            check.reason === 'expired' ? 403 : 401,
+            'TokenInvalid',
+            'token invalid or expired',
+          );
+        if (!(await repo.findConversation(check.claims.conversationId)))
+          return void fail(res, 404, 'BadArgument', 'conversation not found');
         sendJson(res, 200, issue(check.claims.conversationId));
       },
     },
@@ -95,8 +109,15 @@ export function directLineRoutes(deps: DirectLineDeps): Route[] {
           return void sendJson(res, 201, withStream(req, conversation._id, ''));
         }
         const check = tokens.verify(bearer, new Date());
-        if (!check.ok) return void fail(res, check.reason === 'expired' ? 403 : 401, 'TokenInvalid', 'token invalid or expired');
-        if (!(await repo.findConversation(check.claims.conversationId))) return void fail(res, 404, 'BadArgument', 'conversation not found');
+        if (!check.ok)
+          return void fail(
+            res,
+            check.reason === 'expired' ? 403 : 401,
+            'TokenInvalid',
+            'token invalid or expired',
+          );
+        if (!(await repo.findConversation(check.claims.conversationId)))
+          return void fail(res, 404, 'BadArgument', 'conversation not found');
         sendJson(res, 200, withStream(req, check.claims.conversationId, ''));
       },
     },
@@ -117,7 +138,9 @@ export function directLineRoutes(deps: DirectLineDeps): Route[] {
         if (!conversation) return;
         const after = Number.parseInt(watermarkOf(req) || '0', 10);
         const items = await repo.listAfter(conversation._id, Number.isFinite(after) ? after : 0);
-        const watermark = String(items.at(-1)?.seq ?? (Number.isFinite(after) ? Math.min(after, conversation.seq) : 0));
+        const watermark = String(
+          items.at(-1)?.seq ?? (Number.isFinite(after) ? Math.min(after, conversation.seq) : 0),
+        );
         sendJson(res, 200, { activities: items.map((item) => item.activity), watermark });
       },
     },
@@ -132,8 +155,13 @@ export function directLineRoutes(deps: DirectLineDeps): Route[] {
         const parsed = postedSchema.safeParse(body);
         if (!parsed.success) return void fail(res, 400, 'BadArgument', 'not a supported activity');
         if (parsed.data.type === 'typing') return void sendJson(res, 200, { id: '' });
-        const posted = { ...parsed.data, clientActivityId: parsed.data.channelData?.clientActivityId };
-        const id2 = await serialize(locks, conversation._id, () => deliverActivity(deps, conversation, posted));
+        const posted = {
+          ...parsed.data,
+          clientActivityId: parsed.data.channelData?.clientActivityId,
+        };
+        const id2 = await serialize(locks, conversation._id, () =>
+          deliverActivity(deps, conversation, posted),
+        );
         sendJson(res, 200, { id: id2 });
       },
     },
@@ -141,7 +169,11 @@ export function directLineRoutes(deps: DirectLineDeps): Route[] {
 }
 
 /** One turn at a time per conversation in this process, so replies keep their order. */
-async function serialize<T>(locks: Map<string, Promise<unknown>>, key: string, work: () => Promise<T>): Promise<T> {
+async function serialize<T>(
+  locks: Map<string, Promise<unknown>>,
+  key: string,
+  work: () => Promise<T>,
+): Promise<T> {
   const previous = locks.get(key) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(work);
   locks.set(key, next);
@@ -153,7 +185,11 @@ async function serialize<T>(locks: Map<string, Promise<unknown>>, key: string, w
 }
 
 /** The JSON body, or undefined after answering 400/413/415. */
-export async function readBody(req: IncomingMessage, res: ServerResponse, limit = 16 * 1024): Promise<unknown> {
+export async function readBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit = 16 * 1024,
+): Promise<unknown> {
   try {
     return await readJsonBody(req, limit);
   } catch (error) {
@@ -163,7 +199,12 @@ export async function readBody(req: IncomingMessage, res: ServerResponse, limit 
   }
 }
 
-export function fail(res: ServerResponse, status: number, code: string, message: string): undefined {
+export function fail(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+): undefined {
   sendJson(res, status, { error: { code, message } });
   return undefined;
 }
@@ -182,6 +223,7 @@ function watermarkOf(req: IncomingMessage): string {
 function socketBase(req: IncomingMessage, publicUrl: string): string {
   const host = req.headers.host ?? new URL(publicUrl).host;
   const pub = new URL(publicUrl);
-  const secure = pub.host === host ? pub.protocol === 'https:' : req.headers['x-forwarded-proto'] === 'https';
+  const secure =
+    pub.host === host ? pub.protocol === 'https:' : req.headers['x-forwarded-proto'] === 'https';
   return `${secure ? 'wss' : 'ws'}://${host}`;
 }

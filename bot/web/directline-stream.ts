@@ -15,7 +15,11 @@ const pageSize = 100;
  * first everything after its watermark, then each new activity. `publish` wakes the sockets
  * of this process at once; a slow poll covers activities written by other processes.
  */
-export function createDirectLineStream(repo: DirectLineRepository, tokens: TokenSigner, log: Logger) {
+export function createDirectLineStream(
+  repo: DirectLineRepository,
+  tokens: TokenSigner,
+  log: Logger,
+) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const listeners = new Map<string, Set<() => void>>();
 
@@ -36,7 +40,12 @@ export function createDirectLineStream(repo: DirectLineRepository, tokens: Token
           const last = items.at(-1);
           if (!last || ws.readyState !== ws.OPEN) continue;
           mark = last.seq;
-          ws.send(JSON.stringify({ activities: items.map((item) => item.activity), watermark: String(mark) }));
+          ws.send(
+            JSON.stringify({
+              activities: items.map((item) => item.activity),
+              watermark: String(mark),
+            }),
+          );
           if (items.length === pageSize) again = true;
         } while (again);
       } catch (error) {
@@ -73,11 +82,15 @@ export function createDirectLineStream(repo: DirectLineRepository, tokens: Token
       const conversationId = match[1];
       const check = tokens.verify(url.searchParams.get('t') ?? '', new Date());
       if (!check.ok || check.claims.conversationId !== conversationId) {
-        socket.end(`HTTP/1.1 ${check.ok || check.reason === 'expired' ? '403 Forbidden' : '401 Unauthorized'}\r\n\r\n`);
+        socket.end(
+          `HTTP/1.1 ${check.ok || check.reason === 'expired' ? '403 Forbidden' : '401 Unauthorized'}\r\n\r\n`,
+        );
         return true;
       }
       const watermark = Number.parseInt(url.searchParams.get('watermark') ?? '', 10);
-      wss.handleUpgrade(req, socket, head, (ws) => attach(ws, conversationId, Number.isFinite(watermark) ? watermark : 0));
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        attach(ws, conversationId, Number.isFinite(watermark) ? watermark : 0),
+      );
       return true;
     },
     async close(): Promise<void> {

@@ -27,7 +27,9 @@ export function createTokenSigner(secret: string) {
   return {
     sign(conversationId: string, now: Date, lifetimeSeconds = tokenLifetimeSeconds): string {
       const iat = Math.floor(now.getTime() / 1000);
-      const payload = Buffer.from(JSON.stringify({ conversationId, iat, exp: iat + lifetimeSeconds })).toString('base64url');
+      const payload = Buffer.from(
+        JSON.stringify({ conversationId, iat, exp: iat + lifetimeSeconds }),
+      ).toString('base64url');
       return `${payload}.${mac(payload).toString('base64url')}`;
     },
     /** Checks the signature first; an expired token still reports its claims (for renewal). */
@@ -36,16 +38,27 @@ export function createTokenSigner(secret: string) {
       if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
       const expected = mac(payload);
       const given = Buffer.from(signature, 'base64url');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
-      const parsed = claimsSchema.safeParse(parseJson(Buffer.from(payload, 'base64url').toString('utf8')));
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        return { ok: false, reason: 'bad_signature' };
+      const parsed = claimsSchema.safeParse(
+        parseJson(Buffer.from(payload, 'base64url').toString('utf8')),
+      );
       if (!parsed.success) return { ok: false, reason: 'malformed' };
-      if (parsed.data.exp * 1000 <= now.getTime()) return { ok: false, reason: 'expired', claims: parsed.data };
+      if (parsed.data.exp * 1000 <= now.getTime())
+        return { ok: false, reason: 'expired', claims: parsed.data };
       return { ok: true, claims: parsed.data };
     },
   };
 }
 
 export type TokenSigner = ReturnType<typeof createTokenSigner>;
+
+/** The signer for a Direct Line secret: tokens are signed with a key derived from it, never with the secret itself. */
+export function tokenSignerFor(secret: string): TokenSigner {
+  return createTokenSigner(
+    createHmac('sha256', secret).update('concerto directline tokens').digest('hex'),
+  );
+}
 
 /** The bearer token of a request, or undefined. */
 export function bearerOf(header: string | undefined): string | undefined {

@@ -10,7 +10,8 @@ export function createRateLimiter(max: number, windowMs: number, now: () => numb
     /** Counts one request; false when the key is over its limit for this window. */
     take(key: string): boolean {
       const t = now();
-      if (windows.size > 10_000) for (const [k, w] of windows) if (t - w.start >= windowMs) windows.delete(k);
+      if (windows.size > 10_000)
+        for (const [k, w] of windows) if (t - w.start >= windowMs) windows.delete(k);
       const current = windows.get(key);
       if (!current || t - current.start >= windowMs) {
         windows.set(key, { start: t, count: 1 });

@@ -28,8 +28,15 @@ export interface OutboundActivity {
  *
  * @example replyToActivity({ text: 'Bonjour' }, 'fr', catalog, 'user-1').text === 'Bonjour'
  */
-export function replyToActivity(reply: EngineReply, lang: Lang, catalog: Catalog, recipientId: string): OutboundActivity {
-  const progressLine = reply.progress ? translator(catalog, lang)('progress', { ...reply.progress }) : undefined;
+export function replyToActivity(
+  reply: EngineReply,
+  lang: Lang,
+  catalog: Catalog,
+  recipientId: string,
+): OutboundActivity {
+  const progressLine = reply.progress
+    ? translator(catalog, lang)('progress', { ...reply.progress })
+    : undefined;
   const { promptId } = reply;
   const choices = reply.choices ?? [];
   return {
@@ -42,7 +49,11 @@ export function replyToActivity(reply: EngineReply, lang: Lang, catalog: Catalog
       ? {
           suggestedActions: {
             to: [recipientId],
-            actions: choices.map((c) => ({ type: 'postBack' as const, title: c.label, value: { promptId, choiceId: c.id } })),
+            actions: choices.map((c) => ({
+              type: 'postBack' as const,
+              title: c.label,
+              value: { promptId, choiceId: c.id },
+            })),
           },
         }
       : {}),

@@ -16,16 +16,25 @@ const sessionRequestSchema = z.object({ token: z.string().max(1000).optional() }
  * for the same conversation. The proof is the signed token itself, so only the phone that held
  * it can come back; a forged or foreign one is refused. Rate-limited per address.
  */
-export function webSessionRoute(repo: DirectLineRepository, tokens: TokenSigner, limiter: RateLimiter): Route {
+export function webSessionRoute(
+  repo: DirectLineRepository,
+  tokens: TokenSigner,
+  limiter: RateLimiter,
+): Route {
   return {
     method: 'POST',
     path: '/web/session',
     async handle(req, res) {
       const address = req.socket.remoteAddress ?? 'unknown';
       if (!limiter.take(address)) {
-        return void sendJson(res, 429, { error: { code: 'TooManyRequests', message: 'too many sessions' } }, {
-          'retry-after': String(limiter.retryAfter(address)),
-        });
+        return void sendJson(
+          res,
+          429,
+          { error: { code: 'TooManyRequests', message: 'too many sessions' } },
+          {
+            'retry-after': String(limiter.retryAfter(address)),
+          },
+        );
       }
       const body = await readBody(req, res, 4096);
       if (body === undefined) return;
@@ -38,7 +47,8 @@ export function webSessionRoute(repo: DirectLineRepository, tokens: TokenSigner,
         const check = tokens.verify(parsed.data.token, now);
         const claims = check.ok || check.reason === 'expired' ? check.claims : undefined;
         if (!claims) return void fail(res, 401, 'TokenInvalid', 'invalid token');
-        if (claims.exp + resumeWindowSeconds < now.getTime() / 1000) return void fail(res, 403, 'TokenExpired', 'token too old');
+        if (claims.exp + resumeWindowSeconds < now.getTime() / 1000)
+          return void fail(res, 403, 'TokenExpired', 'token too old');
         const conversation = await repo.findConversation(claims.conversationId);
         if (!conversation) return void fail(res, 404, 'BadArgument', 'conversation not found');
         conversationId = conversation._id;
@@ -46,7 +56,12 @@ export function webSessionRoute(repo: DirectLineRepository, tokens: TokenSigner,
       } else {
         conversationId = (await repo.createConversation(now))._id;
       }
-      sendJson(res, 200, { conversationId, token: tokens.sign(conversationId, now), expires_in: tokenLifetimeSeconds, resumed });
+      sendJson(res, 200, {
+        conversationId,
+        token: tokens.sign(conversationId, now),
+        expires_in: tokenLifetimeSeconds,
+        resumed,
+      });
     },
   };
 }

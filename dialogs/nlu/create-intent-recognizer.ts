@@ -54,6 +54,9 @@ export async function createIntentRecognizer(
       if (typed.length === 0) return null;
       const exact = known[lang].utterances.get(typed.join(' '));
       if (exact !== undefined) return { intent: exact, score: 1 };
+      // "yes" or "stop" typed in the other language than the conversation's.
+      const other = known[lang === 'fr' ? 'en' : 'fr'].utterances.get(typed.join(' '));
+      if (other !== undefined) return { intent: other, score: 0.9 };
       const corrected = typed.map((word) => known[lang].vocabulary.correct(word));
       const unknown = corrected.filter((word) => word === undefined).length;
       // Commands are short and use few words; an answer brings words of its own.
@@ -63,12 +66,9 @@ export async function createIntentRecognizer(
         corrected.map((word, index) => word ?? typed[index]).join(' '),
       );
       const intent = intentNames.find((name) => name === result.intent);
-      if (intent !== undefined && result.score >= minScore) {
-        return { intent, score: result.score };
-      }
-      // "yes" or "stop" typed in the other language than the conversation's.
-      const otherLanguage = known[lang === 'fr' ? 'en' : 'fr'].utterances.get(typed.join(' '));
-      return otherLanguage === undefined ? null : { intent: otherLanguage, score: 0.9 };
+      return intent !== undefined && result.score >= minScore
+        ? { intent, score: result.score }
+        : null;
     },
   };
 }

@@ -9,9 +9,7 @@ export interface ChoiceCandidate {
 }
 
 export type ChoiceMatch =
-  | { kind: 'one'; id: string }
-  | { kind: 'many'; ids: string[] }
-  | { kind: 'none' };
+  { kind: 'one'; id: string } | { kind: 'many'; ids: string[] } | { kind: 'none' };
 
 /**
  * The choice, or choices, a typed text names: by the number shown ("2", "n°2", "deux",
@@ -28,7 +26,9 @@ export function matchChoice(text: string, choices: readonly ChoiceCandidate[]): 
   const words = toWords(text);
   if (words.length === 0 || choices.length === 0) return noMatch;
   const phrases = choices.map((choice) =>
-    [choice.label, ...(choice.synonyms ?? [])].map(toWords).filter((phrase) => phrase.length > 0),
+    [choice.label, ...(choice.synonyms ?? [])]
+      .map(toLabelWords)
+      .filter((phrase) => phrase.length > 0),
   );
   const whole = words.join(' ');
   const exact = choices.flatMap((_, index) =>
@@ -40,7 +40,7 @@ export function matchChoice(text: string, choices: readonly ChoiceCandidate[]): 
   const found = new Set<number>();
   const covered = findPhrases(words, phrases, found);
   if (covered === undefined) return noMatch;
-  const contentWords = phrases.map((ofChoice) => new Set(ofChoice.flatMap(toContentWords)));
+  const contentWords = phrases.map((ofChoice) => [...new Set(ofChoice.flatMap(toContentWords))]);
   let run: ReadonlySet<number>[] = [];
   let otherWords = 0;
   for (const [position, word] of words.entries()) {
@@ -59,13 +59,14 @@ export function matchChoice(text: string, choices: readonly ChoiceCandidate[]): 
   if (!addRun(run, found)) return noMatch;
   // A sentence that mentions "travail" in passing is an opinion, not the choice "Emploi".
   if (otherWords > maxOtherWords) return noMatch;
-  return toMatch([...found].sort((a, b) => a - b), choices);
+  return toMatch(
+    [...found].sort((a, b) => a - b),
+    choices,
+  );
 }
 
 type Candidates =
-  | { kind: 'number'; choice: number }
-  | { kind: 'word'; choices: ReadonlySet<number> }
-  | 'none';
+  { kind: 'number'; choice: number } | { kind: 'word'; choices: ReadonlySet<number> } | 'none';
 
 const noMatch: ChoiceMatch = { kind: 'none' };
 
@@ -84,6 +85,19 @@ function toWords(text: string): string[] {
     .filter((word) => word !== '');
 }
 
+/** toWords, remembered: the same few labels come back on every message. */
+function toLabelWords(label: string): readonly string[] {
+  const known = labelWords.get(label);
+  if (known !== undefined) return known;
+  if (labelWords.size >= maxLabels) labelWords.clear();
+  const words = toWords(label);
+  labelWords.set(label, words);
+  return words;
+}
+
+const labelWords = new Map<string, readonly string[]>();
+const maxLabels = 5_000;
+
 /** The words that tell a label apart: "Les transports" → ["transports"]. */
 function toContentWords(phrase: readonly string[]): string[] {
   const content = phrase.filter((word) => !stopwords.has(word));
@@ -96,7 +110,7 @@ function toContentWords(phrase: readonly string[]): string[] {
  */
 function findPhrases(
   words: readonly string[],
-  phrases: readonly (readonly string[][])[],
+  phrases: readonly (readonly (readonly string[])[])[],
   found: Set<number>,
 ): boolean[] | undefined {
   const spans: { choice: number; start: number; end: number }[] = [];
@@ -159,9 +173,9 @@ function candidatesOf(
   word: string,
   previous: string | undefined,
   count: number,
-  contentWords: readonly ReadonlySet<string>[],
+  contentWords: readonly (readonly string[])[],
 ): Candidates {
-  const withWord = choicesWhere(contentWords, (words) => words.has(word));
+  const withWord = choicesWhere(contentWords, (words) => words.includes(word));
   const number = parseChoiceNumber(word);
   if (number !== undefined) {
     if (cardinals.has(word) && previous !== undefined && plural.has(previous)) return 'none';
@@ -172,19 +186,21 @@ function candidatesOf(
     return { kind: 'word', choices: withWord };
   }
   if (withWord.size > 0) return { kind: 'word', choices: withWord };
-  const typo = choicesWhere(contentWords, (words) => [...words].some((w) => sameWord(word, w)));
+  const typo = choicesWhere(contentWords, (words) => words.some((w) => sameWord(word, w)));
   if (typo.size > 0 || word.length < 4 || /\d/.test(word)) return { kind: 'word', choices: typo };
   const prefix = choicesWhere(contentWords, (words) =>
-    [...words].some((w) => w.length > word.length && w.startsWith(word)),
+    words.some((w) => w.length > word.length && w.startsWith(word)),
   );
   return { kind: 'word', choices: prefix };
 }
 
 function choicesWhere(
-  contentWords: readonly ReadonlySet<string>[],
-  test: (words: ReadonlySet<string>) => boolean,
+  contentWords: readonly (readonly string[])[],
+  test: (words: readonly string[]) => boolean,
 ): Set<number> {
-  return new Set(contentWords.flatMap((words, index) => (test(words) ? [index] : [])));
+  const choices = new Set<number>();
+  for (const [index, words] of contentWords.entries()) if (test(words)) choices.add(index);
+  return choices;
 }
 
 /**

@@ -34,12 +34,11 @@ declare module '@nlpjs/nlp' {
 
   export interface NluSettings {
     /** Adds a "None" output fed by the count of words never seen in training. */
-    useNoneFeature?: boolean;
-    /** Corrects unknown words to known ones at this edit distance. */
-    spellCheck?: boolean;
-    spellCheckDistance?: number;
+    useNoneFeature: boolean;
+    /** NLP.js's own stem-level spelling correction. */
+    spellCheck: boolean;
     /** false: no "Epoch … loss …" line per training iteration. */
-    log?: boolean;
+    log: boolean;
   }
 
   export interface NlpSettings {
@@ -69,9 +68,7 @@ declare module '@nlpjs/nlp' {
     constructor(settings: NlpSettings);
     addDocument(locale: string, utterance: string, intent: string): void;
     train(): Promise<unknown>;
-    /** The full pipeline: classification, then NER, slots, answers, sentiment, context. */
-    process(locale: string, utterance: string): Promise<NlpClassifyResult>;
-    /** Classification only, without the rest of process()'s pipeline. */
+    /** Classification only: process() would add NER, slots, answers, sentiment and context. */
     classify(locale: string, utterance: string): Promise<NlpClassifyResult>;
   }
 }

@@ -48,12 +48,15 @@ function applyLang(next) {
   document.title = t('web.title');
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   $('text').placeholder = t('web.placeholder');
-  $('log').setAttribute('aria-label', t('web.log_label'));
+  $('log-region').setAttribute('aria-label', t('web.log_label'));
   $('choices').setAttribute('aria-label', t('web.choices_label'));
 }
 
 function setStatus(key) {
-  $('status').textContent = key ? t(key) : '';
+  const text = key ? t(key) : '';
+  if ($('status').textContent === text) return;
+  $('status').textContent = text;
+  $('main').scrollTop = $('main').scrollHeight; // the footer changed height: keep the last message in view
 }
 
 /** fetch with a timeout; resolves to the Response, or null when the network failed. */
@@ -196,7 +199,8 @@ function render(activity) {
   if (activity.locale) applyLang(activity.locale.startsWith('en') ? 'en' : 'fr');
   const data = activity.channelData ?? {};
   let text = activity.text ?? '';
-  if (data.progressLine && text.startsWith(`${data.progressLine}\n`)) text = text.slice(data.progressLine.length + 1);
+  if (data.progressLine && text.startsWith(`${data.progressLine}\n`))
+    text = text.slice(data.progressLine.length + 1);
   bubble('bot', text);
   if (data.progress) showProgress(data.progress, data.progressLine);
   showChoices(activity);
@@ -216,10 +220,12 @@ function showProgress(p, line) {
 function showChoices(activity) {
   const box = $('choices');
   box.replaceChildren();
+  box.dataset.prompt = activity.channelData?.promptId ?? '';
   for (const action of activity.suggestedActions?.actions ?? []) {
     const button = document.createElement('button');
     button.type = 'button';
     button.textContent = action.title;
+    button.dataset.choice = action.value?.choiceId ?? '';
     button.addEventListener('click', (event) => {
       // A keyboard press (detail 0) keeps focus in the choices; a tap does not pop the keyboard up.
       focusChoices = event.detail === 0;
@@ -253,13 +259,19 @@ function markProblem(clientId, key) {
 // --- sending -------------------------------------------------------------------------------
 
 function newId() {
-  return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  return crypto.randomUUID
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
 /** Queues an activity (kept in localStorage until the server has it), shows it, sends it. */
 function send(activity, label) {
   const clientActivityId = newId();
-  const item = { clientActivityId, label, activity: { ...activity, locale: lang, channelData: { clientActivityId } } };
+  const item = {
+    clientActivityId,
+    label,
+    activity: { ...activity, locale: lang, channelData: { clientActivityId } },
+  };
   outbox.push(item);
   writeJson(outboxKey, outbox);
   if (label) bubble('me', label).dataset.clientId = clientActivityId;
@@ -276,7 +288,13 @@ async function flush() {
       const url = `${api}/conversations/${session.conversationId}/activities`;
       const res = await call('POST', url, item.activity, session.token);
       if (res?.status === 403 && (await renewToken())) continue;
-      if (res && res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+      if (
+        res &&
+        res.status >= 400 &&
+        res.status < 500 &&
+        res.status !== 408 &&
+        res.status !== 429
+      ) {
         markProblem(item.clientActivityId, 'web.failed');
       } else if (!res?.ok) {
         markProblem(item.clientActivityId, 'web.pending');
@@ -301,7 +319,8 @@ async function flush() {
 
 function restorePending() {
   for (const item of outbox) {
-    if (item.label && !echoed.has(item.clientActivityId)) bubble('me', item.label).dataset.clientId = item.clientActivityId;
+    if (item.label && !echoed.has(item.clientActivityId))
+      bubble('me', item.label).dataset.clientId = item.clientActivityId;
   }
 }
 
@@ -343,7 +362,12 @@ $('text').addEventListener('keydown', (event) => {
   }
 });
 
-$('lang').addEventListener('click', () => send({ type: 'message', text: t('web.language'), value: { command: 'language' } }, t('web.language')));
+$('lang').addEventListener('click', () =>
+  send(
+    { type: 'message', text: t('web.language'), value: { command: 'language' } },
+    t('web.language'),
+  ),
+);
 
 window.addEventListener('online', () => void flush());
 

@@ -1,0 +1,21 @@
+import { cpus, totalmem } from 'node:os';
+import { benchEngine } from './bench-engine.js';
+import { benchMatchChoice, benchNlu } from './bench-nlu.js';
+
+/**
+ * `npm run bench`: figures for docs/BENCHMARKS.md, each with its target. Benchmarks are
+ * measured here, never asserted in tests.
+ */
+const only = process.argv.slice(2);
+const selected = (name: string) => only.length === 0 || only.includes(name);
+
+console.log(`# ${new Date().toISOString()} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${Math.round(totalmem() / 2 ** 30)} GiB · Node ${process.version}`);
+if (selected('engine')) for (const line of benchEngine()) console.log(line);
+if (selected('nlu')) {
+  for (const line of await benchNlu()) console.log(line);
+  for (const line of benchMatchChoice()) console.log(line);
+}
+if (selected('storage')) {
+  const { benchStorage } = await import('./bench-storage.js');
+  for (const line of await benchStorage()) console.log(line);
+}
