@@ -11,7 +11,7 @@ out_dir="$root/.cache/ferretdb"
 tags="ferretdb_no_postgresql"
 
 if ! command -v go >/dev/null 2>&1; then
-  echo "build-ferretdb: 'go' not found on PATH: install Go >= 1.24 (https://go.dev/dl/ or apt-get install golang), or set MONGODB_URI to an existing MongoDB server" >&2
+  echo "build-ferretdb: 'go' not found on PATH: install Go >= 1.24 (https://go.dev/dl/; Debian 12's golang-go is too old), or set MONGODB_URI to an existing MongoDB server" >&2
   exit 1
 fi
 
@@ -26,8 +26,16 @@ bin="$out_dir/ferretdb-$hash"
 
 mkdir -p "$out_dir"
 
+# Points .cache/ferretdb/ferretdb at the current build, atomically (others may be starting it).
+link() {
+  if [[ "$(readlink "$out_dir/ferretdb" 2>/dev/null)" != "ferretdb-$hash" ]]; then
+    ln -sfn "ferretdb-$hash" "$out_dir/.link-$$"
+    mv -Tf "$out_dir/.link-$$" "$out_dir/ferretdb"
+  fi
+}
+
 if [[ -x "$bin" ]]; then
-  ln -sfn "ferretdb-$hash" "$out_dir/ferretdb"
+  link
   echo "build-ferretdb: up to date: .cache/ferretdb/ferretdb-$hash"
   exit 0
 fi
@@ -44,8 +52,8 @@ chmod 755 "$tmp"
 mv -f "$tmp" "$bin"
 trap - EXIT
 
+link
 # Keep only the current build (each binary is ~30 MB).
 find "$out_dir" -maxdepth 1 -type f -name 'ferretdb-*' ! -name "ferretdb-$hash" -delete
-ln -sfn "ferretdb-$hash" "$out_dir/ferretdb"
 
 echo "build-ferretdb: built .cache/ferretdb/ferretdb-$hash in $((SECONDS - start))s"

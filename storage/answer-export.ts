@@ -30,8 +30,12 @@ export interface AnswerExportOptions {
  * @example
  *   for await (const row of streamAnswers(db, { secret, councilId: 'QN05981M' })) write(row);
  */
-export async function* streamAnswers(db: Db, options: AnswerExportOptions): AsyncGenerator<ExportedAnswer> {
-  if (options.secret.length === 0) throw new StorageError('invalid_argument', 'streamAnswers: the pseudonym secret is empty');
+export async function* streamAnswers(
+  db: Db,
+  options: AnswerExportOptions,
+): AsyncGenerator<ExportedAnswer> {
+  if (options.secret.length === 0)
+    throw new StorageError('invalid_argument', 'streamAnswers: the pseudonym secret is empty');
   // Filter values are typed strings: a caller's text can only ever be compared, never run.
   const filter: Filter<AnswerDoc> = {};
   if (options.consultationId !== undefined) filter.consultationId = String(options.consultationId);

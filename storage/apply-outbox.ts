@@ -1,5 +1,11 @@
 import type { Collections } from './collections.js';
-import { answerDocSchema, participantDocSchema, transcriptDocSchema, type AnswerWrite, type Outbox } from './documents.js';
+import {
+  answerDocSchema,
+  participantDocSchema,
+  transcriptDocSchema,
+  type AnswerWrite,
+  type Outbox,
+} from './documents.js';
 import { ignoreDuplicateKey } from './duplicate-key.js';
 import { checkForWrite, parseStored } from './storage-error.js';
 
@@ -8,19 +14,29 @@ import { checkForWrite, parseStored } from './storage-error.js';
  * version it carries, so a replay (after a crash, or by a second process loading the same
  * session) neither duplicates anything nor rolls a newer value back.
  */
-export async function applyOutbox(c: Collections, participantId: string, outbox: Outbox): Promise<void> {
+export async function applyOutbox(
+  c: Collections,
+  participantId: string,
+  outbox: Outbox,
+): Promise<void> {
   await upsertParticipant(c, participantId, outbox);
   await Promise.all([
     ...outbox.answers.map((write) => upsertAnswer(c, participantId, outbox, write)),
     insertTranscript(c, participantId, outbox),
     outbox.inboundId === undefined
       ? undefined
-      : ignoreDuplicateKey(() => c.processedInbound.insertOne({ _id: outbox.inboundId ?? '', at: outbox.at })),
+      : ignoreDuplicateKey(() =>
+          c.processedInbound.insertOne({ _id: outbox.inboundId ?? '', at: outbox.at }),
+        ),
   ]);
   if (outbox.participant.councilSelected) await propagateCouncil(c, participantId);
 }
 
-async function upsertParticipant(c: Collections, participantId: string, outbox: Outbox): Promise<void> {
+async function upsertParticipant(
+  c: Collections,
+  participantId: string,
+  outbox: Outbox,
+): Promise<void> {
   const { at, participant: p } = outbox;
   const doc = checkForWrite(
     participantDocSchema,
@@ -38,6 +54,7 @@ async function upsertParticipant(c: Collections, participantId: string, outbox: 
       updatedAt: at,
       ...(p.completedNow ? { completedAt: at } : {}),
       lastActivityAt: at,
+      completedThemes: p.completedThemes,
       sessionVersion: outbox.version,
     },
     `participants/${participantId}`,
@@ -54,17 +71,28 @@ async function upsertParticipant(c: Collections, participantId: string, outbox: 
   );
 }
 
-async function upsertAnswer(c: Collections, participantId: string, outbox: Outbox, write: AnswerWrite): Promise<void> {
+async function upsertAnswer(
+  c: Collections,
+  participantId: string,
+  outbox: Outbox,
+  write: AnswerWrite,
+): Promise<void> {
   const last = write.values.at(-1);
   if (last === undefined) return;
-  const history = write.values.map((entry) => ({ ...entry, at: outbox.at, sessionVersion: outbox.version }));
+  const history = write.values.map((entry) => ({
+    ...entry,
+    at: outbox.at,
+    sessionVersion: outbox.version,
+  }));
   const doc = checkForWrite(
     answerDocSchema,
     {
       _id: `${participantId}:${write.questionId}`,
       participantId,
       consultationId: outbox.participant.consultationId,
-      ...(outbox.participant.councilId === undefined ? {} : { councilId: outbox.participant.councilId }),
+      ...(outbox.participant.councilId === undefined
+        ? {}
+        : { councilId: outbox.participant.councilId }),
       questionId: write.questionId,
       value: last.value,
       questionnaireVersion: last.questionnaireVersion,
@@ -85,7 +113,11 @@ async function upsertAnswer(c: Collections, participantId: string, outbox: Outbo
   );
 }
 
-async function insertTranscript(c: Collections, participantId: string, outbox: Outbox): Promise<void> {
+async function insertTranscript(
+  c: Collections,
+  participantId: string,
+  outbox: Outbox,
+): Promise<void> {
   if (outbox.transcript.length === 0) return;
   const docs = outbox.transcript.map((entry, n) =>
     checkForWrite(
@@ -112,5 +144,8 @@ async function propagateCouncil(c: Collections, participantId: string): Promise<
   if (raw === null) return;
   const { councilId } = parseStored(participantDocSchema, raw, `participants/${participantId}`);
   if (councilId === undefined) return;
-  await c.answers.updateMany({ participantId, councilId: { $ne: councilId } }, { $set: { councilId } });
+  await c.answers.updateMany(
+    { participantId, councilId: { $ne: councilId } },
+    { $set: { councilId } },
+  );
 }

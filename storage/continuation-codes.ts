@@ -14,10 +14,19 @@ export const wrongTriesWindowMinutes = 10;
 /** Only the exact shape `ABCD-EFGH` (any case, any dash) counts as a code, never an ordinary answer. */
 const codePattern = /^([A-HJ-NP-Z2-9]{4})[-‐‑–—]([A-HJ-NP-Z2-9]{4})$/i;
 
-const codeDocSchema = z.object({ _id: z.string(), participantId: z.string(), createdAt: z.date(), expiresAt: z.date() });
-const attemptDocSchema = z.object({ _id: z.string(), key: z.string(), at: z.date() });
+const codeDocSchema = z.object({
+  _id: z.string(),
+  participantId: z.string(),
+  createdAt: z.date(),
+  expiresAt: z.date(),
+});
 type CodeDoc = z.infer<typeof codeDocSchema>;
-type AttemptDoc = z.infer<typeof attemptDocSchema>;
+/** One wrong try, counted against an identity for ten minutes. */
+interface AttemptDoc {
+  _id: string;
+  key: string;
+  at: Date;
+}
 
 export type RedeemOutcome =
   | { kind: 'linked'; participantId: string; moved: boolean }
@@ -47,7 +56,9 @@ export class ContinuationCodes {
 
   /** TTL indexes where the server has them; `redeem` checks the expiry itself either way. */
   async ensureIndexes(): Promise<void> {
-    await this.codes.createIndex({ expiresAt: 1 }, { name: 'expires_ttl', expireAfterSeconds: 0 }).catch(() => undefined);
+    await this.codes
+      .createIndex({ expiresAt: 1 }, { name: 'expires_ttl', expireAfterSeconds: 0 })
+      .catch(() => undefined);
     await this.attempts.createIndex({ key: 1, at: 1 }, { name: 'key_at' });
     await this.attempts
       .createIndex({ at: 1 }, { name: 'at_ttl', expireAfterSeconds: wrongTriesWindowMinutes * 60 })
@@ -74,7 +85,8 @@ export class ContinuationCodes {
   async redeem(identity: ChannelIdentity, code: string, now: Date): Promise<RedeemOutcome> {
     const key = `${identity.channel}:${identity.externalId}`;
     const since = new Date(now.getTime() - wrongTriesWindowMinutes * 60_000);
-    if ((await this.attempts.countDocuments({ key, at: { $gt: since } })) >= maxWrongTries) return { kind: 'too_many' };
+    if ((await this.attempts.countDocuments({ key, at: { $gt: since } })) >= maxWrongTries)
+      return { kind: 'too_many' };
     const found = await this.codes.findOneAndDelete({ _id: code });
     const doc = found ? codeDocSchema.parse(found) : undefined;
     if (!doc || doc.expiresAt.getTime() <= now.getTime()) {
@@ -91,17 +103,29 @@ export class ContinuationCodes {
  * Returns true when the identity belonged to another participant before: that one's answers
  * stay where they are, no longer reachable from this identity.
  */
-export async function attachIdentity(db: Db, identity: ChannelIdentity, participantId: string, now: Date): Promise<boolean> {
+export async function attachIdentity(
+  db: Db,
+  identity: ChannelIdentity,
+  participantId: string,
+  now: Date,
+): Promise<boolean> {
   const c = collections(db);
   const key = `${identity.channel}:${identity.externalId}`;
   const previous = await c.identities.findOne({ _id: key });
   await c.identities.updateOne(
     { _id: key },
-    { $set: { channel: identity.channel, externalId: identity.externalId, participantId }, $setOnInsert: { createdAt: now } },
+    {
+      $set: { channel: identity.channel, externalId: identity.externalId, participantId },
+      $setOnInsert: { createdAt: now },
+    },
     { upsert: true },
   );
   const moved = previous !== null && previous.participantId !== participantId;
-  if (moved) await c.participants.updateOne({ _id: previous.participantId }, { $pull: { identities: identity } });
+  if (moved)
+    await c.participants.updateOne(
+      { _id: previous.participantId },
+      { $pull: { identities: identity } },
+    );
   await c.participants.updateOne({ _id: participantId }, { $addToSet: { identities: identity } });
   return moved;
 }

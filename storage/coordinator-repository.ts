@@ -28,7 +28,10 @@ export const reminderRequestDocSchema = z.object({
 export type CoordinatorDoc = z.infer<typeof coordinatorDocSchema>;
 export type ReminderRequestDoc = z.infer<typeof reminderRequestDocSchema>;
 
-export const coordinatorCollections = { coordinators: 'coordinators', reminderRequests: 'reminder_requests' } as const;
+export const coordinatorCollections = {
+  coordinators: 'coordinators',
+  reminderRequests: 'reminder_requests',
+} as const;
 
 /** No 0/O, 1/I/L: codes are read out and typed by hand. */
 const codeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -75,7 +78,10 @@ export async function linkCoordinator(
 }
 
 /** The coordinator this Telegram account speaks for; several links merge their councils. */
-export async function findCoordinatorByTelegramId(db: Db, telegramUserId: number): Promise<CoordinatorDoc | null> {
+export async function findCoordinatorByTelegramId(
+  db: Db,
+  telegramUserId: number,
+): Promise<CoordinatorDoc | null> {
   const docs = await coordinators(db).find({ telegramUserId }).sort({ linkedAt: 1 }).toArray();
   const parsed = docs.map((d) => coordinatorDocSchema.parse(d));
   const [first] = parsed;
@@ -96,13 +102,21 @@ export interface CouncilFigures {
 }
 
 /** Participation figures for these councils only, one entry per council, in the order given. */
-export async function councilFigures(db: Db, councilIds: readonly string[]): Promise<CouncilFigures[]> {
+export async function councilFigures(
+  db: Db,
+  councilIds: readonly string[],
+): Promise<CouncilFigures[]> {
   const c = collections(db);
   const figures = new Map(councilIds.map((id) => [id, emptyFigures(id)]));
   const groups = await c.participants
     .aggregate([
       { $match: { councilId: { $in: [...councilIds] } } },
-      { $group: { _id: { councilId: '$councilId', status: '$status', unreachable: '$unreachable' }, count: { $sum: 1 } } },
+      {
+        $group: {
+          _id: { councilId: '$councilId', status: '$status', unreachable: '$unreachable' },
+          count: { $sum: 1 },
+        },
+      },
     ])
     .toArray();
   for (const group of groups) {
@@ -125,7 +139,9 @@ export async function councilFigures(db: Db, councilIds: readonly string[]): Pro
   for await (const session of sessions) {
     const parsed = sessionThemesSchema.safeParse(session);
     if (!parsed.success) continue;
-    const entry = parsed.data.state.councilId ? figures.get(parsed.data.state.councilId) : undefined;
+    const entry = parsed.data.state.councilId
+      ? figures.get(parsed.data.state.councilId)
+      : undefined;
     if (!entry) continue;
     for (const themeId of parsed.data.state.completedThemes) {
       entry.themesCompleted[themeId] = (entry.themesCompleted[themeId] ?? 0) + 1;
@@ -150,7 +166,12 @@ export async function queueReminderRequest(
   input: { coordinatorId: string; councilIds: string[]; count: number },
   at = new Date(),
 ): Promise<ReminderRequestDoc> {
-  const doc = reminderRequestDocSchema.parse({ _id: randomUUID(), ...input, requestedAt: at, status: 'queued' });
+  const doc = reminderRequestDocSchema.parse({
+    _id: randomUUID(),
+    ...input,
+    requestedAt: at,
+    status: 'queued',
+  });
   await db.collection<ReminderRequestDoc>(coordinatorCollections.reminderRequests).insertOne(doc);
   return doc;
 }
@@ -165,7 +186,9 @@ const sessionThemesSchema = z.object({
 });
 
 function coordinators(db: Db) {
-  return db.collection<CoordinatorDoc>(coordinatorCollections.coordinators, { ignoreUndefined: true });
+  return db.collection<CoordinatorDoc>(coordinatorCollections.coordinators, {
+    ignoreUndefined: true,
+  });
 }
 
 function emptyFigures(councilId: string): CouncilFigures {
@@ -182,7 +205,10 @@ function hashCode(code: string): string {
 }
 
 /** Names of these councils, for the coordinator's figures (unknown ids are left out). */
-export async function councilNames(db: Db, councilIds: readonly string[]): Promise<Map<string, { name: string; commune: string }>> {
+export async function councilNames(
+  db: Db,
+  councilIds: readonly string[],
+): Promise<Map<string, { name: string; commune: string }>> {
   const docs = await collections(db)
     .councils.find({ _id: { $in: [...councilIds] } }, { projection: { name: 1, commune: 1 } })
     .toArray();

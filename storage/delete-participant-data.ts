@@ -16,7 +16,10 @@ export async function deleteParticipantData(
 ): Promise<void> {
   const [participant, session] = await Promise.all([
     c.participants.findOne({ _id: participantId }, { projection: { consultationId: 1 } }),
-    c.sessions.findOne({ participantId, state: { $exists: true } }, { projection: { 'state.consultationId': 1 } }),
+    c.sessions.findOne(
+      { participantId, state: { $exists: true } },
+      { projection: { 'state.consultationId': 1 } },
+    ),
   ]);
   const consultationId =
     consultationOf.safeParse(participant).data?.consultationId ??

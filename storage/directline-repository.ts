@@ -53,11 +53,21 @@ export class DirectLineRepository {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.activities.createIndex({ conversationId: 1, seq: 1 }, { unique: true, name: 'conversation_seq' });
-    await this.activities.createIndex({ conversationId: 1, clientActivityId: 1 }, { name: 'conversation_client_id' });
+    await this.activities.createIndex(
+      { conversationId: 1, seq: 1 },
+      { unique: true, name: 'conversation_seq' },
+    );
+    await this.activities.createIndex(
+      { conversationId: 1, clientActivityId: 1 },
+      { name: 'conversation_client_id' },
+    );
     const expireAfterSeconds = directLineRetentionDays * 86_400;
-    await this.activities.createIndex({ at: 1 }, { name: 'at_ttl', expireAfterSeconds }).catch(() => undefined);
-    await this.conversations.createIndex({ lastActivityAt: 1 }, { name: 'last_ttl', expireAfterSeconds }).catch(() => undefined);
+    await this.activities
+      .createIndex({ at: 1 }, { name: 'at_ttl', expireAfterSeconds })
+      .catch(() => undefined);
+    await this.conversations
+      .createIndex({ lastActivityAt: 1 }, { name: 'last_ttl', expireAfterSeconds })
+      .catch(() => undefined);
   }
 
   /** Creates a conversation with a fresh, unguessable id and user id. */
@@ -121,7 +131,10 @@ export class DirectLineRepository {
     return found.map((doc) => dlActivitySchema.parse(doc));
   }
 
-  async findByClientId(conversationId: string, clientActivityId: string): Promise<DlActivity | null> {
+  async findByClientId(
+    conversationId: string,
+    clientActivityId: string,
+  ): Promise<DlActivity | null> {
     const found = await this.activities.findOne({ conversationId, clientActivityId });
     return found ? dlActivitySchema.parse(found) : null;
   }

@@ -46,6 +46,7 @@ export const outboxSchema = z.object({
     lang: langSchema,
     status: z.enum(['started', 'completed']),
     remindersOff: z.boolean(),
+    completedThemes: z.array(z.string()),
     consentGiven: z.boolean(),
     completedNow: z.boolean(),
     councilSelected: z.boolean(),
@@ -98,6 +99,8 @@ export const participantDocSchema = z.object({
   updatedAt: z.date(),
   completedAt: z.date().optional(),
   lastActivityAt: z.date(),
+  /** Copied from the session state so figures per council need not read sessions. */
+  completedThemes: z.array(z.string()),
   /** The session version last applied here, so a late replay never rolls fields back. */
   sessionVersion: z.int().min(0),
 });
@@ -152,7 +155,11 @@ export const councilDocSchema = z.object({
 });
 
 /** `_id` is the code: the unique key (FerretDB v1 does not enforce unique indexes on arrays). */
-export const invitationCodeDocSchema = z.object({ _id: z.string(), councilId: z.string(), createdAt: z.date() });
+export const invitationCodeDocSchema = z.object({
+  _id: z.string(),
+  councilId: z.string(),
+  createdAt: z.date(),
+});
 
 export type StoredState = z.infer<typeof storedStateSchema>;
 export type Outbox = z.infer<typeof outboxSchema>;

@@ -6,7 +6,10 @@ const duplicateKeyCode = 11000;
 export function isDuplicateKeyError(error: unknown): boolean {
   if (error instanceof MongoBulkWriteError) {
     const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    return writeErrors.length > 0 && writeErrors.every((writeError) => writeError.code === duplicateKeyCode);
+    return (
+      writeErrors.length > 0 &&
+      writeErrors.every((writeError) => writeError.code === duplicateKeyCode)
+    );
   }
   return error instanceof MongoServerError && error.code === duplicateKeyCode;
 }

@@ -37,7 +37,7 @@ function onPath(name: string): string | undefined {
       accessSync(file, constants.X_OK);
       return file;
     } catch {
-      // not here
+      continue;
     }
   }
   return undefined;
@@ -58,23 +58,28 @@ function outputTail(child: ChildProcess): () => string {
 function whenExited(child: ChildProcess): Promise<string> {
   return new Promise((resolve) => {
     child.once('error', (err) => resolve(`could not be started: ${err.message}`));
-    child.once('exit', (code, signal) => resolve(signal ? `was killed by ${signal}` : `exited with code ${code}`));
+    child.once('exit', (code, signal) =>
+      resolve(signal ? `was killed by ${signal}` : `exited with code ${code}`),
+    );
   });
 }
 
 async function runBuildScript(log: (msg: string) => void): Promise<void> {
-  if (!existsSync(ferretdbBinary)) log('building the FerretDB server (first build takes 1-2 minutes)...');
+  if (!existsSync(ferretdbBinary)) log('building FerretDB (the first build takes 1-2 minutes)...');
   const child = spawn('bash', [buildScript], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   const tail = outputTail(child);
   const ended = await whenExited(child);
   if (child.exitCode !== 0) throw new Error(`scripts/build-ferretdb.sh ${ended}:\n${tail()}`);
-  if (stdout.trim()) log(stdout.trim());
+  log(tail());
 }
 
+const pingOptions = {
+  serverSelectionTimeoutMS: 500,
+  connectTimeoutMS: 500,
+  directConnection: true,
+};
 async function ping(uri: string): Promise<boolean> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500, directConnection: true });
+  const client = new MongoClient(uri, pingOptions);
   try {
     await client.db('admin').command({ ping: 1 });
     return true;
@@ -98,7 +103,7 @@ async function stopChild(child: ChildProcess, exited: Promise<string>): Promise<
 type Engine = 'mongod' | 'ferretdb';
 
 /** Spawns the server and waits for it to answer `ping`; rejects with its output if it exits. */
-async function launch(engine: Engine, bin: string, dir: string, port: number): Promise<EmbeddedServer> {
+async function launch(engine: Engine, bin: string, dir: string, port: number) {
   const args =
     engine === 'mongod'
       ? ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet']
@@ -115,25 +120,23 @@ async function launch(engine: Engine, bin: string, dir: string, port: number): P
   const uri = `mongodb://127.0.0.1:${port}/`;
   const deadline = Date.now() + readyTimeoutMs;
   while (earlyExit === undefined) {
-    if (await ping(uri)) {
-      return { uri, port, kind: engine, stop: () => stopChild(child, exited) };
-    }
+    if (await ping(uri)) return { uri, port, kind: engine, stop: () => stopChild(child, exited) };
     if (Date.now() > deadline) {
       await stopChild(child, exited);
-      throw new Error(`${engine} did not answer ping on ${uri} within ${readyTimeoutMs / 1000} s:\n${tail()}`);
+      throw new Error(
+        `${engine} did not answer ping on ${uri} in ${readyTimeoutMs} ms:\n${tail()}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${engine} (${bin}) ${earlyExit} before it was ready (data ${dir}):\n${tail()}`);
 }
 
-interface MemoryServer {
-  getUri(): string;
-  stop(options?: { doCleanup?: boolean }): Promise<unknown>;
-}
-interface MemoryServerModule {
-  MongoMemoryServer: { create(options: { instance: { dbPath: string; port: number; ip: string } }): Promise<MemoryServer> };
-}
+type MemoryServer = { getUri(): string; stop(o: { doCleanup: boolean }): Promise<unknown> };
+type InstanceOptions = { instance: { dbPath: string; port: number; ip: string } };
+type MemoryServerModule = {
+  MongoMemoryServer: { create(o: InstanceOptions): Promise<MemoryServer> };
+};
 function isMemoryServerModule(mod: unknown): mod is MemoryServerModule {
   if (typeof mod !== 'object' || mod === null || !('MongoMemoryServer' in mod)) return false;
   const cls: unknown = mod.MongoMemoryServer;
@@ -146,7 +149,8 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
 
   const mongod = onPath('mongod');
   const canBuild = onPath('go') !== undefined;
-  const engine: Engine | undefined = mongod ? 'mongod' : canBuild || existsSync(ferretdbBinary) ? 'ferretdb' : undefined;
+  const hasFerretDB = canBuild || existsSync(ferretdbBinary);
+  const engine: Engine | undefined = mongod ? 'mongod' : hasFerretDB ? 'ferretdb' : undefined;
 
   const dir = path.join(dataDir, engine ?? 'mongodb-memory-server');
   try {
@@ -167,21 +171,21 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
           'or set MONGODB_URI to an existing server.',
       );
     }
-    const port = options.port ?? (await findFreePort());
-    const server = await mod.MongoMemoryServer.create({ instance: { dbPath: dir, port, ip: '127.0.0.1' } });
-    log(`mongodb-memory-server listening on ${server.getUri()}`);
-    return { uri: server.getUri(), port, kind: 'mongodb-memory-server', stop: async () => void (await server.stop({ doCleanup: false })) };
+    const port = await findFreePort('127.0.0.1', options.port);
+    const mms = await mod.MongoMemoryServer.create({
+      instance: { dbPath: dir, port, ip: '127.0.0.1' },
+    });
+    const stop = async (): Promise<void> => void (await mms.stop({ doCleanup: false }));
+    log(`mongodb-memory-server listening on ${mms.getUri()}`);
+    return { uri: mms.getUri(), port, kind: 'mongodb-memory-server', stop };
   }
 
-  let bin = mongod ?? ferretdbBinary;
-  if (engine === 'ferretdb') {
-    if (canBuild) await runBuildScript(log);
-    bin = ferretdbBinary;
-  }
+  if (engine === 'ferretdb' && canBuild) await runBuildScript(log);
+  const bin = mongod ?? ferretdbBinary;
 
   // A port picked by us may be taken by someone else before the server binds it: retry then.
   for (let attempt = 1; ; attempt++) {
-    const port = options.port ?? (await findFreePort());
+    const port = await findFreePort('127.0.0.1', options.port);
     try {
       const server = await launch(engine, bin, dir, port);
       log(`${engine} listening on ${server.uri} (data ${dir})`);

@@ -1,4 +1,10 @@
-import { MongoServerError, type Collection, type Db, type Document, type IndexSpecification } from 'mongodb';
+import {
+  MongoServerError,
+  type Collection,
+  type Db,
+  type Document,
+  type IndexSpecification,
+} from 'mongodb';
 import { collections } from './collections.js';
 
 export interface RetentionOptions {
@@ -30,11 +36,23 @@ export async function ensureIndexes(db: Db, options: RetentionOptions = {}): Pro
   const c = collections(db);
   const days = { ...defaultRetention, ...options };
   await c.sessions.createIndex({ participantId: 1, version: -1 }, { name: 'participant_version' });
-  await c.answers.createIndex({ participantId: 1, questionId: 1 }, { unique: true, name: 'participant_question' });
-  await c.answers.createIndex({ consultationId: 1, councilId: 1 }, { name: 'consultation_council' });
+  await c.answers.createIndex(
+    { participantId: 1, questionId: 1 },
+    { unique: true, name: 'participant_question' },
+  );
+  await c.answers.createIndex(
+    { consultationId: 1, councilId: 1 },
+    { name: 'consultation_council' },
+  );
   await c.identities.createIndex({ participantId: 1 }, { name: 'participant' });
-  await c.participants.createIndex({ consultationId: 1, councilId: 1, status: 1 }, { name: 'consultation_council_status' });
-  await c.transcripts.createIndex({ participantId: 1, turn: 1, n: 1 }, { name: 'participant_turn' });
+  await c.participants.createIndex(
+    { consultationId: 1, councilId: 1, status: 1 },
+    { name: 'consultation_council_status' },
+  );
+  await c.transcripts.createIndex(
+    { participantId: 1, turn: 1, n: 1 },
+    { name: 'participant_turn' },
+  );
   await c.invitationCodes.createIndex({ councilId: 1 }, { name: 'council' });
   const transcripts = await ensureExpiry(db, c.transcripts, days.retentionDays);
   const inbound = await ensureExpiry(db, c.processedInbound, days.inboundRetentionDays);
@@ -42,8 +60,13 @@ export async function ensureIndexes(db: Db, options: RetentionOptions = {}): Pro
 }
 
 /** A TTL index on `at`; returns false when the server cannot expire documents itself. */
-async function ensureExpiry<T extends Document>(db: Db, collection: Collection<T>, days: number): Promise<boolean> {
-  if (!Number.isInteger(days) || days < 1) throw new RangeError(`retention must be a whole number of days >= 1, got ${days}`);
+async function ensureExpiry<T extends Document>(
+  db: Db,
+  collection: Collection<T>,
+  days: number,
+): Promise<boolean> {
+  if (!Number.isInteger(days) || days < 1)
+    throw new RangeError(`retention must be a whole number of days >= 1, got ${days}`);
   const key: IndexSpecification = { at: 1 };
   const expireAfterSeconds = days * 86_400;
   try {
@@ -53,7 +76,10 @@ async function ensureExpiry<T extends Document>(db: Db, collection: Collection<T
     if (!(error instanceof MongoServerError)) throw error;
     if (error.code === indexOptionsConflict) {
       // The retention changed since the index was created: adjust it in place.
-      await db.command({ collMod: collection.collectionName, index: { name: ttlIndexName, expireAfterSeconds } });
+      await db.command({
+        collMod: collection.collectionName,
+        index: { name: ttlIndexName, expireAfterSeconds },
+      });
       return true;
     }
     if (error.code !== notImplemented) throw error;
@@ -61,4 +87,3 @@ async function ensureExpiry<T extends Document>(db: Db, collection: Collection<T
   await collection.createIndex(key, { name: ttlIndexName });
   return false;
 }
-

@@ -70,7 +70,9 @@ function readRecord(input: string, start: number, startLine: number): ReadResult
         // Text after a quote that ran over several lines: most likely the opening quote was
         // never closed and a later line's quote was taken for its end.
         if (line > startLine) return { problem: 'a quoted field is never closed (missing ")' };
-        return { problem: `unexpected text after a closing quote: ${JSON.stringify(input.slice(pos, pos + 10))}` };
+        return {
+          problem: `unexpected text after a closing quote: ${JSON.stringify(input.slice(pos, pos + 10))}`,
+        };
       }
     } else {
       const end = nextDelimiter(input, pos);

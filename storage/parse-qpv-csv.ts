@@ -48,19 +48,27 @@ export function parseQpvCsv(text: string): { rows: QpvRow[]; errors: QpvLineErro
   const { records, problems } = parseCsvRecords(text);
   const errors = problems.map((problem) => new QpvLineError(problem.line, problem.message));
   const [header, ...body] = records;
-  if (header === undefined) return { rows: [], errors: [...errors, new QpvLineError(1, 'the file is empty')] };
+  if (header === undefined)
+    return { rows: [], errors: [...errors, new QpvLineError(1, 'the file is empty')] };
   const names = header.fields.map((field) => field.trim().toLowerCase());
   const index = (column: string): number => names.indexOf(column);
   const missing = Object.values(columns).filter((column) => index(column) === -1);
   if (missing.length > 0) {
-    errors.push(new QpvLineError(header.line, `missing column(s): ${missing.join(', ')} (found: ${names.join(', ')})`));
+    errors.push(
+      new QpvLineError(
+        header.line,
+        `missing column(s): ${missing.join(', ')} (found: ${names.join(', ')})`,
+      ),
+    );
     return { rows: [], errors: sortByLine(errors) };
   }
   const rows: QpvRow[] = [];
   const firstLineOf = new Map<string, number>();
   for (const { line, fields } of body) {
     if (fields.length !== names.length) {
-      errors.push(new QpvLineError(line, `expected ${names.length} fields, found ${fields.length}`));
+      errors.push(
+        new QpvLineError(line, `expected ${names.length} fields, found ${fields.length}`),
+      );
       continue;
     }
     const cell = (column: string): string => (fields[index(column)] ?? '').trim();
@@ -85,7 +93,8 @@ export function parseQpvCsv(text: string): { rows: QpvRow[]; errors: QpvLineErro
 
 function rowProblem(row: QpvRow, seenOnLine: number | undefined): string | undefined {
   if (row.code === '') return 'the code is empty';
-  if (!codePattern.test(row.code)) return `the code ${JSON.stringify(row.code)} is not a QPV code (letters and digits)`;
+  if (!codePattern.test(row.code))
+    return `the code ${JSON.stringify(row.code)} is not a QPV code (letters and digits)`;
   if (seenOnLine !== undefined) return `the code ${row.code} is already on line ${seenOnLine}`;
   if (row.name === '') return `the name of ${row.code} is empty`;
   if (row.commune === '') return `the commune of ${row.code} is empty`;

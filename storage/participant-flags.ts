@@ -7,11 +7,17 @@ import { collections } from './collections.js';
  * skip them from now on. Returns whether a participant was found (someone who never got past
  * the first message has none yet).
  */
-export async function markUnreachable(db: Db, identity: ChannelIdentity, at = new Date()): Promise<boolean> {
+export async function markUnreachable(
+  db: Db,
+  identity: ChannelIdentity,
+  at = new Date(),
+): Promise<boolean> {
   const c = collections(db);
   const link = await c.identities.findOne({ _id: `${identity.channel}:${identity.externalId}` });
   if (!link) return false;
-  const result = await c.participants.updateOne({ _id: link.participantId }, { $set: { unreachable: true, updatedAt: at } });
+  const result = await c.participants.updateOne(
+    { _id: link.participantId },
+    { $set: { unreachable: true, updatedAt: at } },
+  );
   return result.matchedCount > 0;
 }
-

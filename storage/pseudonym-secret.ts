@@ -17,7 +17,8 @@ const secretDocSchema = z.object({ _id: z.literal(secretId), value: z.string().m
 export async function pseudonymSecret(db: Db): Promise<string> {
   const settings = db.collection<{ _id: string; value: string }>(settingsCollection);
   const existing = await settings.findOne({ _id: secretId });
-  if (existing !== null) return parseStored(secretDocSchema, existing, `${settingsCollection}/${secretId}`).value;
+  if (existing !== null)
+    return parseStored(secretDocSchema, existing, `${settingsCollection}/${secretId}`).value;
   const value = randomBytes(32).toString('hex');
   try {
     await settings.insertOne({ _id: secretId, value });

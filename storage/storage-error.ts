@@ -25,21 +25,37 @@ export class StorageError extends Error {
  * Parses a document read from `where` (e.g. "sessions/abc"); throws a `corrupt_document`
  * StorageError naming each bad field rather than letting a half-understood document through.
  */
-export function parseStored<S extends z.ZodType>(schema: S, raw: unknown, where: string): z.output<S> {
+export function parseStored<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  where: string,
+): z.output<S> {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
-  throw new StorageError('corrupt_document', `${where} is not a valid document: ${describeIssues(result.error)}`, {
-    cause: result.error,
-  });
+  throw new StorageError(
+    'corrupt_document',
+    `${where} is not a valid document: ${describeIssues(result.error)}`,
+    {
+      cause: result.error,
+    },
+  );
 }
 
 /** Validates a document before it is written; a failure is a bug in the caller. */
-export function checkForWrite<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+export function checkForWrite<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: string,
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new StorageError('invalid_document', `refusing to write ${where}: ${describeIssues(result.error)}`, {
-    cause: result.error,
-  });
+  throw new StorageError(
+    'invalid_document',
+    `refusing to write ${where}: ${describeIssues(result.error)}`,
+    {
+      cause: result.error,
+    },
+  );
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -26,6 +26,7 @@ export function turnOutbox(turn: TurnToCommit, version: number): Outbox {
       lang: state.lang,
       status: state.completed ? 'completed' : 'started',
       remindersOff: state.remindersOff,
+      completedThemes: [...state.completedThemes],
       consentGiven: events.some((event) => event.type === 'consent_given'),
       completedNow: events.some((event) => event.type === 'questionnaire_completed'),
       councilSelected: selected.length > 0,

@@ -22,17 +22,24 @@ export type CallbackAction =
  */
 export function callbackDataFor(promptId: string, choiceId: string, index: number): string {
   const data = `${promptId}:${choiceId}`;
-  return byteLength(data) <= MAX_CALLBACK_BYTES && !promptId.includes(':') ? data : `${LABEL_PREFIX}${index}`;
+  return byteLength(data) <= MAX_CALLBACK_BYTES && !promptId.includes(':')
+    ? data
+    : `${LABEL_PREFIX}${index}`;
 }
 
 /** Reads what a pressed button means; anything unexpected is `malformed`, never an exception. */
 export function parseCallbackData(data: string | undefined): CallbackAction {
   if (!data || byteLength(data) > MAX_CALLBACK_BYTES) return { kind: 'malformed' };
-  if (data.startsWith(COORDINATOR_PREFIX)) return { kind: 'coordinator', action: data.slice(COORDINATOR_PREFIX.length) };
+  if (data.startsWith(COORDINATOR_PREFIX))
+    return { kind: 'coordinator', action: data.slice(COORDINATOR_PREFIX.length) };
   if (/^~\d{1,3}$/.test(data)) return { kind: 'label' };
   const separator = data.indexOf(':');
   if (separator <= 0 || separator === data.length - 1) return { kind: 'malformed' };
-  return { kind: 'choice', promptId: data.slice(0, separator), choiceId: data.slice(separator + 1) };
+  return {
+    kind: 'choice',
+    promptId: data.slice(0, separator),
+    choiceId: data.slice(separator + 1),
+  };
 }
 
 function byteLength(text: string): number {

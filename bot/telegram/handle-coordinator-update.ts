@@ -38,11 +38,15 @@ export async function handleCoordinatorUpdate(ctx: Context, runtime: Runtime): P
     const linked = await linkCoordinator(runtime.db, command.argument, from.id);
     if (!linked) return reply(ctx, t('telegram.coordinator.invalid_code'));
     runtime.log.info({ coordinatorId: linked._id }, 'telegram: coordinator linked');
-    return reply(ctx, t('telegram.coordinator.linked', { name: linked.name, count: linked.councilIds.length }));
+    return reply(
+      ctx,
+      t('telegram.coordinator.linked', { name: linked.name, count: linked.councilIds.length }),
+    );
   }
   const coordinator = await findCoordinatorByTelegramId(runtime.db, from.id);
   if (!coordinator) return reply(ctx, t('telegram.coordinator.not_available'));
-  if (command.name === 'stats') return reply(ctx, await statsText(runtime, t, coordinator.councilIds));
+  if (command.name === 'stats')
+    return reply(ctx, await statsText(runtime, t, coordinator.councilIds));
   const count = await countRemindable(runtime.db, coordinator.councilIds);
   if (count === 0) return reply(ctx, t('telegram.remind.none'));
   await ctx.reply(t('telegram.remind.preview', { count, text: t('telegram.remind.text') }), {
@@ -56,7 +60,12 @@ export async function handleCoordinatorUpdate(ctx: Context, runtime: Runtime): P
   return true;
 }
 
-async function answerReminderButton(ctx: Context, runtime: Runtime, t: Translate, confirmed: boolean): Promise<void> {
+async function answerReminderButton(
+  ctx: Context,
+  runtime: Runtime,
+  t: Translate,
+  confirmed: boolean,
+): Promise<void> {
   const coordinator = ctx.from ? await findCoordinatorByTelegramId(runtime.db, ctx.from.id) : null;
   if (!coordinator) {
     await ctx.answerCallbackQuery({ text: t('telegram.coordinator.not_available') });
@@ -66,8 +75,15 @@ async function answerReminderButton(ctx: Context, runtime: Runtime, t: Translate
   if (confirmed) {
     // Counted again: participants may have finished since the preview.
     const count = await countRemindable(runtime.db, coordinator.councilIds);
-    const request = await queueReminderRequest(runtime.db, { coordinatorId: coordinator._id, councilIds: coordinator.councilIds, count });
-    runtime.log.info({ coordinatorId: coordinator._id, requestId: request._id, count }, 'telegram: reminder queued');
+    const request = await queueReminderRequest(runtime.db, {
+      coordinatorId: coordinator._id,
+      councilIds: coordinator.councilIds,
+      count,
+    });
+    runtime.log.info(
+      { coordinatorId: coordinator._id, requestId: request._id, count },
+      'telegram: reminder queued',
+    );
     text = t('telegram.remind.queued', { count });
   }
   await ctx.answerCallbackQuery();
@@ -76,14 +92,27 @@ async function answerReminderButton(ctx: Context, runtime: Runtime, t: Translate
 }
 
 async function statsText(runtime: Runtime, t: Translate, councilIds: string[]): Promise<string> {
-  const [figures, names] = await Promise.all([councilFigures(runtime.db, councilIds), councilNames(runtime.db, councilIds)]);
+  const [figures, names] = await Promise.all([
+    councilFigures(runtime.db, councilIds),
+    councilNames(runtime.db, councilIds),
+  ]);
   const blocks = figures.map((f) => {
     const council = names.get(f.councilId) ?? { name: f.councilId, commune: '' };
     const { invited, started, finished, unreachable } = f;
-    const lines = [t('telegram.stats.council', { ...council, invited, started, finished, unreachable })];
-    const themes = runtime.consultation.themes.filter((theme) => (f.themesCompleted[theme.id] ?? 0) > 0);
+    const lines = [
+      t('telegram.stats.council', { ...council, invited, started, finished, unreachable }),
+    ];
+    const themes = runtime.consultation.themes.filter(
+      (theme) => (f.themesCompleted[theme.id] ?? 0) > 0,
+    );
     if (themes.length > 0) lines.push(t('telegram.stats.themes'));
-    for (const theme of themes) lines.push(t('telegram.stats.theme', { title: t(theme.title), count: f.themesCompleted[theme.id] ?? 0 }));
+    for (const theme of themes)
+      lines.push(
+        t('telegram.stats.theme', {
+          title: t(theme.title),
+          count: f.themesCompleted[theme.id] ?? 0,
+        }),
+      );
     return lines.join('\n');
   });
   return [t('telegram.stats.title'), ...blocks].join('\n\n');

@@ -1,5 +1,7 @@
 import type { Context } from 'grammy';
+import type { CallbackQuery } from 'grammy/types';
 import type { EngineInput } from '../../dialogs/engine-input.js';
+import type { EngineReply } from '../../dialogs/engine-reply.js';
 import { translator } from '../../dialogs/translate.js';
 import { markUnreachable } from '../../storage/participant-flags.js';
 import type { HandledTurn } from '../handle-turn.js';
@@ -52,7 +54,8 @@ async function handleTap(ctx: Context, runtime: Runtime): Promise<void> {
   const action = parseCallbackData(query.data);
   const label = query.data ? buttonLabel(markup, query.data) : undefined;
   let input: EngineInput | undefined;
-  if (action.kind === 'choice') input = { kind: 'choice', promptId: action.promptId, choiceId: action.choiceId };
+  if (action.kind === 'choice')
+    input = { kind: 'choice', promptId: action.promptId, choiceId: action.choiceId };
   if (action.kind === 'label' && label) input = { kind: 'text', text: label };
   if (!input) {
     await ctx.answerCallbackQuery({ text: t('telegram.malformed_button') }).catch(() => undefined);
@@ -63,25 +66,47 @@ async function handleTap(ctx: Context, runtime: Runtime): Promise<void> {
   if (turn.duplicate) return;
   const send = sendContext(ctx, runtime, chat.id, translator(runtime.catalog, turn.lang));
   const promptId = action.kind === 'choice' ? action.promptId : undefined;
-  const inPlace = turn.replies.find((r) => r.multiSelect && promptId !== undefined && r.promptId === promptId);
-  if (message) {
-    const rejected = turn.events.some((e) => e.type === 'input_rejected');
-    if (inPlace) {
-      const keyboard = keyboardFor(inPlace) ?? { inline_keyboard: [] };
-      await deliver(send, () => ctx.api.editMessageReplyMarkup(chat.id, message.message_id, { reply_markup: keyboard }));
-    } else if (rejected || !('text' in message) || message.text === undefined) {
-      // Not taken (stale or refused): only take the old buttons away; the engine says why.
-      await deliver(send, () => ctx.api.editMessageReplyMarkup(chat.id, message.message_id, { reply_markup: { inline_keyboard: [] } }));
-    } else {
-      const ticked = tickedLabels(markup);
-      const chosen = ticked.length > 0 ? ticked.join(', ') : (label ?? '');
-      const text = `${message.text}\n\n✅ ${chosen}`;
-      await deliver(send, () => ctx.api.editMessageText(chat.id, message.message_id, text, { reply_markup: { inline_keyboard: [] } }));
-    }
-  }
+  const inPlace = turn.replies.find(
+    (r) => r.multiSelect && promptId !== undefined && r.promptId === promptId,
+  );
+  const settled = message ? await settleTapped(send, message, turn, inPlace, label) : 'sent';
+  if (settled === 'blocked') return;
   await sendReplies(
     turn.replies.filter((r) => r !== inPlace),
     send,
+  );
+}
+
+/**
+ * The tapped message after the turn: ticks updated in place (multiple choice), or the answer
+ * written under the question with the buttons gone, so the same question cannot be answered twice.
+ */
+async function settleTapped(
+  send: SendContext,
+  message: TappedMessage,
+  turn: HandledTurn,
+  inPlace: EngineReply | undefined,
+  label: string | undefined,
+): Promise<'sent' | 'blocked' | 'failed'> {
+  const { api, chatId } = send;
+  const noButtons = { reply_markup: { inline_keyboard: [] } };
+  if (inPlace) {
+    const reply_markup = keyboardFor(inPlace) ?? { inline_keyboard: [] };
+    return deliver(send, () =>
+      api.editMessageReplyMarkup(chatId, message.message_id, { reply_markup }),
+    );
+  }
+  const rejected = turn.events.some((e) => e.type === 'input_rejected');
+  const text = 'text' in message ? message.text : undefined;
+  if (rejected || text === undefined) {
+    // Not taken (stale or refused): only take the old buttons away; the engine says why.
+    return deliver(send, () => api.editMessageReplyMarkup(chatId, message.message_id, noButtons));
+  }
+  const markup = 'reply_markup' in message ? message.reply_markup : undefined;
+  const ticked = tickedLabels(markup);
+  const chosen = ticked.length > 0 ? ticked.join(', ') : (label ?? '');
+  return deliver(send, () =>
+    api.editMessageText(chatId, message.message_id, `${text}\n\n✅ ${chosen}`, noButtons),
   );
 }
 
@@ -97,7 +122,12 @@ async function runTurn(ctx: Context, runtime: Runtime, input: EngineInput): Prom
   });
 }
 
-function sendContext(ctx: Context, runtime: Runtime, chatId: number, t: SendContext['t']): SendContext {
+function sendContext(
+  ctx: Context,
+  runtime: Runtime,
+  chatId: number,
+  t: SendContext['t'],
+): SendContext {
   return {
     api: ctx.api,
     chatId,
@@ -108,3 +138,5 @@ function sendContext(ctx: Context, runtime: Runtime, chatId: number, t: SendCont
     },
   };
 }
+
+type TappedMessage = NonNullable<CallbackQuery['message']>;

@@ -1,5 +1,10 @@
 import type { Message, Update } from 'grammy/types';
-import { commandNames, type CommandName, type EngineInput, type MediaKind } from '../../dialogs/engine-input.js';
+import {
+  commandNames,
+  type CommandName,
+  type EngineInput,
+  type MediaKind,
+} from '../../dialogs/engine-input.js';
 import type { Lang } from '../../dialogs/nlu/intent-name.js';
 
 /** What an update asks of the bot, before any storage is touched. */
@@ -31,19 +36,22 @@ export function inboundFromUpdate(update: Update): TelegramInbound {
 
 /** `/start PAYLOAD`, `/command` (with or without @botname), or plain text for the NLU. */
 export function inputFromText(text: string): EngineInput {
-  const match = /^\/([A-Za-z0-9_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
-  if (!match) return { kind: 'text', text };
-  const name = (match[1] ?? '').toLowerCase();
-  const argument = match[2]?.trim();
-  if (name === 'start') return argument ? { kind: 'start', payload: argument } : { kind: 'start' };
-  const command = commandNames.find((c): c is CommandName => c === name);
+  const slash = slashCommand(text);
+  if (!slash) return { kind: 'text', text };
+  if (slash.name === 'start')
+    return slash.argument ? { kind: 'start', payload: slash.argument } : { kind: 'start' };
+  const command = commandNames.find((c): c is CommandName => c === slash.name);
   return command ? { kind: 'command', command } : { kind: 'text', text };
 }
 
 /** A slash command's name and argument (`/coordinator ABC` → ['coordinator', 'ABC']). */
-export function slashCommand(text: string | undefined): { name: string; argument: string } | undefined {
+export function slashCommand(
+  text: string | undefined,
+): { name: string; argument: string } | undefined {
   const match = /^\/([A-Za-z0-9_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/.exec((text ?? '').trim());
-  return match ? { name: (match[1] ?? '').toLowerCase(), argument: match[2]?.trim() ?? '' } : undefined;
+  return match
+    ? { name: (match[1] ?? '').toLowerCase(), argument: match[2]?.trim() ?? '' }
+    : undefined;
 }
 
 /** en* → English, anything else (or nothing) → French, the reference language. */

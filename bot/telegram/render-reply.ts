@@ -13,7 +13,9 @@ export interface TelegramMessage {
  * button per row (labels can be long; a row each keeps them readable on a phone).
  */
 export function renderReply(reply: EngineReply, t: Translate): TelegramMessage {
-  const text = reply.progress ? `${t('progress', { ...reply.progress })}\n\n${reply.text}` : reply.text;
+  const text = reply.progress
+    ? `${t('progress', { ...reply.progress })}\n\n${reply.text}`
+    : reply.text;
   const keyboard = keyboardFor(reply);
   return keyboard ? { text, keyboard } : { text };
 }
@@ -28,9 +30,13 @@ export function keyboardFor(reply: EngineReply): InlineKeyboardMarkup | undefine
 }
 
 /** The label of the button carrying this data in a message's keyboard, if any. */
-export function buttonLabel(markup: InlineKeyboardMarkup | undefined, data: string): string | undefined {
+export function buttonLabel(
+  markup: InlineKeyboardMarkup | undefined,
+  data: string,
+): string | undefined {
   for (const row of markup?.inline_keyboard ?? []) {
-    for (const button of row) if ('callback_data' in button && button.callback_data === data) return button.text;
+    for (const button of row)
+      if ('callback_data' in button && button.callback_data === data) return button.text;
   }
   return undefined;
 }

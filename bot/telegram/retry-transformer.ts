@@ -39,7 +39,8 @@ export function retryTransformer(
       }
       if (response.ok || last) return response;
       const retryAfterMs = (response.parameters?.retry_after ?? 0) * 1000;
-      if (response.error_code === 429 && retryAfterMs <= policy.maxRetryAfterMs) await sleep(retryAfterMs || backoff);
+      if (response.error_code === 429 && retryAfterMs <= policy.maxRetryAfterMs)
+        await sleep(retryAfterMs || backoff);
       else if (response.error_code >= 500) await sleep(backoff);
       else return response;
     }

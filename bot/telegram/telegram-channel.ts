@@ -4,12 +4,17 @@ import { translator } from '../../dialogs/translate.js';
 import type { Channel, ChannelFactory } from '../serve-command.js';
 import type { Runtime } from '../start-runtime.js';
 import { handleCoordinatorUpdate } from './handle-coordinator-update.js';
+import { InFlight } from './in-flight.js';
 import { handleResidentUpdate } from './handle-resident-update.js';
 import { langFromCode } from './input-from-update.js';
 import { registerCommands } from './register-commands.js';
 import { retryTransformer, telegramRetryPolicy, type RetryPolicy } from './retry-transformer.js';
 import { describeError } from './send-replies.js';
-import { telegramSendLimits, throttleTransformer, type SendLimits } from './throttle-transformer.js';
+import {
+  telegramSendLimits,
+  throttleTransformer,
+  type SendLimits,
+} from './throttle-transformer.js';
 import { webhookPath, webhookRoute } from './webhook-route.js';
 
 /** Pacing and retries; production uses Telegram's limits, tests may go faster. */
@@ -29,7 +34,11 @@ const allowedUpdates = ['message', 'edited_message', 'callback_query', 'channel_
  */
 export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFactory {
   return async (runtime, metrics) => {
-    const { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: apiRoot, TELEGRAM_MODE: mode } = runtime.config;
+    const {
+      TELEGRAM_BOT_TOKEN: token,
+      TELEGRAM_API_ROOT: apiRoot,
+      TELEGRAM_MODE: mode,
+    } = runtime.config;
     if (!token) return undefined;
     const bot = new Bot(token, apiRoot ? { client: { apiRoot } } : {});
     // The last transformer installed runs first: each retry goes through the throttle again.
@@ -45,14 +54,20 @@ export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFa
     bot.catch(apologise(runtime));
     if (mode === 'webhook') {
       const secret = runtime.config.TELEGRAM_WEBHOOK_SECRET;
-      if (!secret) throw new Error('TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE=webhook');
+      if (!secret)
+        throw new Error('TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE=webhook');
       return webhookChannel(bot, runtime, secret, metrics);
     }
     return pollingChannel(bot, runtime, inFlight);
   };
 }
 
-function webhookChannel(bot: Bot, runtime: Runtime, secret: string, metrics: Parameters<ChannelFactory>[1]): Channel {
+function webhookChannel(
+  bot: Bot,
+  runtime: Runtime,
+  secret: string,
+  metrics: Parameters<ChannelFactory>[1],
+): Channel {
   return {
     name: 'telegram',
     routes: [webhookRoute(bot, secret, runtime.log, metrics)],
@@ -98,40 +113,14 @@ async function prepare(bot: Bot, runtime: Runtime): Promise<void> {
 function apologise(runtime: Runtime): Parameters<Bot['catch']>[0] {
   return async (error) => {
     const { ctx } = error;
-    runtime.log.error({ ...describeError(error.error), updateId: ctx.update.update_id }, 'telegram: update failed');
+    runtime.log.error(
+      { ...describeError(error.error), updateId: ctx.update.update_id },
+      'telegram: update failed',
+    );
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
     const chat = ctx.chat;
     if (chat?.type !== 'private') return;
     const t = translator(runtime.catalog, langFromCode(ctx.from?.language_code));
     await ctx.api.sendMessage(chat.id, t('error.temporary')).catch(() => undefined);
   };
-}
-
-/** Counts updates being handled, so stopping can wait for them. */
-class InFlight {
-  private count = 0;
-  private readonly idle = new Set<() => void>();
-
-  readonly middleware = async (_ctx: unknown, next: () => Promise<void>): Promise<void> => {
-    this.count += 1;
-    try {
-      await next();
-    } finally {
-      this.count -= 1;
-      if (this.count === 0) for (const wake of this.idle) wake();
-    }
-  };
-
-  drained(timeoutMs: number): Promise<void> {
-    if (this.count === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.idle.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.idle.add(done);
-    });
-  }
 }

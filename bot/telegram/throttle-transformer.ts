@@ -10,7 +10,11 @@ export interface SendLimits {
   perChatIntervalMs: number;
 }
 
-export const telegramSendLimits: SendLimits = { globalPerSecond: 30, perChatBurst: 3, perChatIntervalMs: 1000 };
+export const telegramSendLimits: SendLimits = {
+  globalPerSecond: 30,
+  perChatBurst: 3,
+  perChatIntervalMs: 1000,
+};
 
 /** Calls that put something in a chat and count towards the limits. */
 const throttledMethods = new Set(['sendMessage', 'editMessageText', 'editMessageReplyMarkup']);
@@ -26,7 +30,10 @@ export function throttleTransformer(
   const global = new TokenBucket(limits.globalPerSecond, 1000 / limits.globalPerSecond, sleep);
   const chats = new Map<string, TokenBucket>();
   return async (prev, method, payload, signal) => {
-    const chatId = throttledMethods.has(method) && payload && 'chat_id' in payload ? String(payload.chat_id) : undefined;
+    const chatId =
+      throttledMethods.has(method) && payload && 'chat_id' in payload
+        ? String(payload.chat_id)
+        : undefined;
     if (chatId !== undefined) {
       let bucket = chats.get(chatId);
       if (!bucket) {

@@ -20,7 +20,10 @@ export function webhookRoute(bot: Bot, secret: string, log: Logger, metrics: Met
     handle: async (req, res) => {
       const given = req.headers['x-telegram-bot-api-secret-token'];
       if (typeof given !== 'string' || !sameSecret(given, secret)) {
-        metrics.increment('concerto_telegram_webhook_refused_total', 'Webhook requests without the right secret.');
+        metrics.increment(
+          'concerto_telegram_webhook_refused_total',
+          'Webhook requests without the right secret.',
+        );
         sendJson(res, 401, { error: 'unauthorized' });
         return;
       }
@@ -40,8 +43,14 @@ export function webhookRoute(bot: Bot, secret: string, log: Logger, metrics: Met
         await bot.handleUpdate(body);
       } catch (error) {
         const cause = error instanceof BotError ? error.error : error;
-        log.error({ ...describeError(cause), updateId: body.update_id }, 'telegram: update failed; Telegram will retry');
-        metrics.increment('concerto_telegram_updates_failed_total', 'Telegram updates that failed (answered 5xx).');
+        log.error(
+          { ...describeError(cause), updateId: body.update_id },
+          'telegram: update failed; Telegram will retry',
+        );
+        metrics.increment(
+          'concerto_telegram_updates_failed_total',
+          'Telegram updates that failed (answered 5xx).',
+        );
         sendJson(res, 503, { error: 'temporarily unavailable' });
         return;
       }
@@ -59,5 +68,10 @@ function sameSecret(given: string, expected: string): boolean {
 
 /** Enough to hand it to grammY, which reads only the fields it knows. */
 function isUpdate(value: unknown): value is Update {
-  return typeof value === 'object' && value !== null && 'update_id' in value && Number.isInteger(value.update_id);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'update_id' in value &&
+    Number.isInteger(value.update_id)
+  );
 }

@@ -41,7 +41,10 @@ export const createWebChannel: ChannelFactory = async (runtime) => {
     name: 'web',
     routes: [
       ...chatPageRoutes(catalog),
-      webSessionRoute(repo, tokens, createRateLimiter(10, 60_000)),
+      webSessionRoute(repo, tokens, {
+        create: createRateLimiter(10, 60_000),
+        renew: createRateLimiter(30, 60_000),
+      }),
       ...directLineRoutes(deps),
       botFrameworkRoute(config, new ConcertoBot(handleTurn, catalog, log), log),
     ],

@@ -25,8 +25,12 @@ const postedSchema = z.object({
   text: z.string().max(maxTextLength).optional(),
   value: z.unknown().optional(),
   locale: z.string().max(20).optional(),
+  // Our page sends clientActivityId; Microsoft's Web Chat spells it clientActivityID.
   channelData: z
-    .object({ clientActivityId: z.string().min(1).max(100).optional() })
+    .object({
+      clientActivityId: z.string().min(1).max(100).optional(),
+      clientActivityID: z.string().min(1).max(100).optional(),
+    })
     .loose()
     .optional(),
 });
@@ -155,14 +159,13 @@ export function directLineRoutes(deps: DirectLineDeps): Route[] {
         const parsed = postedSchema.safeParse(body);
         if (!parsed.success) return void fail(res, 400, 'BadArgument', 'not a supported activity');
         if (parsed.data.type === 'typing') return void sendJson(res, 200, { id: '' });
-        const posted = {
-          ...parsed.data,
-          clientActivityId: parsed.data.channelData?.clientActivityId,
-        };
-        const id2 = await serialize(locks, conversation._id, () =>
+        const { channelData } = parsed.data;
+        const clientActivityId = channelData?.clientActivityId ?? channelData?.clientActivityID;
+        const posted = { ...parsed.data, clientActivityId };
+        const activityId = await serialize(locks, conversation._id, () =>
           deliverActivity(deps, conversation, posted),
         );
-        sendJson(res, 200, { id: id2 });
+        sendJson(res, 200, { id: activityId });
       },
     },
   ];

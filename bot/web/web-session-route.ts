@@ -19,27 +19,24 @@ const sessionRequestSchema = z.object({ token: z.string().max(1000).optional() }
 export function webSessionRoute(
   repo: DirectLineRepository,
   tokens: TokenSigner,
-  limiter: RateLimiter,
+  limits: { create: RateLimiter; renew: RateLimiter },
 ): Route {
   return {
     method: 'POST',
     path: '/web/session',
     async handle(req, res) {
-      const address = req.socket.remoteAddress ?? 'unknown';
-      if (!limiter.take(address)) {
-        return void sendJson(
-          res,
-          429,
-          { error: { code: 'TooManyRequests', message: 'too many sessions' } },
-          {
-            'retry-after': String(limiter.retryAfter(address)),
-          },
-        );
-      }
       const body = await readBody(req, res, 4096);
       if (body === undefined) return;
       const parsed = sessionRequestSchema.safeParse(body);
       if (!parsed.success) return void fail(res, 400, 'BadArgument', 'expected { token? }');
+      // New conversations are what a flood would create; renewals get a looser limit.
+      const limiter = parsed.data.token ? limits.renew : limits.create;
+      const address = req.socket.remoteAddress ?? 'unknown';
+      if (!limiter.take(address)) {
+        const retryAfter = String(limiter.retryAfter(address));
+        const error = { code: 'TooManyRequests', message: 'too many session requests' };
+        return void sendJson(res, 429, { error }, { 'retry-after': retryAfter });
+      }
       const now = new Date();
       let conversationId: string;
       let resumed = false;

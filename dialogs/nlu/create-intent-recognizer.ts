@@ -20,9 +20,10 @@ export interface IntentCorpus {
 }
 
 /**
- * Trains the intent classifier once (NLP.js, well under a second) on locales/nlu/<lang>.json.
- * A text is looked up exactly first, then spell-corrected against the training words and
- * classified; null when it brings several words of its own (an answer) or scores low.
+ * Trains the intent classifier once (NLP.js, about a second) on locales/nlu/<lang>.json.
+ * A text is looked up exactly first (with and without greetings and hedges), then
+ * spell-corrected against the training words and classified; null when it is only a number,
+ * when it brings several words of its own (an answer) or when it scores low.
  *
  * @example
  * const recognizer = await createIntentRecognizer();
@@ -51,24 +52,44 @@ export async function createIntentRecognizer(
   return {
     async classify(text, lang) {
       const typed = toCommandWords(text);
-      if (typed.length === 0) return null;
+      // Emoji, punctuation or a number alone ("2", "🙂") answer a question.
+      if (typed.every((word) => /^\d+$/.test(word))) return null;
       const exact = known[lang].utterances.get(typed.join(' '));
       if (exact !== undefined) return { intent: exact, score: 1 };
       // "yes" or "stop" typed in the other language than the conversation's.
       const other = known[lang === 'fr' ? 'en' : 'fr'].utterances.get(typed.join(' '));
       if (other !== undefined) return { intent: other, score: 0.9 };
-      const corrected = typed.map((word) => known[lang].vocabulary.correct(word));
+      // "bonjour, …", "sorry, …", "franchement …": said around commands and answers alike.
+      const unpadded = typed.filter((word) => !fillers.has(word));
+      const words = unpadded.length > 0 ? unpadded : typed;
+      const unpaddedExact = known[lang].utterances.get(words.join(' '));
+      if (unpaddedExact !== undefined) return { intent: unpaddedExact, score: 1 };
+      const corrected = words.map((word) => known[lang].vocabulary.correct(word));
       const unknown = corrected.filter((word) => word === undefined).length;
       // Commands are short and use few words; an answer brings words of its own.
-      if (unknown >= 3 && unknown / typed.length >= 0.3) return null;
+      if (unknown >= 3 && unknown / words.length >= 0.3) return null;
+      // Content words that no command uses ("éclairage", "parc"): two or more, a third of the
+      // content words or more, and the text is an answer.
+      const foreign = words.filter(
+        (word, index) => corrected[index] === undefined && !functionWords.has(word),
+      );
+      const content = words.filter((word) => !functionWords.has(word));
+      if (foreign.length >= 2 && foreign.length * 3 >= content.length) return null;
       const result = await nlp.classify(
         lang,
-        corrected.map((word, index) => word ?? typed[index]).join(' '),
+        corrected.map((word, index) => word ?? words[index]).join(' '),
       );
       const intent = intentNames.find((name) => name === result.intent);
-      return intent !== undefined && result.score >= minScore
-        ? { intent, score: result.score }
-        : null;
+      if (intent === undefined || result.score < minScore) return null;
+      // NLP.js spreads its score over the intents sharing a word ("plus", "continuer"): a text
+      // made only of command words is surer than it says, each word of the answers in the
+      // training data ("bus", "médecins") makes it less sure.
+      const answerWords = foreign.filter((word) => known[lang].answerWords.has(word)).length;
+      const score =
+        foreign.length === 0
+          ? result.score + (1 - result.score) * surerByCommandWords
+          : result.score * lessSurePerAnswerWord ** answerWords;
+      return { intent, score };
     },
   };
 }
@@ -77,6 +98,8 @@ const langs: readonly Lang[] = ['fr', 'en'];
 
 interface KnownUtterances {
   utterances: ReadonlyMap<string, IntentName>;
+  /** Words of the answers in the training data. */
+  answerWords: ReadonlySet<string>;
   vocabulary: Vocabulary;
 }
 
@@ -97,8 +120,39 @@ function addCorpus(nlp: Nlp, lang: Lang, corpus: IntentCorpus): KnownUtterances 
     for (const word of words) answerWords.add(word);
     nlp.addDocument(lang, words.join(' '), 'None');
   }
-  return { utterances, vocabulary: createVocabulary(commandWords, answerWords) };
+  return { utterances, answerWords, vocabulary: createVocabulary(commandWords, answerWords) };
 }
 
 /** NLP.js's own default threshold. */
 const minScore = 0.5;
+
+/** Share of the missing confidence given back to a text made only of command words. */
+const surerByCommandWords = 0.6;
+
+/** Factor applied to the score for each word of the answers in the training data. */
+const lessSurePerAnswerWord = 0.85;
+
+/** Words of any sentence, command or answer: they do not make a text an answer. */
+const functionWords = toWordSet([
+  ...['a', 'au', 'aux', 'c', 'ca', 'ce', 'cet', 'cette', 'd', 'dans', 'de', 'des', 'du', 'elle'],
+  ...['en', 'est', 'et', 'il', 'ils', 'j', 'je', 'l', 'la', 'le', 'les', 'leur', 'm', 'ma', 'me'],
+  ...['mes', 'moi', 'mon', 'n', 'ne', 'nous', 'on', 'ou', 'par', 'pour', 'qu', 'que', 'qui'],
+  ...['s', 'sa', 'se', 'ses', 'son', 't', 'ta', 'te', 'tes', 'ton', 'tu', 'un', 'une', 'vos'],
+  ...['votre', 'vous', 'y', 'ah', 'bah', 'ben', 'bon', 'oh', 'alors'],
+  ...['an', 'and', 'are', 'at', 'be', 'for', 'i', 'in', 'is', 'it', 'its', 'll', 'm', 'my'],
+  ...['of', 'on', 'or', 're', 'so', 'that', 'the', 'this', 'to', 've', 'we', 'with', 'you'],
+  ...['your', 'well'],
+]);
+
+/** Greetings, apologies and hedges, dropped before classifying. */
+const fillers = toWordSet([
+  ...['bonjour', 'bonsoir', 'salut', 'coucou', 'desole', 'desolee'],
+  ...['pardon', 'excusez', 'excuse', 'franchement', 'euh', 'hm', 'hein', 'mince', 'zut'],
+  ...['hi', 'hey', 'hello', 'sorry', 'um', 'uh', 'er', 'honestly', 'seriously', 'actually'],
+  ...['anyway', 'mate', 'like'],
+]);
+
+/** Words as toCommandWords leaves them ("hello" → "helo"). */
+function toWordSet(words: readonly string[]): ReadonlySet<string> {
+  return new Set(words.flatMap((word) => toCommandWords(word)));
+}

@@ -3,7 +3,8 @@ import { editDistance, typoTolerance } from './edit-distance.js';
 export interface Vocabulary {
   /**
    * The word itself when it is a command word; else the only command word within typo
-   * tolerance, unless the word is a known word of its own; else undefined.
+   * tolerance, unless the word is a known word of its own; else, for a long word, a command
+   * word starting with the same 6 letters (another form of the same verb); else undefined.
    */
   correct(word: string): string | undefined;
 }
@@ -24,6 +25,12 @@ export function createVocabulary(
     sameLength.push(word);
     byLength.set(word.length, sameLength);
   }
+  const byStem = new Map<string, string>();
+  for (const word of commands) {
+    if (word.length >= stemLength && !byStem.has(word.slice(0, stemLength))) {
+      byStem.set(word.slice(0, stemLength), word);
+    }
+  }
   return {
     correct(word) {
       if (commands.has(word)) return word;
@@ -41,7 +48,14 @@ export function createVocabulary(
           bestDistance = distance;
         }
       }
-      return tie ? undefined : best;
+      if (best !== undefined) return tie ? undefined : best;
+      // Another form of a command word: "continuez", "stoppez", "reprendrai".
+      if (word.length < minStemmed) return undefined;
+      return byStem.get(word.slice(0, stemLength));
     },
   };
 }
+
+/** Words this long are matched by their first `stemLength` letters when nothing else fits. */
+const minStemmed = 7;
+const stemLength = 6;

@@ -5,18 +5,29 @@
 // Usage:
 //
 //	ferretdb --listen 127.0.0.1:27017 --data ./data/ferretdb [--log-level warn] [--parent-pid PID]
+//
+// FerretDB v1 runs each update as "read the matching documents, apply the update in Go, write
+// them back" with no check that they did not change in between, so concurrent writes to one
+// document lose updates ($inc, version-conditioned findOneAndUpdate, upserts). Unless
+// --serialize-writes=false, FerretDB listens on a private Unix socket and this program proxies
+// the MongoDB wire protocol in front of it, running write commands one at a time.
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -29,6 +40,7 @@ func main() {
 	params := flag.String("sqlite-params", "", "extra SQLite URI query parameters, e.g. _txlock=immediate")
 	logLevel := flag.String("log-level", "error", "log level: debug, info, warn or error")
 	parentPID := flag.Int("parent-pid", 0, "exit when the process with this PID is gone (0: disabled)")
+	serialize := flag.Bool("serialize-writes", true, "run write commands one at a time (see package doc)")
 	flag.Parse()
 
 	var level slog.Level
@@ -50,8 +62,21 @@ func main() {
 		sqliteURL += "?" + strings.TrimPrefix(*params, "?")
 	}
 
+	listener := ferretdb.ListenerConfig{TCP: *listen}
+	var front net.Listener
+	if *serialize {
+		if front, err = net.Listen("tcp", *listen); err != nil {
+			fail("cannot listen: %v", err)
+		}
+		if sockDir, err = os.MkdirTemp("", "ferretdb-"); err != nil {
+			fail("cannot create socket directory: %v", err)
+		}
+		defer os.RemoveAll(sockDir)
+		listener = ferretdb.ListenerConfig{Unix: filepath.Join(sockDir, "ferretdb.sock")}
+	}
+
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Listener:  listener,
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURL,
@@ -67,11 +92,173 @@ func main() {
 		go watchParent(ctx, *parentPID, stop, logger)
 	}
 
+	if front != nil {
+		go serveProxy(ctx, front, listener.Unix, logger)
+	}
+
 	logger.Info("FerretDB listening", slog.String("uri", "mongodb://"+*listen+"/"), slog.String("data", dir))
 
 	if err = f.Run(ctx); err != nil {
 		fail("stopped with error: %v", err)
 	}
+}
+
+// writeLock is held by a connection from sending a write command to FerretDB until its reply.
+var writeLock sync.Mutex
+
+// writeCommands are the commands that modify data or metadata.
+var writeCommands = map[string]bool{
+	"insert": true, "update": true, "delete": true, "findandmodify": true,
+	"create": true, "createindexes": true, "drop": true, "dropindexes": true,
+	"dropdatabase": true, "renamecollection": true,
+}
+
+const (
+	opMsg          = 2013
+	moreToCome     = 1 << 1
+	maxMessageSize = 64 << 20
+)
+
+func serveProxy(ctx context.Context, front net.Listener, backend string, logger *slog.Logger) {
+	go func() {
+		<-ctx.Done()
+		front.Close()
+	}()
+
+	for {
+		client, err := front.Accept()
+		if err != nil {
+			if ctx.Err() == nil {
+				logger.Error("accept failed", slog.String("error", err.Error()))
+			}
+			return
+		}
+
+		go func() {
+			defer client.Close()
+			server, err := net.Dial("unix", backend)
+			if err != nil {
+				logger.Error("cannot reach FerretDB", slog.String("error", err.Error()))
+				return
+			}
+			defer server.Close()
+			stop := context.AfterFunc(ctx, func() { client.Close() })
+			defer stop()
+			if err := proxyConn(client, server); err != nil && !errors.Is(err, io.EOF) && ctx.Err() == nil {
+				logger.Debug("proxied connection ended", slog.String("error", err.Error()))
+			}
+		}()
+	}
+}
+
+// proxyConn relays request/reply pairs; write commands are serialized with writeLock.
+func proxyConn(client, server net.Conn) error {
+	for {
+		req, err := readMessage(client)
+		if err != nil {
+			return err
+		}
+
+		write := isWrite(req)
+		if write {
+			writeLock.Lock()
+		}
+
+		err = relay(req, client, server)
+
+		if write {
+			writeLock.Unlock()
+		}
+
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// relay sends one request and copies back its replies (several while they have moreToCome).
+func relay(req []byte, client, server net.Conn) error {
+	if _, err := server.Write(req); err != nil {
+		return err
+	}
+
+	// The client expects no reply to a request with moreToCome (w: 0 writes), but FerretDB v1
+	// sends one anyway: drop it, or the client would read it as the reply to its next request.
+	noReply := hasMoreToCome(req)
+
+	for {
+		reply, err := readMessage(server)
+		if err != nil {
+			return err
+		}
+
+		if noReply {
+			return nil
+		}
+
+		if _, err = client.Write(reply); err != nil {
+			return err
+		}
+
+		if !hasMoreToCome(reply) {
+			return nil
+		}
+	}
+}
+
+func readMessage(r io.Reader) ([]byte, error) {
+	var header [16]byte
+	if _, err := io.ReadFull(r, header[:]); err != nil {
+		return nil, err
+	}
+
+	size := int(binary.LittleEndian.Uint32(header[:4]))
+	if size < 16 || size > maxMessageSize {
+		return nil, fmt.Errorf("invalid message length %d", size)
+	}
+
+	msg := make([]byte, size)
+	copy(msg, header[:])
+	_, err := io.ReadFull(r, msg[16:])
+
+	return msg, err
+}
+
+func opCode(msg []byte) uint32 { return binary.LittleEndian.Uint32(msg[12:16]) }
+
+func hasMoreToCome(msg []byte) bool {
+	return opCode(msg) == opMsg && len(msg) >= 20 && binary.LittleEndian.Uint32(msg[16:20])&moreToCome != 0
+}
+
+// isWrite reports whether an OP_MSG request is a write command: the command name is the first
+// key of its body (section kind 0). Anything else that cannot be parsed is treated as a write.
+func isWrite(msg []byte) bool {
+	if opCode(msg) != opMsg {
+		return opCode(msg) != 2004 // OP_QUERY: legacy handshake only; others (compressed…): lock
+	}
+
+	for pos := 20; pos < len(msg); {
+		kind := msg[pos]
+		pos++
+		if pos+4 > len(msg) {
+			return true
+		}
+		size := int(binary.LittleEndian.Uint32(msg[pos : pos+4]))
+		if kind == 0 {
+			// BSON document: int32 size, then element type (1 byte) and name (cstring).
+			if pos+5 > len(msg) {
+				return true
+			}
+			name, _, ok := bytes.Cut(msg[pos+5:], []byte{0})
+			return !ok || writeCommands[strings.ToLower(string(name))]
+		}
+		if size < 4 {
+			return true
+		}
+		pos += size
+	}
+
+	return true
 }
 
 // watchParent cancels the server when the parent process is gone: either it no longer
@@ -99,7 +286,13 @@ func watchParent(ctx context.Context, pid int, stop context.CancelFunc, logger *
 	}
 }
 
+// sockDir is the private directory of FerretDB's Unix socket (with --serialize-writes).
+var sockDir string
+
 func fail(format string, args ...any) {
+	if sockDir != "" {
+		os.RemoveAll(sockDir)
+	}
 	fmt.Fprintf(os.Stderr, "ferretdb: "+format+"\n", args...)
 	os.Exit(1)
 }

@@ -2,28 +2,64 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import en from '../../locales/nlu/en.json' with { type: 'json' };
 import fr from '../../locales/nlu/fr.json' with { type: 'json' };
-import { createIntentRecognizer, type IntentRecognizer } from '../../dialogs/nlu/create-intent-recognizer.js';
+import {
+  createIntentRecognizer,
+  type IntentRecognizer,
+} from '../../dialogs/nlu/create-intent-recognizer.js';
 import { intentNames } from '../../dialogs/nlu/intent-name.js';
 import { toCommandWords } from '../../dialogs/nlu/to-command-words.js';
 import evaluationSet from './evaluation-set.json' with { type: 'json' };
+import holdoutSet from './holdout-set.json' with { type: 'json' };
+
+const itemsSchema = z.object({
+  items: z.array(
+    z.object({
+      text: z.string(),
+      lang: z.enum(['fr', 'en']),
+      intent: z.enum([...intentNames, 'none']),
+    }),
+  ),
+});
+type Item = z.infer<typeof itemsSchema>['items'][number];
 
 /**
- * Utterances written apart from the training data, as other people would type them. Their
- * labels are never changed to make this pass: improve locales/nlu/*.json instead.
+ * Two sets of utterances written apart from the training data, as other people would type
+ * them. Their texts and labels are never changed to make them pass: improve the recogniser or
+ * locales/nlu/*.json instead, and never add one of them (or its normalised form) to training.
+ *
+ * - The evaluation set, used while tuning. Target 95%; measured 96.0% (242/252), and 96.0%
+ *   counting only guesses the engine acts on.
+ * - The hold-out set, written later by imagining other residents (greetings, hedges, SMS) and
+ *   measured before any tuning: 89.3%, 86.7% at the engine's score. Its misses were seen after
+ *   that first run; training phrases they had prompted were taken out again, so that it keeps
+ *   telling how the recogniser does on text nobody tuned it for. Measured now: 90.7% (136/150),
+ *   88.7% at the engine's score.
+ *
+ * The minimums at the engine's score only guard against regressions.
  */
-const items = z
-  .object({
-    items: z.array(
-      z.object({
-        text: z.string(),
-        lang: z.enum(['fr', 'en']),
-        intent: z.enum([...intentNames, 'none']),
-      }),
-    ),
-  })
-  .parse(evaluationSet).items;
+const sets: { name: string; items: Item[]; minAccuracy: number; minAtEngineScore: number }[] = [
+  {
+    name: 'evaluation set',
+    items: itemsSchema.parse(evaluationSet).items,
+    minAccuracy: 0.95,
+    minAtEngineScore: 0.93,
+  },
+  {
+    name: 'hold-out set',
+    items: itemsSchema.parse(holdoutSet).items,
+    minAccuracy: 0.9,
+    minAtEngineScore: 0.85,
+  },
+];
 
-const minAccuracy = 0.95;
+/** The score under which the engine ignores a guess (INTENT_SCORE, dialogs/command-from-text.ts). */
+const engineScore = 0.8;
+
+const training = new Set(
+  [fr, en].flatMap((corpus) =>
+    [...intentNames.flatMap((intent) => corpus.intents[intent]), ...corpus.none].map(toKey),
+  ),
+);
 
 let recognizer: IntentRecognizer;
 
@@ -31,55 +67,69 @@ beforeAll(async () => {
   recognizer = await createIntentRecognizer();
 });
 
-describe('intent recognition on the evaluation set', () => {
-  it('holds at least 200 utterances, a fair share of them answers rather than intents', () => {
-    expect(items.length).toBeGreaterThanOrEqual(200);
-    expect(items.filter((item) => item.intent === 'none').length).toBeGreaterThanOrEqual(30);
-  });
-
-  it(`recognises at least ${minAccuracy * 100}% of them`, async () => {
-    const tally = new Map<string, { right: number; total: number }>();
-    const misses: string[] = [];
-    for (const item of items) {
-      const guess = await recognizer.classify(item.text, item.lang);
-      const got = guess?.intent ?? 'none';
-      const right = got === item.intent;
-      if (!right) misses.push(`${item.lang} ${item.intent} → ${got} ${guess?.score.toFixed(2) ?? ''}: ${item.text}`);
-      for (const key of ['all', item.lang, item.intent, `${item.lang} ${item.intent}`]) {
-        const row = tally.get(key) ?? { right: 0, total: 0 };
-        tally.set(key, { right: row.right + (right ? 1 : 0), total: row.total + 1 });
-      }
-    }
-    const rows = ['all', 'fr', 'en', ...intentNames, 'none'].map((key) => {
-      const { right = 0, total = 0 } = tally.get(key) ?? {};
-      const byLang = ['fr', 'en'].map((lang) => tally.get(`${lang} ${key}`));
-      const detail = byLang.every((row) => row !== undefined)
-        ? byLang.map((row, index) => `${['fr', 'en'][index]} ${row?.right}/${row?.total}`).join('  ')
-        : '';
-      return `${key.padEnd(9)} ${percent(right, total).padStart(6)}  ${right}/${total}  ${detail}`;
+describe.each(sets)(
+  'intent recognition on the $name',
+  ({ name, items, minAccuracy, minAtEngineScore }) => {
+    it('holds enough utterances, a fair share of them answers rather than intents', () => {
+      expect(items.length).toBeGreaterThanOrEqual(name === 'evaluation set' ? 200 : 100);
+      expect(items.filter((item) => item.intent === 'none').length).toBeGreaterThanOrEqual(
+        Math.floor(items.length / 8),
+      );
     });
-    console.log(['NLU evaluation', ...rows, 'misses:', ...misses].join('\n'));
-    const { right = 0, total = 1 } = tally.get('all') ?? {};
-    expect(right / total).toBeGreaterThanOrEqual(minAccuracy);
-  });
 
-  it('shares no utterance with the training data', () => {
-    const training = new Set(
-      [fr, en].flatMap((corpus) =>
-        [...intentNames.flatMap((intent) => corpus.intents[intent]), ...corpus.none].map((text) =>
-          toCommandWords(text).join(' '),
-        ),
-      ),
-    );
-    const shared = items.filter((item) => training.has(toCommandWords(item.text).join(' ')));
-    expect(shared.map((item) => item.text)).toEqual([]);
-  });
+    it(`recognises at least ${minAccuracy * 100}% of them`, async () => {
+      const tally = new Map<string, { right: number; total: number }>();
+      const misses: string[] = [];
+      let rightAtEngineScore = 0;
+      for (const item of items) {
+        const guess = await recognizer.classify(item.text, item.lang);
+        const got = guess?.intent ?? 'none';
+        const right = got === item.intent;
+        const sure = guess !== null && guess.score >= engineScore ? guess.intent : 'none';
+        if (sure === item.intent) rightAtEngineScore++;
+        if (!right || sure !== item.intent)
+          misses.push(
+            `${right ? '(under engine score) ' : ''}${item.lang} ${item.intent} → ${got} ${guess?.score.toFixed(2) ?? ''}: ${item.text}`,
+          );
+        for (const key of ['all', item.lang, item.intent, `${item.lang} ${item.intent}`]) {
+          const row = tally.get(key) ?? { right: 0, total: 0 };
+          tally.set(key, { right: row.right + (right ? 1 : 0), total: row.total + 1 });
+        }
+      }
+      const rows = ['all', 'fr', 'en', ...intentNames, 'none'].map((key) => {
+        const { right = 0, total = 0 } = tally.get(key) ?? {};
+        const byLang = ['fr', 'en'].map((lang) => tally.get(`${lang} ${key}`));
+        const detail = byLang.every((row) => row !== undefined)
+          ? byLang
+              .map((row, index) => `${['fr', 'en'][index]} ${row?.right}/${row?.total}`)
+              .join('  ')
+          : '';
+        return `${key.padEnd(9)} ${percent(right, total).padStart(6)}  ${right}/${total}  ${detail}`;
+      });
+      const atEngineScore =
+        `accuracy counting only guesses with score ≥ ${engineScore} as guesses: ` +
+        `${percent(rightAtEngineScore, items.length)}  ${rightAtEngineScore}/${items.length}`;
+      console.log([`NLU ${name}`, ...rows, atEngineScore, 'misses:', ...misses].join('\n'));
+      const { right = 0, total = 1 } = tally.get('all') ?? {};
+      expect(right / total).toBeGreaterThanOrEqual(minAccuracy);
+      expect(rightAtEngineScore / items.length).toBeGreaterThanOrEqual(minAtEngineScore);
+    });
 
-  it('has no utterance twice', () => {
-    const keys = items.map((item) => toCommandWords(item.text).join(' '));
-    expect(keys.filter((key, index) => keys.indexOf(key) !== index)).toEqual([]);
-  });
-});
+    it('shares no utterance with the training data', () => {
+      const shared = items.filter((item) => training.has(toKey(item.text)));
+      expect(shared.map((item) => item.text)).toEqual([]);
+    });
+
+    it('has no utterance twice', () => {
+      const keys = items.map((item) => toKey(item.text) || item.text);
+      expect(keys.filter((key, index) => keys.indexOf(key) !== index)).toEqual([]);
+    });
+  },
+);
+
+function toKey(text: string): string {
+  return toCommandWords(text).join(' ');
+}
 
 function percent(right: number, total: number): string {
   return total === 0 ? '-' : `${((right / total) * 100).toFixed(1)}%`;

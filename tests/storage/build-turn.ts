@@ -1,7 +1,12 @@
 import type { AnswerValue } from '../../dialogs/answer-value.js';
 import type { EngineEvent } from '../../dialogs/engine-event.js';
 import { initialState, type SessionState } from '../../dialogs/session-state.js';
-import type { ChannelIdentity, StoredSession, TranscriptEntry, TurnToCommit } from '../../storage/conversation-store.js';
+import type {
+  ChannelIdentity,
+  StoredSession,
+  TranscriptEntry,
+  TurnToCommit,
+} from '../../storage/conversation-store.js';
 
 export const consultationId = 'conseils-citoyens-2017';
 export const questionnaireVersion = '2017-11-22';
@@ -10,7 +15,11 @@ export const questionnaireVersion = '2017-11-22';
 export function buildTurn(
   identity: ChannelIdentity,
   stored: StoredSession | null,
-  change: { state?: (state: SessionState) => SessionState; events?: EngineEvent[]; transcript?: TranscriptEntry[] } = {},
+  change: {
+    state?: (state: SessionState) => SessionState;
+    events?: EngineEvent[];
+    transcript?: TranscriptEntry[];
+  } = {},
   meta: { inboundId?: string; at?: Date } = {},
 ): TurnToCommit {
   const before = stored?.state ?? initialState(consultationId, 'fr');
@@ -45,7 +54,12 @@ export function answerTurn(
     identity,
     stored,
     {
-      state: (state) => ({ ...state, stage: 'questions', consented: true, answers: { ...state.answers, [questionId]: value } }),
+      state: (state) => ({
+        ...state,
+        stage: 'questions',
+        consented: true,
+        answers: { ...state.answers, [questionId]: value },
+      }),
       events: [event],
       transcript: [{ direction: 'in', text: value.kind === 'text' ? value.text : questionId }],
     },

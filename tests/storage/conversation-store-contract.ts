@@ -1,7 +1,13 @@
 import type { Db } from 'mongodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelIdentity, CommitOutcome, ConversationStore, TurnToCommit } from '../../storage/conversation-store.js';
+import type {
+  ChannelIdentity,
+  CommitOutcome,
+  ConversationStore,
+  TurnToCommit,
+} from '../../storage/conversation-store.js';
 import { answerTurn, buildTurn, consultationId, questionnaireVersion, text } from './build-turn.js';
+import { raw } from './raw-collection.js';
 
 export interface StoreUnderTest {
   store: ConversationStore;
@@ -38,7 +44,9 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
 
     it('creates a participant on the first turn and loads it back', async () => {
       expect(await store.load(alice)).toBeNull();
-      const { participantId, version } = await commit(buildTurn(alice, null, {}, { inboundId: 'tg:1' }));
+      const { participantId, version } = await commit(
+        buildTurn(alice, null, {}, { inboundId: 'tg:1' }),
+      );
       expect(participantId).toMatch(/^[0-9a-f-]{36}$/);
       expect(version).toBe(1);
       const loaded = await store.load(alice);
@@ -48,20 +56,32 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
         state: buildTurn(alice, null).state,
         recentInboundIds: ['tg:1'],
       });
-      const participant = await db.collection('participants').findOne({ _id: participantId });
-      expect(participant).toMatchObject({ identities: [alice], consultationId, lang: 'fr', status: 'started', createdAt: t1 });
+      const participant = await raw(db, 'participants').findOne({ _id: participantId });
+      expect(participant).toMatchObject({
+        identities: [alice],
+        consultationId,
+        lang: 'fr',
+        status: 'started',
+        createdAt: t1,
+      });
       expect(await store.load({ channel: 'web', externalId: '1001' })).toBeNull();
     });
 
     it('round-trips the state and increments the version on every turn', async () => {
       let stored = null;
       for (const [i, questionId] of ['q1', 'q2', 'q3'].entries()) {
-        const outcome = await commit(answerTurn(alice, stored, questionId, text(`réponse ${i} « é »`)));
+        const outcome = await commit(
+          answerTurn(alice, stored, questionId, text(`réponse ${i} « é »`)),
+        );
         expect(outcome.version).toBe(i + 1);
         stored = await store.load(alice);
       }
       expect(stored?.version).toBe(3);
-      expect(stored?.state.answers).toEqual({ q1: text('réponse 0 « é »'), q2: text('réponse 1 « é »'), q3: text('réponse 2 « é »') });
+      expect(stored?.state.answers).toEqual({
+        q1: text('réponse 0 « é »'),
+        q2: text('réponse 1 « é »'),
+        q3: text('réponse 2 « é »'),
+      });
       expect(stored?.state.stage).toBe('questions');
     });
 
@@ -69,7 +89,9 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
       await commit(buildTurn(alice, null));
       const loaded = await store.load(alice);
       await commit(answerTurn(alice, loaded, 'q1', text('first')));
-      expect(await store.commitTurn(answerTurn(alice, loaded, 'q1', text('second')))).toEqual({ kind: 'conflict' });
+      expect(await store.commitTurn(answerTurn(alice, loaded, 'q1', text('second')))).toEqual({
+        kind: 'conflict',
+      });
       expect((await store.load(alice))?.state.answers).toEqual({ q1: text('first') });
     });
 
@@ -79,7 +101,11 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
       expect(await store.commitTurn(first)).toEqual({ kind: 'duplicate' });
       const loaded = await store.load(alice);
       await commit(answerTurn(alice, loaded, 'q1', text('a'), { inboundId: 'tg:2' }));
-      expect(await store.commitTurn(answerTurn(alice, await store.load(alice), 'q1', text('b'), { inboundId: 'tg:2' }))).toEqual({
+      expect(
+        await store.commitTurn(
+          answerTurn(alice, await store.load(alice), 'q1', text('b'), { inboundId: 'tg:2' }),
+        ),
+      ).toEqual({
         kind: 'duplicate',
       });
       expect(await store.wasProcessed('tg:2')).toBe(true);
@@ -90,41 +116,73 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
     it('commits exactly one of two concurrent deliveries of the same message', async () => {
       const kinds = (outcomes: CommitOutcome[]) => outcomes.map((o) => o.kind).sort();
       const first = buildTurn(alice, null, {}, { inboundId: 'tg:1' });
-      expect(kinds(await Promise.all([store.commitTurn(first), store.commitTurn(first)]))).toEqual(['committed', 'duplicate']);
+      expect(kinds(await Promise.all([store.commitTurn(first), store.commitTurn(first)]))).toEqual([
+        'committed',
+        'duplicate',
+      ]);
       const loaded = await store.load(alice);
       const second = answerTurn(alice, loaded, 'q1', text('x'), { inboundId: 'tg:2' });
-      expect(kinds(await Promise.all([store.commitTurn(second), store.commitTurn(second)]))).toEqual(['committed', 'duplicate']);
-      expect(await db.collection('answers').countDocuments({})).toBe(1);
-      expect(await db.collection('participants').countDocuments({})).toBe(1);
-      expect(await db.collection('identities').countDocuments({})).toBe(1);
+      expect(
+        kinds(await Promise.all([store.commitTurn(second), store.commitTurn(second)])),
+      ).toEqual(['committed', 'duplicate']);
+      expect(await raw(db, 'answers').countDocuments({})).toBe(1);
+      expect(await raw(db, 'participants').countDocuments({})).toBe(1);
+      expect(await raw(db, 'identities').countDocuments({})).toBe(1);
     });
 
-    it('keeps every answer exactly once when 20 turns race on one participant', async () => {
-      async function handler(i: number): Promise<number> {
-        for (let attempt = 1; attempt <= 200; attempt += 1) {
-          const loaded = await store.load(alice);
-          const outcome = await store.commitTurn(answerTurn(alice, loaded, `q${i}`, text(`answer ${i}`), { inboundId: `tg:${i}` }));
-          if (outcome.kind === 'committed') return attempt;
-          expect(outcome.kind).toBe('conflict');
+    it(
+      'keeps every answer exactly once when 20 turns race on one participant',
+      { timeout: 90_000 },
+      async () => {
+        async function handler(i: number): Promise<number> {
+          for (let attempt = 1; attempt <= 200; attempt += 1) {
+            const loaded = await store.load(alice);
+            const outcome = await store.commitTurn(
+              answerTurn(alice, loaded, `q${i}`, text(`answer ${i}`), { inboundId: `tg:${i}` }),
+            );
+            if (outcome.kind === 'committed') return attempt;
+            expect(outcome.kind).toBe('conflict');
+          }
+          throw new Error(`turn ${i} never committed`);
         }
-        throw new Error(`turn ${i} never committed`);
-      }
-      await Promise.all(Array.from({ length: 20 }, (_, i) => handler(i)));
-      const loaded = await store.load(alice);
-      expect(loaded?.version).toBe(20);
-      expect(Object.keys(loaded?.state.answers ?? {}).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `q${i}`).sort());
-      const answers = await db.collection('answers').find({ participantId: loaded?.participantId }).toArray();
-      expect(answers.map((a) => a.questionId).sort()).toEqual(Object.keys(loaded?.state.answers ?? {}).sort());
-      for (const answer of answers) expect(answer.history).toHaveLength(1);
-      expect(await db.collection('transcripts').countDocuments({ participantId: loaded?.participantId })).toBe(20);
-      expect(await db.collection('participants').countDocuments({})).toBe(1);
-    });
+        await Promise.all(Array.from({ length: 20 }, (_, i) => handler(i)));
+        const loaded = await store.load(alice);
+        expect(loaded?.version).toBe(20);
+        expect(Object.keys(loaded?.state.answers ?? {}).sort()).toEqual(
+          Array.from({ length: 20 }, (_, i) => `q${i}`).sort(),
+        );
+        const answers = await raw(db, 'answers')
+          .find({ participantId: loaded?.participantId })
+          .toArray();
+        expect(answers.map((a) => a.questionId).sort()).toEqual(
+          Object.keys(loaded?.state.answers ?? {}).sort(),
+        );
+        for (const answer of answers) expect(answer.history).toHaveLength(1);
+        expect(
+          await raw(db, 'transcripts').countDocuments({ participantId: loaded?.participantId }),
+        ).toBe(20);
+        expect(await raw(db, 'participants').countDocuments({})).toBe(1);
+      },
+    );
 
     it('keeps the current answer and its history when an answer changes', async () => {
-      await commit(answerTurn(alice, null, 'mobilite', { kind: 'choice', choiceId: 'bus' }, { at: t1 }));
+      await commit(
+        answerTurn(alice, null, 'mobilite', { kind: 'choice', choiceId: 'bus' }, { at: t1 }),
+      );
       const loaded = await store.load(alice);
-      await commit(answerTurn(alice, loaded, 'mobilite', { kind: 'choice', choiceId: 'velo', other: 'tandem' }, { at: t2 }));
-      const answer = await db.collection('answers').findOne({ participantId: loaded?.participantId, questionId: 'mobilite' });
+      await commit(
+        answerTurn(
+          alice,
+          loaded,
+          'mobilite',
+          { kind: 'choice', choiceId: 'velo', other: 'tandem' },
+          { at: t2 },
+        ),
+      );
+      const answer = await raw(db, 'answers').findOne({
+        participantId: loaded?.participantId,
+        questionId: 'mobilite',
+      });
       expect(answer).toMatchObject({
         consultationId,
         value: { kind: 'choice', choiceId: 'velo', other: 'tandem' },
@@ -133,7 +191,11 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
         updatedAt: t2,
         history: [
           { value: { kind: 'choice', choiceId: 'bus' }, questionnaireVersion, at: t1 },
-          { value: { kind: 'choice', choiceId: 'velo', other: 'tandem' }, questionnaireVersion, at: t2 },
+          {
+            value: { kind: 'choice', choiceId: 'velo', other: 'tandem' },
+            questionnaireVersion,
+            at: t2,
+          },
         ],
       });
     });
@@ -141,10 +203,27 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
     it('writes the transcript with channel, direction and time', async () => {
       const { participantId } = await commit(buildTurn(alice, null, {}, { at: t1 }));
       await commit(answerTurn(alice, await store.load(alice), 'q1', text('oui'), { at: t2 }));
-      const lines = await db.collection('transcripts').find({ participantId }).sort({ turn: 1, n: 1 }).toArray();
-      expect(lines.map(({ channel, direction, text, choiceIds, at }) => ({ channel, direction, text, choiceIds, at }))).toEqual([
+      const lines = await raw(db, 'transcripts')
+        .find({ participantId })
+        .sort({ turn: 1, n: 1 })
+        .toArray();
+      expect(
+        lines.map(({ channel, direction, text, choiceIds, at }) => ({
+          channel,
+          direction,
+          text,
+          choiceIds,
+          at,
+        })),
+      ).toEqual([
         { channel: 'telegram', direction: 'in', text: 'bonjour', choiceIds: undefined, at: t1 },
-        { channel: 'telegram', direction: 'out', text: 'Bienvenue', choiceIds: ['yes', 'no'], at: t1 },
+        {
+          channel: 'telegram',
+          direction: 'out',
+          text: 'Bienvenue',
+          choiceIds: ['yes', 'no'],
+          at: t1,
+        },
         { channel: 'telegram', direction: 'in', text: 'oui', choiceIds: undefined, at: t2 },
       ]);
     });
@@ -156,7 +235,10 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
           null,
           {
             state: (s) => ({ ...s, consented: true, councilId: 'QN05981M', stage: 'questions' }),
-            events: [{ type: 'consent_given' }, { type: 'council_selected', councilId: 'QN05981M' }],
+            events: [
+              { type: 'consent_given' },
+              { type: 'council_selected', councilId: 'QN05981M' },
+            ],
           },
           { at: t1 },
         ),
@@ -167,13 +249,23 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
           alice,
           await store.load(alice),
           {
-            state: (s) => ({ ...s, lang: 'en', remindersOff: true, completed: true, stage: 'done' }),
-            events: [{ type: 'language_changed', lang: 'en' }, { type: 'reminders_opted_out' }, { type: 'questionnaire_completed' }],
+            state: (s) => ({
+              ...s,
+              lang: 'en',
+              remindersOff: true,
+              completed: true,
+              stage: 'done',
+            }),
+            events: [
+              { type: 'language_changed', lang: 'en' },
+              { type: 'reminders_opted_out' },
+              { type: 'questionnaire_completed' },
+            ],
           },
           { at: t2 },
         ),
       );
-      const participant = await db.collection('participants').findOne({ _id: participantId });
+      const participant = await raw(db, 'participants').findOne({ _id: participantId });
       expect(participant).toMatchObject({
         councilId: 'QN05981M',
         consentedAt: t1,
@@ -184,7 +276,9 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
         completedAt: t2,
         lastActivityAt: t2,
       });
-      expect(await db.collection('answers').findOne({ participantId })).toMatchObject({ councilId: 'QN05981M' });
+      expect(await raw(db, 'answers').findOne({ participantId })).toMatchObject({
+        councilId: 'QN05981M',
+      });
     });
 
     it('deletes everything personal and keeps only an anonymous count', async () => {
@@ -194,16 +288,23 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
       await store.deleteParticipant(participantId);
       await store.deleteParticipant(participantId);
       for (const collection of ['answers', 'transcripts']) {
-        expect(await db.collection(collection).countDocuments({ participantId })).toBe(0);
-        expect(await db.collection(collection).countDocuments({ participantId: other.participantId })).toBe(1);
+        expect(await raw(db, collection).countDocuments({ participantId })).toBe(0);
+        expect(
+          await raw(db, collection).countDocuments({ participantId: other.participantId }),
+        ).toBe(1);
       }
-      expect(await db.collection('sessions').countDocuments({ _id: participantId })).toBe(0);
-      expect(await db.collection('participants').countDocuments({ _id: participantId })).toBe(0);
-      expect(await db.collection('identities').countDocuments({ participantId })).toBe(0);
+      expect(await raw(db, 'sessions').countDocuments({ _id: participantId })).toBe(0);
+      expect(await raw(db, 'participants').countDocuments({ _id: participantId })).toBe(0);
+      expect(await raw(db, 'identities').countDocuments({ participantId })).toBe(0);
       expect(await store.load(alice)).toBeNull();
-      expect(await db.collection('deletions').find().toArray()).toEqual([{ _id: consultationId, count: 1 }]);
+      expect(await raw(db, 'deletions').find().toArray()).toEqual([
+        { _id: consultationId, count: 1 },
+      ]);
       await store.deleteParticipant(other.participantId);
-      expect(await db.collection('deletions').findOne({ _id: consultationId })).toEqual({ _id: consultationId, count: 2 });
+      expect(await raw(db, 'deletions').findOne({ _id: consultationId })).toEqual({
+        _id: consultationId,
+        count: 2,
+      });
     });
 
     it('stores operator-like and dotted user text as plain data', async () => {
@@ -212,17 +313,28 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
       const { participantId } = await commit(answerTurn(sneaky, null, 'q1', text('{"$gt": ""}')));
       const loaded = await store.load(sneaky);
       await commit(answerTurn(sneaky, loaded, 'q2', text('$where')));
-      await commit(answerTurn(sneaky, await store.load(sneaky), 'q3', { kind: 'choice', choiceId: 'autre', other: 'a.b' }));
+      await commit(
+        answerTurn(sneaky, await store.load(sneaky), 'q3', {
+          kind: 'choice',
+          choiceId: 'autre',
+          other: 'a.b',
+        }),
+      );
       expect(await store.load(dollar)).toBeNull();
       expect(await store.load({ channel: 'web', externalId: 'a.b' })).toBeNull();
       await commit(buildTurn(dollar, null, {}, { inboundId: '$where' }));
-      const values = await db.collection('answers').find({ participantId }).sort({ questionId: 1 }).toArray();
+      const values = await raw(db, 'answers')
+        .find({ participantId })
+        .sort({ questionId: 1 })
+        .toArray();
       expect(values.map((a) => a.value)).toEqual([
         text('{"$gt": ""}'),
         text('$where'),
         { kind: 'choice', choiceId: 'autre', other: 'a.b' },
       ]);
-      expect(await db.collection('identities').findOne({ participantId })).toMatchObject({ externalId: '{"$gt": ""}' });
+      expect(await raw(db, 'identities').findOne({ participantId })).toMatchObject({
+        externalId: '{"$gt": ""}',
+      });
       expect((await store.load(dollar))?.recentInboundIds).toEqual(['$where']);
       expect(await store.wasProcessed('$where')).toBe(true);
       expect(await store.wasProcessed('{"$gt": ""}')).toBe(false);

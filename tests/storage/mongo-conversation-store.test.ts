@@ -1,13 +1,202 @@
-import { describe, expect, it } from 'vitest';
+import type { Db } from 'mongodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChannelIdentity, TurnToCommit } from '../../storage/conversation-store.js';
 import { MongoConversationStore } from '../../storage/mongo-conversation-store.js';
-import { useTestDatabase } from '../helpers/test-database.js';
+import { StorageError } from '../../storage/storage-error.js';
+import { turnOutbox } from '../../storage/turn-outbox.js';
+import { useTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { answerTurn, buildTurn, text } from './build-turn.js';
 import { conversationStoreContract } from './conversation-store-contract.js';
+import { raw } from './raw-collection.js';
 
 conversationStoreContract('MongoConversationStore', async () => {
   const { db, drop } = await useTestDatabase();
   return { store: new MongoConversationStore(db), db, cleanup: drop };
 });
 
+const alice: ChannelIdentity = { channel: 'web', externalId: 'alice' };
+
+/** Step 1 of a commit only, as if the process died right after it (long enough ago). */
+async function commitThenCrash(
+  db: Db,
+  participantId: string,
+  turn: TurnToCommit,
+  recentInboundIds: string[],
+): Promise<void> {
+  const version = turn.expectedVersion + 1;
+  await raw(db, 'sessions').insertOne({
+    _id: `${participantId}:${version}`,
+    participantId,
+    version,
+    at: turn.at,
+    committedAt: new Date('2017-11-23T09:00:00Z'),
+    state: turn.state,
+    recentInboundIds: [...recentInboundIds, ...(turn.inboundId ? [turn.inboundId] : [])],
+    outbox: turnOutbox(turn, version),
+  });
+}
+
 describe('MongoConversationStore', () => {
-  it('placeholder', () => expect(1).toBe(1));
+  let database: TestDatabase;
+  let db: Db;
+  let store: MongoConversationStore;
+
+  beforeEach(async () => {
+    database = await useTestDatabase();
+    db = database.db;
+    store = new MongoConversationStore(db);
+  });
+  afterEach(async () => {
+    await database.drop();
+  });
+
+  it('applies a turn left half-committed by a crash on the next load, once', async () => {
+    const first = await store.commitTurn(
+      answerTurn(alice, null, 'q1', text('avant'), { inboundId: 'w:1' }),
+    );
+    if (first.kind !== 'committed') throw new Error(first.kind);
+    const { participantId } = first;
+    const crashed = answerTurn(alice, await store.load(alice), 'q2', text('après'), {
+      inboundId: 'w:2',
+    });
+    await commitThenCrash(db, participantId, crashed, ['w:1']);
+    expect(await raw(db, 'answers').countDocuments({ questionId: 'q2' })).toBe(0);
+
+    const loaded = await store.load(alice);
+    expect(loaded?.version).toBe(2);
+    expect(loaded?.state.answers).toEqual({ q1: text('avant'), q2: text('après') });
+    expect(await raw(db, 'answers').findOne({ questionId: 'q2' })).toMatchObject({
+      value: text('après'),
+      history: [{ value: text('après') }],
+    });
+    expect(await raw(db, 'sessions').findOne({ _id: `${participantId}:2` })).not.toHaveProperty(
+      'outbox',
+    );
+    expect(await store.wasProcessed('w:2')).toBe(true);
+
+    // A crash after the effects but before the outbox was cleared: replaying adds nothing.
+    await raw(db, 'sessions').updateOne(
+      { _id: `${participantId}:2` },
+      { $set: { outbox: turnOutbox(crashed, 2) } },
+    );
+    await store.load(alice);
+    const answers = await raw(db, 'answers')
+      .find({ participantId })
+      .sort({ questionId: 1 })
+      .toArray();
+    expect(answers.map((a) => a.history.length)).toEqual([1, 1]);
+    expect(await raw(db, 'transcripts').countDocuments({ participantId })).toBe(2);
+    expect(await raw(db, 'participants').findOne({ _id: participantId })).toMatchObject({
+      sessionVersion: 2,
+    });
+  });
+
+  it('applies a leftover outbox before committing a turn built on it', async () => {
+    const first = await store.commitTurn(buildTurn(alice, null));
+    if (first.kind !== 'committed') throw new Error(first.kind);
+    const loaded = await store.load(alice);
+    const crashed = answerTurn(alice, loaded, 'q1', text('un'));
+    await commitThenCrash(db, first.participantId, crashed, []);
+    const next = answerTurn(
+      alice,
+      {
+        participantId: first.participantId,
+        version: 2,
+        state: crashed.state,
+        recentInboundIds: [],
+      },
+      'q2',
+      text('deux'),
+    );
+    expect(await store.commitTurn(next)).toMatchObject({ kind: 'committed', version: 3 });
+    const questions = await raw(db, 'answers')
+      .find({ participantId: first.participantId })
+      .sort({ questionId: 1 })
+      .toArray();
+    expect(questions.map((a) => a.value)).toEqual([text('un'), text('deux')]);
+  });
+
+  it('keeps superseded versions as tombstones so a stale turn can never commit', async () => {
+    await store.commitTurn(buildTurn(alice, null));
+    const v1 = await store.load(alice);
+    await store.commitTurn(answerTurn(alice, v1, 'q1', text('a')));
+    await store.commitTurn(answerTurn(alice, await store.load(alice), 'q2', text('b')));
+    const versions = await raw(db, 'sessions')
+      .find({ participantId: v1?.participantId })
+      .sort({ version: 1 })
+      .toArray();
+    expect(versions.map((v) => [v.version, 'state' in v])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
+    expect(await store.commitTurn(answerTurn(alice, v1, 'q9', text('stale')))).toEqual({
+      kind: 'conflict',
+    });
+    expect(await raw(db, 'answers').countDocuments({ questionId: 'q9' })).toBe(0);
+  });
+
+  it('adopts an identity whose creator crashed before writing the session', async () => {
+    await raw(db, 'identities').insertOne({
+      _id: 'web:alice',
+      channel: 'web',
+      externalId: 'alice',
+      participantId: 'orphan-id',
+      createdAt: new Date(),
+    });
+    expect(await store.load(alice)).toBeNull();
+    expect(await store.commitTurn(buildTurn(alice, null))).toEqual({
+      kind: 'committed',
+      participantId: 'orphan-id',
+      version: 1,
+    });
+  });
+
+  it('refuses a turn for a participant deleted meanwhile, without re-creating anything', async () => {
+    await store.commitTurn(buildTurn(alice, null));
+    const loaded = await store.load(alice);
+    await store.deleteParticipant(loaded?.participantId ?? '');
+    expect(
+      await store.commitTurn(answerTurn(alice, loaded, 'q1', text('après suppression'))),
+    ).toEqual({ kind: 'conflict' });
+    for (const name of ['answers', 'transcripts', 'sessions', 'participants', 'identities']) {
+      expect(await raw(db, name).countDocuments({})).toBe(0);
+    }
+  });
+
+  it('reports a corrupt state document clearly instead of using it', async () => {
+    const outcome = await store.commitTurn(buildTurn(alice, null));
+    if (outcome.kind !== 'committed') throw new Error(outcome.kind);
+    await raw(db, 'sessions').updateOne(
+      { _id: `${outcome.participantId}:1` },
+      { $set: { 'state.stage': 'flying' } },
+    );
+    const error: unknown = await store.load(alice).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ code: 'corrupt_document' });
+    expect(String(error)).toMatch(
+      new RegExp(`sessions/${outcome.participantId}:1 .*state\\.stage`),
+    );
+    await store.deleteParticipant(outcome.participantId);
+    expect(await raw(db, 'sessions').countDocuments({})).toBe(0);
+  });
+
+  it('refuses to write a state that does not match the schema, and writes nothing', async () => {
+    const bad = buildTurn(alice, null, { state: (s) => ({ ...s, answers: { 'a.b': text('x') } }) });
+    await expect(store.commitTurn(bad)).rejects.toMatchObject({
+      name: 'StorageError',
+      code: 'invalid_document',
+    });
+    expect(await raw(db, 'identities').countDocuments({})).toBe(0);
+    expect(await raw(db, 'sessions').countDocuments({})).toBe(0);
+  });
+
+  it('refuses inconsistent turns as programming errors', async () => {
+    await expect(
+      store.commitTurn({ ...buildTurn(alice, null), expectedVersion: 3 }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(
+      store.commitTurn({ ...buildTurn(alice, null), participantId: 'x' }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { matchChoice, type ChoiceCandidate, type ChoiceMatch } from '../../dialogs/nlu/match-choice.js';
+import {
+  matchChoice,
+  type ChoiceCandidate,
+  type ChoiceMatch,
+} from '../../dialogs/nlu/match-choice.js';
 import { normalizeText } from '../../dialogs/nlu/normalize-text.js';
 
 const themes: ChoiceCandidate[] = [

@@ -1,8 +1,13 @@
-import { ConnectionStatus, DirectLine, type Activity, type Message } from 'botframework-directlinejs';
+import {
+  ConnectionStatus,
+  DirectLine,
+  type Activity,
+  type Message,
+} from 'botframework-directlinejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installBrowserGlobals, openedSockets } from './node-xhr.js';
 import { nextAnswer, type Prompt } from './next-answer.js';
-import { startWebServer, stopOwnDatabase, type WebServer } from './start-web-server.js';
+import { startWebServer, type WebServer } from './start-web-server.js';
 
 const secret = 'test-directline-secret-0123456789';
 /** The client's claim; the server uses the conversation's own user id instead. */
@@ -16,27 +21,38 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await web?.stop();
-  await stopOwnDatabase();
 });
 
 /** Microsoft's client against our server: every bot message it receives, in order. */
 function connect(options: { token: string; conversationId?: string; watermark?: string }) {
-  const dl = new DirectLine({ ...options, domain: `${web.baseUrl}/v3/directline`, webSocket: true, random: () => 0 });
+  const dl = new DirectLine({
+    ...options,
+    domain: `${web.baseUrl}/v3/directline`,
+    webSocket: true,
+    random: () => 0,
+  });
   const received: Message[] = [];
   const waiters: (() => void)[] = [];
   const subscription = dl.activity$.subscribe((activity: Activity) => {
-    if (activity.type === 'message' && activity.from.role === 'bot' && !received.some((m) => m.id === activity.id)) {
+    if (
+      activity.type === 'message' &&
+      activity.from.role === 'bot' &&
+      !received.some((m) => m.id === activity.id)
+    ) {
       received.push(activity);
       for (const wake of waiters.splice(0)) wake();
     }
   });
   const post = (activity: Activity) =>
-    new Promise<string>((resolve, reject) => dl.postActivity(activity).subscribe({ next: resolve, error: reject }));
+    new Promise<string>((resolve, reject) =>
+      dl.postActivity(activity).subscribe({ next: resolve, error: reject }),
+    );
   /** Waits until `count` bot messages have arrived. */
   const until = async (count: number) => {
     const deadline = Date.now() + 10_000;
     while (received.length < count) {
-      if (Date.now() > deadline) throw new Error(`only ${received.length} of ${count} bot messages arrived`);
+      if (Date.now() > deadline)
+        throw new Error(`only ${received.length} of ${count} bot messages arrived`);
       await new Promise<void>((resolve) => {
         waiters.push(resolve);
         setTimeout(resolve, 200);
@@ -67,7 +83,13 @@ async function generateToken(): Promise<{ token: string; conversationId: string 
   });
   expect(res.status).toBe(200);
   const body: unknown = await res.json();
-  if (typeof body !== 'object' || body === null || !('token' in body) || !('conversationId' in body)) throw new Error('bad body');
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    !('token' in body) ||
+    !('conversationId' in body)
+  )
+    throw new Error('bad body');
   return { token: String(body.token), conversationId: String(body.conversationId) };
 }
 
@@ -100,7 +122,12 @@ describe('botframework-directlinejs against the self-hosted Direct Line', () => 
       const before = client.received.length;
       if (answer.kind === 'tap') {
         tapped.add(last?.promptId ?? '');
-        await client.post({ type: 'message', from: user, text: answer.title, value: { promptId: last?.promptId, choiceId: answer.choiceId } });
+        await client.post({
+          type: 'message',
+          from: user,
+          text: answer.title,
+          value: { promptId: last?.promptId, choiceId: answer.choiceId },
+        });
       } else {
         await client.post({ type: 'message', from: user, text: answer.text });
       }
@@ -116,9 +143,13 @@ describe('botframework-directlinejs against the self-hosted Direct Line', () => 
     expect(client.dl.connectionStatus$.getValue()).toBe(ConnectionStatus.Online);
     const ids = all.map((m) => m.id);
     expect(new Set(ids).size).toBe(ids.length);
-    const participant = await web.runtime.db.collection('participants').findOne({ status: 'completed' });
+    const participant = await web.runtime.db
+      .collection('participants')
+      .findOne({ status: 'completed' });
     expect(participant).not.toBeNull();
-    const answers = await web.runtime.db.collection('answers').countDocuments({ participantId: participant!._id });
+    const answers = await web.runtime.db
+      .collection('answers')
+      .countDocuments({ participantId: participant!._id });
     expect(answers).toBeGreaterThan(10);
     client.end();
   }, 60_000);

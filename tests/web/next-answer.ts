@@ -4,7 +4,10 @@ export interface Prompt {
   choices: { choiceId: string; title: string }[];
 }
 
-export type Answer = { kind: 'tap'; choiceId: string; title: string } | { kind: 'type'; text: string } | { kind: 'finished' };
+export type Answer =
+  | { kind: 'tap'; choiceId: string; title: string }
+  | { kind: 'type'; text: string }
+  | { kind: 'finished' };
 
 /**
  * A participant who always answers: accepts, skips the council, takes the first real option
@@ -12,7 +15,8 @@ export type Answer = { kind: 'tap'; choiceId: string; title: string } | { kind: 
  * the review. Deterministic, so the whole questionnaire runs the same way every time.
  */
 export function nextAnswer(prompt: Prompt | undefined, tappedBefore: ReadonlySet<string>): Answer {
-  if (!prompt || prompt.choices.length === 0) return { kind: 'type', text: 'Plus de bus le soir et une salle pour les jeunes.' };
+  if (!prompt || prompt.choices.length === 0)
+    return { kind: 'type', text: 'Plus de bus le soir et une salle pour les jeunes.' };
   const pick = (id: string) => prompt.choices.find((c) => c.choiceId === id);
   const tap = (choice: { choiceId: string; title: string }): Answer => ({ kind: 'tap', ...choice });
   if (prompt.promptId === '_done') return { kind: 'finished' };
@@ -21,6 +25,10 @@ export function nextAnswer(prompt: Prompt | undefined, tappedBefore: ReadonlySet
   if (prompt.promptId === '_review') return tap(pick('confirm') ?? prompt.choices[0]!);
   const done = pick('_done');
   if (done && tappedBefore.has(prompt.promptId ?? '')) return tap(done);
-  const real = prompt.choices.find((c) => !c.choiceId.startsWith('_') && c.choiceId !== 'other' && c.choiceId !== 'no');
-  return tap(real ?? pick('_skip') ?? prompt.choices[0]!);
+  const real = prompt.choices.find(
+    (c) => !c.choiceId.startsWith('_') && c.choiceId !== 'other' && c.choiceId !== 'no',
+  );
+  // Only "skip" on offer: a free-text question; answer it in words.
+  if (!real) return { kind: 'type', text: 'Plus de bus le soir et une salle pour les jeunes.' };
+  return tap(real);
 }

@@ -40,7 +40,11 @@ class FetchXhr {
   }
 
   send(body?: string): void {
-    const init: RequestInit = { method: this.method, headers: this.headers, signal: this.controller.signal };
+    const init: RequestInit = {
+      method: this.method,
+      headers: this.headers,
+      signal: this.controller.signal,
+    };
     if (body !== undefined) init.body = body;
     fetch(this.url, init)
       .then(async (res) => {
@@ -80,6 +84,14 @@ class TrackedWebSocket extends WebSocket {
 
 /** Gives Node the browser globals the Direct Line client expects. */
 export function installBrowserGlobals(): void {
-  Object.defineProperty(globalThis, 'XMLHttpRequest', { value: FetchXhr, configurable: true, writable: true });
-  Object.defineProperty(globalThis, 'WebSocket', { value: TrackedWebSocket, configurable: true, writable: true });
+  Object.defineProperty(globalThis, 'XMLHttpRequest', {
+    value: FetchXhr,
+    configurable: true,
+    writable: true,
+  });
+  Object.defineProperty(globalThis, 'WebSocket', {
+    value: TrackedWebSocket,
+    configurable: true,
+    writable: true,
+  });
 }

@@ -1,20 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { inject } from 'vitest';
 import { parseConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
 import { startServer } from '../../bot/serve-command.js';
 import { startRuntime, type Runtime } from '../../bot/start-runtime.js';
 import { createWebChannel } from '../../bot/web/create-web-channel.js';
-import { startEmbeddedServer, type EmbeddedServer } from '../../storage/embedded-server.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    mongoUri: string;
-  }
-}
 
 export interface WebServer {
   runtime: Runtime;
@@ -23,20 +13,10 @@ export interface WebServer {
   stop(): Promise<void>;
 }
 
-let ownServer: Promise<EmbeddedServer> | undefined;
-
-/** The test database server: the one the global setup started, else one for this file. */
-async function mongoUri(): Promise<string> {
-  const provided = inject('mongoUri');
-  if (typeof provided === 'string' && provided !== '') return provided;
-  ownServer ??= startEmbeddedServer({ dataDir: mkdtempSync(join(tmpdir(), 'concerto-web-')) });
-  return (await ownServer).uri;
-}
-
 /** The real runtime and HTTP server with only the web channel, on a free port and a fresh database. */
 export async function startWebServer(env: Record<string, string> = {}): Promise<WebServer> {
   const parsed = parseConfig({
-    MONGODB_URI: await mongoUri(),
+    MONGODB_URI: inject('mongoUri'), // the run's server (tests/global-setup.ts)
     MONGODB_DB: `web_${randomBytes(6).toString('hex')}`,
     MONGODB_WRITE_CONCERN: '1',
     PORT: '0',
@@ -58,10 +38,4 @@ export async function startWebServer(env: Record<string, string> = {}): Promise<
       await runtime.close();
     },
   };
-}
-
-/** Stops the database server this file started, if any. */
-export async function stopOwnDatabase(): Promise<void> {
-  if (ownServer) await (await ownServer).stop();
-  ownServer = undefined;
 }

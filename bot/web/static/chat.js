@@ -203,18 +203,20 @@ function render(activity) {
     text = text.slice(data.progressLine.length + 1);
   bubble('bot', text);
   if (data.progress) showProgress(data.progress, data.progressLine);
+  if (data.promptId === '_done')
+    showProgress({ theme: 2, themes: 1, question: 1, questions: 1 }, null);
   showChoices(activity);
   saveSession();
 }
 
 function showProgress(p, line) {
   const done = Math.max(0, p.theme - 1 + (p.question - 1) / Math.max(1, p.questions));
-  const percent = Math.round((100 * done) / Math.max(1, p.themes));
+  const percent = Math.min(100, Math.round((100 * done) / Math.max(1, p.themes)));
   $('progress').hidden = false;
   $('progress-fill').style.width = `${percent}%`;
   $('progressbar').setAttribute('aria-valuenow', String(percent));
   $('progressbar').setAttribute('aria-valuetext', line ?? `${percent} %`);
-  $('progress-text').textContent = line ?? '';
+  if (line !== null) $('progress-text').textContent = line ?? '';
 }
 
 function showChoices(activity) {

@@ -1,0 +1,335 @@
+// A local Bot API for tests: grammY talks to it through TELEGRAM_API_ROOT. It answers the
+// methods the bot uses like Telegram does, records every call, queues updates for long
+// polling, and can be told to fail (429 with retry_after, 403 blocked, 500).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
+
+export interface RecordedCall {
+  method: string;
+  params: Record<string, unknown>;
+  /** performance.now() when the call arrived. */
+  at: number;
+}
+
+type Failure = 429 | 403 | 500;
+
+interface StoredMessage {
+  chatId: number;
+  messageId: number;
+  text: string;
+  replyMarkup?: InlineKeyboardMarkup;
+}
+
+export const fakeBotInfo = {
+  id: 7_000_000_001,
+  is_bot: true,
+  first_name: 'Concerto',
+  username: 'concerto_test_bot',
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+} as const;
+
+/** The methods that put something in a chat, so a blocked chat refuses them. */
+const chatMethods = new Set([
+  'sendMessage',
+  'editMessageText',
+  'editMessageReplyMarkup',
+  'sendChatAction',
+]);
+
+export class FakeTelegramApi {
+  readonly calls: RecordedCall[] = [];
+  private readonly queue: Update[] = [];
+  private readonly waiters = new Set<() => void>();
+  private readonly failures = new Map<string, Failure[]>();
+  private readonly blocked = new Set<number>();
+  private readonly messages = new Map<string, StoredMessage>();
+  private nextMessageId = 100;
+  private nextUpdate = 1;
+  private lastOffset = 0;
+
+  private constructor(
+    private readonly server: Server,
+    readonly token: string,
+  ) {}
+
+  static async start(token = '7000000001:TEST-token_for_the_fake_api'): Promise<FakeTelegramApi> {
+    const server = createServer();
+    const fake = new FakeTelegramApi(server, token);
+    server.on('request', (req, res) => void fake.route(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  get apiRoot(): string {
+    const address = this.server.address();
+    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  }
+
+  /** Queues an update for getUpdates (polling mode). */
+  push(...updates: Update[]): void {
+    this.queue.push(...updates);
+    for (const wake of this.waiters) wake();
+  }
+
+  /** The next `count` calls of `method` fail with this status. */
+  failNext(method: string, count: number, status: Failure): void {
+    this.failures.set(method, [
+      ...(this.failures.get(method) ?? []),
+      ...Array.from({ length: count }, () => status),
+    ]);
+  }
+
+  /** From now on the bot gets 403 "bot was blocked by the user" for this chat. */
+  block(chatId: number): void {
+    this.blocked.add(chatId);
+  }
+
+  callsOf(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** The message as the chat shows it now (text and keyboard after edits). */
+  message(chatId: number, messageId: number): StoredMessage | undefined {
+    return this.messages.get(`${chatId}:${messageId}`);
+  }
+
+  /** One chat's messages in the order they were sent, as they look now. */
+  chatMessages(chatId: number): StoredMessage[] {
+    return [...this.messages.values()].filter((m) => m.chatId === chatId);
+  }
+
+  nextUpdateId(): number {
+    return this.nextUpdate++;
+  }
+
+  /** Updates still waiting to be fetched (or fetched but not yet confirmed by a later offset). */
+  pendingUpdates(): number {
+    return this.queue.filter((u) => u.update_id >= this.lastOffset).length;
+  }
+
+  async close(): Promise<void> {
+    for (const wake of this.waiters) wake();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!match || match[1] !== this.token)
+      return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    const method = match[2] ?? '';
+    const params = await readParams(req);
+    this.calls.push({ method, params, at: performance.now() });
+    const failure = this.failures.get(method)?.shift();
+    if (failure) return reply(res, failure, failureBody(failure));
+    if (chatMethods.has(method) && this.blocked.has(Number(params.chat_id)))
+      return reply(res, 403, failureBody(403));
+    if (method === 'getUpdates') return this.getUpdates(req, res, params);
+    return reply(res, 200, { ok: true, result: this.answer(method, params) });
+  }
+
+  private answer(method: string, params: Record<string, unknown>): unknown {
+    switch (method) {
+      case 'getMe':
+        return fakeBotInfo;
+      case 'sendMessage': {
+        const stored = this.store(
+          Number(params.chat_id),
+          this.nextMessageId++,
+          String(params.text),
+          params.reply_markup,
+        );
+        return toMessage(stored);
+      }
+      case 'editMessageText':
+      case 'editMessageReplyMarkup': {
+        const key = `${Number(params.chat_id)}:${Number(params.message_id)}`;
+        const before = this.messages.get(key);
+        const text = method === 'editMessageText' ? String(params.text) : (before?.text ?? '');
+        return toMessage(
+          this.store(Number(params.chat_id), Number(params.message_id), text, params.reply_markup),
+        );
+      }
+      default:
+        // setWebhook, deleteWebhook, setMyCommands, sendChatAction, answerCallbackQuery…
+        return true;
+    }
+  }
+
+  private store(chatId: number, messageId: number, text: string, markup: unknown): StoredMessage {
+    const stored: StoredMessage = { chatId, messageId, text };
+    if (isKeyboard(markup) && markup.inline_keyboard.length > 0) stored.replyMarkup = markup;
+    this.messages.set(`${chatId}:${messageId}`, stored);
+    return stored;
+  }
+
+  /** Long polling: answers at once when updates are queued, else when one arrives or at `timeout`. */
+  private async getUpdates(
+    req: IncomingMessage,
+    res: ServerResponse,
+    params: Record<string, unknown>,
+  ): Promise<void> {
+    const offset = Number(params.offset ?? 0);
+    const limit = Number(params.limit ?? 100);
+    const timeoutMs = Number(params.timeout ?? 0) * 1000;
+    this.lastOffset = Math.max(this.lastOffset, offset);
+    // Asking from an offset confirms everything below it, as Telegram does: forgotten.
+    this.queue.splice(0, this.queue.length, ...this.queue.filter((u) => u.update_id >= offset));
+    const available = () => this.queue.filter((u) => u.update_id >= offset).slice(0, limit);
+    if (available().length === 0 && timeoutMs > 0) {
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, timeoutMs);
+        this.waiters.add(wake);
+        req.once('close', wake);
+      });
+    }
+    reply(res, 200, { ok: true, result: available() });
+  }
+}
+
+/** Builds updates as Telegram sends them, for one person or a group. */
+export class UpdateFactory {
+  constructor(private readonly fake: FakeTelegramApi) {}
+
+  text(user: User, text: string): Update {
+    const entities = text.startsWith('/')
+      ? [{ type: 'bot_command' as const, offset: 0, length: text.split(/\s/)[0]?.length ?? 1 }]
+      : undefined;
+    return {
+      update_id: this.fake.nextUpdateId(),
+      message: { ...this.base(user), text, ...(entities ? { entities } : {}) },
+    };
+  }
+
+  photo(user: User): Update {
+    const photo = [{ file_id: 'AgAD-photo', file_unique_id: 'photo-1', width: 90, height: 90 }];
+    return { update_id: this.fake.nextUpdateId(), message: { ...this.base(user), photo } };
+  }
+
+  voice(user: User): Update {
+    const voice = { file_id: 'AwAD-voice', file_unique_id: 'voice-1', duration: 3 };
+    return { update_id: this.fake.nextUpdateId(), message: { ...this.base(user), voice } };
+  }
+
+  edited(user: User, text: string): Update {
+    const message = { ...this.base(user), text, edit_date: Math.floor(Date.now() / 1000) };
+    return { update_id: this.fake.nextUpdateId(), edited_message: message };
+  }
+
+  group(user: User, text: string, chatId = -100_123): Update {
+    const chat = {
+      id: chatId,
+      type: 'supergroup' as const,
+      title: 'Conseil citoyen Nouveau Roubaix',
+    };
+    return { update_id: this.fake.nextUpdateId(), message: { ...this.base(user), chat, text } };
+  }
+
+  /** A tap on a button of a message the bot sent (as the chat shows it now). */
+  callback(
+    user: User,
+    message: { messageId: number; text: string; replyMarkup?: InlineKeyboardMarkup },
+    data: string,
+  ): Update {
+    const shown: Message = {
+      ...this.base(user),
+      from: { ...fakeBotInfo },
+      message_id: message.messageId,
+      text: message.text,
+      ...(message.replyMarkup ? { reply_markup: message.replyMarkup } : {}),
+    };
+    const query = {
+      id: `cb-${this.fake.nextUpdateId()}`,
+      from: user,
+      chat_instance: `ci-${user.id}`,
+      message: shown,
+      data,
+    };
+    return { update_id: this.fake.nextUpdateId(), callback_query: query };
+  }
+
+  private base(user: User) {
+    return {
+      message_id: Math.floor(Math.random() * 1e9),
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: user.id, type: 'private' as const, first_name: user.first_name },
+      from: user,
+    };
+  }
+}
+
+function toMessage(stored: StoredMessage): Record<string, unknown> {
+  return {
+    message_id: stored.messageId,
+    date: Math.floor(Date.now() / 1000),
+    chat: { id: stored.chatId, type: stored.chatId > 0 ? 'private' : 'supergroup' },
+    from: fakeBotInfo,
+    text: stored.text,
+    ...(stored.replyMarkup ? { reply_markup: stored.replyMarkup } : {}),
+  };
+}
+
+function failureBody(status: Failure): Record<string, unknown> {
+  if (status === 429) {
+    return {
+      ok: false,
+      error_code: 429,
+      description: 'Too Many Requests: retry after 1',
+      parameters: { retry_after: 1 },
+    };
+  }
+  if (status === 403)
+    return { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' };
+  return { ok: false, error_code: 500, description: 'Internal Server Error' };
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** JSON (what grammY sends), or a form whose values may be JSON-encoded. */
+async function readParams(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  const text = Buffer.concat(chunks).toString('utf8');
+  const query = new URL(req.url ?? '/', 'http://x').searchParams;
+  const params: Record<string, unknown> = Object.fromEntries(query);
+  if (text === '') return params;
+  if ((req.headers['content-type'] ?? '').includes('application/json')) {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null
+      ? { ...params, ...Object.fromEntries(Object.entries(parsed)) }
+      : params;
+  }
+  for (const [key, value] of new URLSearchParams(text)) params[key] = parseMaybeJson(value);
+  return params;
+}
+
+function parseMaybeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function isKeyboard(value: unknown): value is InlineKeyboardMarkup {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'inline_keyboard' in value &&
+    Array.isArray(value.inline_keyboard)
+  );
+}

@@ -1,0 +1,128 @@
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenSignerFor } from '../../bot/web/directline-token.js';
+import { directLineHttp, type Conversation } from './directline-http.js';
+import { startWebServer, type WebServer } from './start-web-server.js';
+
+const secret = 'bad-input-directline-secret-0123456789';
+let web: WebServer;
+let dl: ReturnType<typeof directLineHttp>;
+let conv: Conversation;
+let other: Conversation;
+
+beforeAll(async () => {
+  web = await startWebServer({ DIRECTLINE_SECRET: secret });
+  dl = directLineHttp(web.baseUrl);
+  conv = await dl.open();
+  other = await dl.open();
+  await dl.say(conv, { type: 'event', name: 'start', value: '' });
+});
+
+afterAll(async () => {
+  await web?.stop();
+});
+
+const stored = () => web.runtime.db.collection('dl_activities').countDocuments({});
+const participants = () => web.runtime.db.collection('participants').countDocuments({});
+
+describe('Direct Line refuses bad input with a clear 4xx and stores nothing', () => {
+  it('oversized, malformed or unsupported activities', async () => {
+    const before = { activities: await stored(), participants: await participants() };
+    expect((await dl.post(conv, { type: 'message', text: 'x'.repeat(20_000) })).status).toBe(413);
+    expect((await dl.post(conv, { type: 'message', text: 'x'.repeat(5_000) })).status).toBe(400);
+    expect((await dl.post(conv, { type: 'conversationUpdate' })).status).toBe(400);
+    const malformed = await fetch(
+      `${web.baseUrl}/v3/directline/conversations/${conv.conversationId}/activities`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${conv.token}` },
+        body: '{"type":"message",',
+      },
+    );
+    expect(malformed.status).toBe(400);
+    expect(await dl.json(malformed)).toHaveProperty('error.code', 'BadArgument');
+    const notJson = await fetch(
+      `${web.baseUrl}/v3/directline/conversations/${conv.conversationId}/activities`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', authorization: `Bearer ${conv.token}` },
+        body: 'hello',
+      },
+    );
+    expect(notJson.status).toBe(415);
+    expect(await stored()).toBe(before.activities);
+    expect(await participants()).toBe(before.participants);
+  });
+
+  it('unknown conversations, foreign, forged and expired tokens', async () => {
+    const before = await stored();
+    const unknown = { conversationId: 'no-such-conversation', token: secret };
+    expect((await dl.post(unknown, { type: 'message', text: 'hi' })).status).toBe(404);
+    expect((await dl.poll(unknown)).status).toBe(404);
+    // A token for another conversation reads nothing and writes nothing here.
+    expect((await dl.poll(conv, '', other.token)).status).toBe(403);
+    expect((await dl.post(conv, { type: 'message', text: 'hi' }, other.token)).status).toBe(403);
+    const forged = `${conv.token.split('.')[0]}.AAAA`;
+    expect((await dl.poll(conv, '', forged)).status).toBe(401);
+    expect((await dl.poll(conv, '', 'not-a-token')).status).toBe(401);
+    const expired = tokenSignerFor(secret).sign(
+      conv.conversationId,
+      new Date(Date.now() - 7200_000),
+    );
+    expect((await dl.poll(conv, '', expired)).status).toBe(403);
+    expect((await dl.post(conv, { type: 'message', text: 'hi' }, expired)).status).toBe(403);
+    const refresh = await fetch(`${web.baseUrl}/v3/directline/tokens/refresh`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${expired}` },
+    });
+    expect(refresh.status).toBe(403);
+    const generate = await fetch(`${web.baseUrl}/v3/directline/tokens/generate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${conv.token}` },
+    });
+    expect(generate.status).toBe(401);
+    expect(await stored()).toBe(before);
+  });
+
+  it('an expired page token still renews its own conversation (within 30 days), a forged one does not', async () => {
+    const expired = tokenSignerFor(secret).sign(
+      conv.conversationId,
+      new Date(Date.now() - 3 * 86_400_000),
+    );
+    const renewed = await dl.session(expired);
+    expect(renewed.status).toBe(200);
+    expect(await dl.json(renewed)).toMatchObject({
+      conversationId: conv.conversationId,
+      resumed: true,
+    });
+    const tooOld = tokenSignerFor(secret).sign(
+      conv.conversationId,
+      new Date(Date.now() - 40 * 86_400_000),
+    );
+    expect((await dl.session(tooOld)).status).toBe(403);
+    expect(
+      (await dl.session(tokenSignerFor('another secret').sign(conv.conversationId, new Date())))
+        .status,
+    ).toBe(401);
+  });
+
+  it('a stream with a foreign token is refused', async () => {
+    const url = `ws://127.0.0.1:${web.port}/v3/directline/conversations/${conv.conversationId}/stream?t=${encodeURIComponent(other.token)}`;
+    const status = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(url);
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => resolve(-1));
+    });
+    expect(status).toBe(403);
+  });
+
+  it('a flood of session requests from one address gets 429 with Retry-After', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i += 1) statuses.push((await dl.session()).status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(2);
+    const limited = await dl.session();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
