@@ -23,13 +23,19 @@ export async function applyOutbox(
   await Promise.all([
     ...outbox.answers.map((write) => upsertAnswer(c, participantId, outbox, write)),
     insertTranscript(c, participantId, outbox),
-    outbox.inboundId === undefined
-      ? undefined
-      : ignoreDuplicateKey(() =>
-          c.processedInbound.insertOne({ _id: outbox.inboundId ?? '', at: outbox.at }),
-        ),
+    markProcessed(c, outbox.inboundId, outbox.at),
   ]);
   if (outbox.participant.councilSelected) await propagateCouncil(c, participantId);
+}
+
+/** Remembers the inbound id beyond the session's recent list, for `wasProcessed`. */
+async function markProcessed(
+  c: Collections,
+  inboundId: string | undefined,
+  at: Date,
+): Promise<void> {
+  if (inboundId === undefined) return;
+  await ignoreDuplicateKey(() => c.processedInbound.insertOne({ _id: inboundId, at }));
 }
 
 async function upsertParticipant(
