@@ -123,7 +123,7 @@ function keepOther(value: AnswerValue, other: string | undefined): AnswerValue {
 }
 
 /** "Valider", "c'est tout", "that's all" typed instead of tapping the closing button. */
-function saysDone(turn: Turn, question: Question, text: string): boolean {
+export function saysDone(turn: Turn, question: Question, text: string): boolean {
   if (question.type !== 'multiple' && question.type !== 'ranking') return false;
   const key = question.type === 'multiple' ? 'choice.done' : 'choice.ranking_done';
   const said = normalizeText(text);

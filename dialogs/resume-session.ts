@@ -1,4 +1,4 @@
-import { answerQuestion } from './answer-step.js';
+import { answerQuestion, saysDone } from './answer-step.js';
 import { askCurrent, formatDate, PROMPT, promptConsent } from './ask-current.js';
 import { answerCouncil, enterCouncilStep } from './council-step.js';
 import type { EngineContext, TurnResult } from './engine-context.js';
@@ -199,6 +199,7 @@ function expectsAnswer(turn: Turn, text: string): 'free_text' | 'choice_matched'
   const question = findQuestion(ctx.consultation, state.current);
   if (!question) return 'other';
   if (question.type === 'text') return 'free_text';
+  if (saysDone(turn, question, text)) return 'choice_matched';
   const candidates = choiceCandidates(question, ctx.catalog, state.lang);
   return matchChoice(text, candidates).kind === 'none' ? 'other' : 'choice_matched';
 }
