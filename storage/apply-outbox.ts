@@ -6,78 +6,35 @@ import {
   type AnswerWrite,
   type Outbox,
 } from './documents.js';
-import { ignoreDuplicateKey } from './duplicate-key.js';
+import { ignoreDuplicateKey, isDuplicateKeyError } from './duplicate-key.js';
 import { checkForWrite, parseStored } from './storage-error.js';
 
+// Every read and write here selects by `_id` alone: FerretDB v1 (SQLite) pushes only a plain
+// `_id` equality down to its index and scans the whole collection for any other filter.
+
 /**
- * Applies a committed turn's outbox. Every write is idempotent and guarded by the session
- * version it carries, so a replay (after a crash, or by a second process loading the same
- * session) neither duplicates anything nor rolls a newer value back.
+ * Applies a committed turn's outbox. Each write is idempotent and skipped where a version at
+ * least as new was already applied, so a replay (after a crash, or by a second process) adds
+ * nothing and rolls nothing back. The participant document is written last: its
+ * `sessionVersion` then says this outbox was applied completely.
  */
 export async function applyOutbox(
   c: Collections,
   participantId: string,
   outbox: Outbox,
 ): Promise<void> {
-  await upsertParticipant(c, participantId, outbox);
   await Promise.all([
-    ...outbox.answers.map((write) => upsertAnswer(c, participantId, outbox, write)),
+    ...outbox.answers.map((write) => writeAnswer(c, participantId, outbox, write)),
+    ...outbox.reassignCouncil.map((questionId) =>
+      reassignCouncil(c, participantId, questionId, outbox),
+    ),
     insertTranscript(c, participantId, outbox),
     markProcessed(c, outbox.inboundId, outbox.at),
   ]);
-  if (outbox.participant.councilSelected) await propagateCouncil(c, participantId);
+  await writeParticipant(c, participantId, outbox);
 }
 
-/** Remembers the inbound id beyond the session's recent list, for `wasProcessed`. */
-async function markProcessed(
-  c: Collections,
-  inboundId: string | undefined,
-  at: Date,
-): Promise<void> {
-  if (inboundId === undefined) return;
-  await ignoreDuplicateKey(() => c.processedInbound.insertOne({ _id: inboundId, at }));
-}
-
-async function upsertParticipant(
-  c: Collections,
-  participantId: string,
-  outbox: Outbox,
-): Promise<void> {
-  const { at, participant: p } = outbox;
-  const doc = checkForWrite(
-    participantDocSchema,
-    {
-      _id: participantId,
-      identities: [outbox.identity],
-      consultationId: p.consultationId,
-      ...(p.councilId === undefined ? {} : { councilId: p.councilId }),
-      lang: p.lang,
-      ...(p.consentGiven ? { consentedAt: at } : {}),
-      status: p.status,
-      remindersOff: p.remindersOff,
-      unreachable: false,
-      createdAt: at,
-      updatedAt: at,
-      ...(p.completedNow ? { completedAt: at } : {}),
-      lastActivityAt: at,
-      completedThemes: p.completedThemes,
-      sessionVersion: outbox.version,
-    },
-    `participants/${participantId}`,
-  );
-  const { _id, identities, unreachable, createdAt, ...changes } = doc;
-  // An existing document with this version or a newer one makes the upsert hit the `_id`
-  // key: that means this outbox was already applied here.
-  await ignoreDuplicateKey(() =>
-    c.participants.updateOne(
-      { _id, sessionVersion: { $lt: outbox.version } },
-      { $set: changes, $setOnInsert: { identities, unreachable, createdAt } },
-      { upsert: true },
-    ),
-  );
-}
-
-async function upsertAnswer(
+async function writeAnswer(
   c: Collections,
   participantId: string,
   outbox: Outbox,
@@ -85,38 +42,115 @@ async function upsertAnswer(
 ): Promise<void> {
   const last = write.values.at(-1);
   if (last === undefined) return;
-  const history = write.values.map((entry) => ({
-    ...entry,
-    at: outbox.at,
-    sessionVersion: outbox.version,
-  }));
+  const { version, at, participant } = outbox;
+  const _id = `${participantId}:${write.questionId}`;
+  const changes = {
+    participantId,
+    consultationId: participant.consultationId,
+    ...(participant.councilId === undefined ? {} : { councilId: participant.councilId }),
+    questionId: write.questionId,
+    value: last.value,
+    questionnaireVersion: last.questionnaireVersion,
+    updatedAt: at,
+    sessionVersion: version,
+  };
+  const history = write.values.map((entry) => ({ ...entry, at, sessionVersion: version }));
   const doc = checkForWrite(
     answerDocSchema,
+    { _id, ...changes, answeredAt: at, history },
+    `answers/${_id}`,
+  );
+  await insertOrUpdate(
+    () => c.answers.insertOne(doc),
+    () => c.answers.findOne({ _id }, { projection: { sessionVersion: 1 } }),
+    () => c.answers.updateOne({ _id }, { $set: changes, $push: { history: { $each: history } } }),
+    version,
+  );
+}
+
+async function writeParticipant(
+  c: Collections,
+  participantId: string,
+  outbox: Outbox,
+): Promise<void> {
+  const { at, participant: p } = outbox;
+  const changes = {
+    consultationId: p.consultationId,
+    ...(p.councilId === undefined ? {} : { councilId: p.councilId }),
+    lang: p.lang,
+    ...(p.consentGiven ? { consentedAt: at } : {}),
+    status: p.status,
+    remindersOff: p.remindersOff,
+    updatedAt: at,
+    ...(p.completedNow ? { completedAt: at } : {}),
+    lastActivityAt: at,
+    completedThemes: p.completedThemes,
+    sessionVersion: outbox.version,
+  };
+  // Identities, reachability and creation time belong to the document once it exists.
+  const doc = checkForWrite(
+    participantDocSchema,
     {
-      _id: `${participantId}:${write.questionId}`,
-      participantId,
-      consultationId: outbox.participant.consultationId,
-      ...(outbox.participant.councilId === undefined
-        ? {}
-        : { councilId: outbox.participant.councilId }),
-      questionId: write.questionId,
-      value: last.value,
-      questionnaireVersion: last.questionnaireVersion,
-      answeredAt: outbox.at,
-      updatedAt: outbox.at,
-      sessionVersion: outbox.version,
-      history,
+      _id: participantId,
+      identities: [outbox.identity],
+      unreachable: false,
+      createdAt: at,
+      ...changes,
     },
-    `answers/${participantId}:${write.questionId}`,
+    `participants/${participantId}`,
   );
-  const { _id, answeredAt, history: entries, ...changes } = doc;
-  await ignoreDuplicateKey(() =>
-    c.answers.updateOne(
-      { _id, sessionVersion: { $lt: outbox.version } },
-      { $set: changes, $setOnInsert: { answeredAt }, $push: { history: { $each: entries } } },
-      { upsert: true },
-    ),
+  await insertOrUpdate(
+    () => c.participants.insertOne(doc),
+    () => c.participants.findOne({ _id: participantId }, { projection: { sessionVersion: 1 } }),
+    () => c.participants.updateOne({ _id: participantId }, { $set: changes }),
+    outbox.version,
   );
+}
+
+/**
+ * Inserts the document if it is new, else updates it unless it already holds this version or
+ * a newer one. On FerretDB v1 no update is atomic anyway; on MongoDB the window between the
+ * check and the update only matters if one process applies an old turn seconds late.
+ */
+async function insertOrUpdate(
+  insert: () => Promise<unknown>,
+  read: () => Promise<unknown>,
+  update: () => Promise<unknown>,
+  version: number,
+): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const current = versionOf(await read());
+    if (current !== undefined) {
+      if (current < version) await update();
+      return;
+    }
+    try {
+      await insert();
+      return;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error; // created meanwhile: check it again
+    }
+  }
+}
+
+function versionOf(doc: unknown): number | undefined {
+  if (doc === null || doc === undefined) return undefined;
+  return parseStored(participantVersionSchema, doc, 'a versioned document').sessionVersion;
+}
+
+const participantVersionSchema = participantDocSchema.pick({ sessionVersion: true });
+
+/** Answers carry the council for exports: earlier answers follow a newly selected one. */
+async function reassignCouncil(
+  c: Collections,
+  participantId: string,
+  questionId: string,
+  outbox: Outbox,
+): Promise<void> {
+  const { councilId } = outbox.participant;
+  if (councilId === undefined || outbox.answers.some((write) => write.questionId === questionId))
+    return;
+  await c.answers.updateOne({ _id: `${participantId}:${questionId}` }, { $set: { councilId } });
 }
 
 async function insertTranscript(
@@ -144,14 +178,12 @@ async function insertTranscript(
   await ignoreDuplicateKey(() => c.transcripts.insertMany(docs, { ordered: false }));
 }
 
-/** Answers carry the council for exports; follow the participant's current one. */
-async function propagateCouncil(c: Collections, participantId: string): Promise<void> {
-  const raw = await c.participants.findOne({ _id: participantId });
-  if (raw === null) return;
-  const { councilId } = parseStored(participantDocSchema, raw, `participants/${participantId}`);
-  if (councilId === undefined) return;
-  await c.answers.updateMany(
-    { participantId, councilId: { $ne: councilId } },
-    { $set: { councilId } },
-  );
+/** Remembers the inbound id beyond the session's recent list, for `wasProcessed`. */
+async function markProcessed(
+  c: Collections,
+  inboundId: string | undefined,
+  at: Date,
+): Promise<void> {
+  if (inboundId === undefined) return;
+  await ignoreDuplicateKey(() => c.processedInbound.insertOne({ _id: inboundId, at }));
 }

@@ -139,6 +139,11 @@ export class DirectLineRepository {
     return found ? dlActivitySchema.parse(found) : null;
   }
 
+  /** Forgets what was said in a conversation (the person deleted their data); the conversation stays usable. */
+  async deleteActivities(conversationId: string): Promise<void> {
+    await this.activities.deleteMany({ conversationId });
+  }
+
   async markProcessed(id: string): Promise<void> {
     await this.activities.updateOne({ _id: id }, { $set: { processed: true } });
   }

@@ -49,8 +49,9 @@ export const outboxSchema = z.object({
     completedThemes: z.array(z.string()),
     consentGiven: z.boolean(),
     completedNow: z.boolean(),
-    councilSelected: z.boolean(),
   }),
+  /** Questions answered earlier whose stored answers take a council selected in this turn. */
+  reassignCouncil: z.array(z.string()),
 });
 
 /**

@@ -29,8 +29,8 @@ export function turnOutbox(turn: TurnToCommit, version: number): Outbox {
       completedThemes: [...state.completedThemes],
       consentGiven: events.some((event) => event.type === 'consent_given'),
       completedNow: events.some((event) => event.type === 'questionnaire_completed'),
-      councilSelected: selected.length > 0,
     },
+    reassignCouncil: selected.length > 0 ? Object.keys(state.answers).sort() : [],
   };
 }
 

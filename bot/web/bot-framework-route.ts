@@ -11,7 +11,7 @@ import type { Config } from '../config.js';
 import { sendJson, type Route } from '../http/create-http-server.js';
 import type { Logger } from '../logger.js';
 import type { ConcertoBot } from './concerto-bot.js';
-import { readBody } from './directline-routes.js';
+import { readBody } from './read-body.js';
 
 const objectSchema = z.record(z.string(), z.unknown());
 

@@ -27,6 +27,10 @@ export const createWebChannel: ChannelFactory = async (runtime) => {
       new Date(),
     ));
   const tokens = tokenSignerFor(secret);
+  log.info(
+    { source: config.DIRECTLINE_SECRET ? 'DIRECTLINE_SECRET' : 'database' },
+    'Direct Line secret ready',
+  );
   const stream = createDirectLineStream(repo, tokens, log);
   const deps = {
     repo,

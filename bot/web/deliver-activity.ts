@@ -71,6 +71,13 @@ export async function deliverActivity(
         replyToId: stored._id,
       },
     }));
+    if (turn.events.some((e) => e.type === 'data_deletion_requested')) {
+      // The answers are gone from storage: the copy of the chat kept for Direct Line goes too.
+      await repo.deleteActivities(conversationId);
+      await repo.append(conversationId, replies, new Date());
+      deps.publish(conversationId);
+      return stored._id;
+    }
     await repo.append(conversationId, replies, new Date());
   }
   await repo.markProcessed(stored._id);

@@ -2,9 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { DirectLineRepository } from '../../storage/directline-repository.js';
-import { BodyError, readJsonBody, sendJson, type Route } from '../http/create-http-server.js';
+import { sendJson, type Route } from '../http/create-http-server.js';
 import { maxTextLength } from './activity-to-input.js';
 import { deliverActivity, type DeliverDeps } from './deliver-activity.js';
+import { fail, readBody } from './read-body.js';
 import { bearerOf, tokenLifetimeSeconds, type TokenSigner } from './directline-token.js';
 
 export interface DirectLineDeps extends DeliverDeps {
@@ -185,31 +186,6 @@ async function serialize<T>(
   } finally {
     if (locks.get(key) === next) locks.delete(key);
   }
-}
-
-/** The JSON body, or undefined after answering 400/413/415. */
-export async function readBody(
-  req: IncomingMessage,
-  res: ServerResponse,
-  limit = 16 * 1024,
-): Promise<unknown> {
-  try {
-    return await readJsonBody(req, limit);
-  } catch (error) {
-    if (!(error instanceof BodyError)) throw error;
-    fail(res, error.status, 'BadArgument', error.message);
-    return undefined;
-  }
-}
-
-export function fail(
-  res: ServerResponse,
-  status: number,
-  code: string,
-  message: string,
-): undefined {
-  sendJson(res, status, { error: { code, message } });
-  return undefined;
 }
 
 function isSecret(given: string, secret: string): boolean {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DirectLineRepository } from '../../storage/directline-repository.js';
 import { sendJson, type Route } from '../http/create-http-server.js';
-import { fail, readBody } from './directline-routes.js';
+import { fail, readBody } from './read-body.js';
 import { tokenLifetimeSeconds, type TokenSigner } from './directline-token.js';
 import type { RateLimiter } from './rate-limiter.js';
 

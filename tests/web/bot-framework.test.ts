@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type WebServer } from './start-web-server.js';
 
@@ -116,6 +117,29 @@ describe('/api/messages (Bot Framework)', () => {
     expect(res.status).toBe(400);
     expect((await postMessages(web.baseUrl, [1, 2])).status).toBe(400);
   });
+
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && !a.internal && a.family === 'IPv4')?.address;
+
+  it.skipIf(!external)(
+    'without MICROSOFT_APP_ID, refuses anonymous requests from another machine',
+    async () => {
+      const open = await startWebServer({ HOST: '0.0.0.0' });
+      try {
+        const res = await postMessages(
+          `http://${external}:${open.port}`,
+          activity('act-4', { text: 'bonjour' }),
+        );
+        expect(res.status).toBe(401);
+        expect(
+          (await postMessages(open.baseUrl, activity('act-5', { text: 'bonjour' }))).status,
+        ).toBe(200);
+      } finally {
+        await open.stop();
+      }
+    },
+  );
 
   it('with MICROSOFT_APP_ID set, refuses an unauthenticated request with 401', async () => {
     const secured = await startWebServer({

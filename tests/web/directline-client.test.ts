@@ -132,7 +132,11 @@ describe('botframework-directlinejs against the self-hosted Direct Line', () => 
         await client.post({ type: 'message', from: user, text: answer.text });
       }
       await client.until(before + 1);
-      await new Promise((resolve) => setTimeout(resolve, 30)); // let the rest of the turn's replies arrive
+      // A turn's replies may come in more than one push: wait until nothing more arrives.
+      for (let seen = -1; seen !== client.received.length;) {
+        seen = client.received.length;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       all = [...all.filter((m) => !client.received.some((r) => r.id === m.id)), ...client.received];
     }
     expect(steps).toBeGreaterThan(20);
