@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Collections } from './collections.js';
 import {
   answerDocSchema,
@@ -135,10 +136,10 @@ async function insertOrUpdate(
 
 function versionOf(doc: unknown): number | undefined {
   if (doc === null || doc === undefined) return undefined;
-  return parseStored(participantVersionSchema, doc, 'a versioned document').sessionVersion;
+  return parseStored(versionedSchema, doc, 'a versioned document').sessionVersion;
 }
 
-const participantVersionSchema = participantDocSchema.pick({ sessionVersion: true });
+const versionedSchema = z.object({ sessionVersion: z.int().min(0) });
 
 /** Answers carry the council for exports: earlier answers follow a newly selected one. */
 async function reassignCouncil(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
+import { applyOutbox } from './apply-outbox.js';
 import { collections, type Collections } from './collections.js';
 import type {
   ChannelIdentity,
@@ -21,8 +22,8 @@ import {
 } from './documents.js';
 import { isDuplicateKeyError } from './duplicate-key.js';
 import { SessionVersions } from './session-versions.js';
-import { turnOutbox } from './turn-outbox.js';
 import { StorageError, checkForWrite, parseStored } from './storage-error.js';
+import { turnOutbox } from './turn-outbox.js';
 
 export interface MongoConversationStoreOptions {
   now?: () => Date;
@@ -37,11 +38,12 @@ const conflict = { kind: 'conflict' } as const;
 type Refused = typeof duplicate | typeof conflict;
 
 /**
- * ConversationStore on MongoDB or FerretDB without transactions, by the outbox pattern. A turn
- * commits by inserting the session's next version, "<participantId>:<version>" (state, inbound
- * ids and the turn's pending effects in one document): of two turns built on the same version,
- * only one insert succeeds. The effects are then applied idempotently and cleared; a crash in
- * between is repaired by the next `load` or `commitTurn` of that participant.
+ * ConversationStore on MongoDB or FerretDB v1, without transactions, by the outbox pattern.
+ * A turn commits by inserting the session's next version "<participantId>:<version>" (state,
+ * inbound ids and the turn's pending effects in one document): of two turns built on the same
+ * version, only one insert succeeds — a unique `_id` is the one arbiter FerretDB v1 makes
+ * atomic. The effects are then applied idempotently; a crash in between is repaired by the
+ * next `load` or `commitTurn` of that participant.
  */
 export class MongoConversationStore implements ConversationStore {
   private readonly c: Collections;
@@ -58,18 +60,13 @@ export class MongoConversationStore implements ConversationStore {
 
   async load(identity: ChannelIdentity): Promise<StoredSession | null> {
     const key = identityKey(checkForWrite(identitySchema, identity, 'an identity lookup'));
-    const raw = await this.c.identities.findOne({ _id: key });
-    if (raw === null) return null;
-    const { participantId } = parseStored(identityDocSchema, raw, `identities/${key}`);
-    const session = await this.versions.latest(participantId);
-    if (session === null) return null;
-    await this.versions.settle(session);
-    return {
-      participantId,
-      state: session.state,
-      version: session.version,
-      recentInboundIds: session.recentInboundIds,
-    };
+    const participantId = await this.participantOf(key);
+    if (participantId === null) return null;
+    const latest = await this.versions.latest(participantId);
+    if (latest === null) return null;
+    await this.versions.settle(latest);
+    const { state, version, recentInboundIds } = latest.session;
+    return { participantId, state, version, recentInboundIds };
   }
 
   async commitTurn(turn: TurnToCommit): Promise<CommitOutcome> {
@@ -81,10 +78,12 @@ export class MongoConversationStore implements ConversationStore {
         : await this.advanceSession(turn, turn.participantId, state);
     if (outcome.kind !== 'committed') return outcome;
     const { participantId, outbox } = outcome;
-    await this.versions.finish(participantId, outbox);
+    await applyOutbox(this.c, participantId, outbox);
     const [, exists] = await Promise.all([
       outbox.version > 1 ? this.versions.slim(participantId, outbox.version - 1) : undefined,
-      this.versions.stillExists(participantId, outbox.version),
+      outbox.version > 1
+        ? this.versions.exists(participantId, outbox.version - 1)
+        : this.participantOf(identityKey(turn.identity)).then((id) => id === participantId),
     ]);
     if (!exists) {
       // The participant was deleted while this turn was committed: erase what it re-created.
@@ -95,10 +94,11 @@ export class MongoConversationStore implements ConversationStore {
   }
 
   async wasProcessed(inboundId: string): Promise<boolean> {
-    return (
-      (await this.c.processedInbound.findOne({ _id: inboundId }, { projection: { _id: 1 } })) !==
-      null
+    const found = await this.c.processedInbound.findOne(
+      { _id: inboundId },
+      { projection: { _id: 1 } },
     );
+    return found !== null;
   }
 
   async deleteParticipant(participantId: string): Promise<void> {
@@ -120,11 +120,11 @@ export class MongoConversationStore implements ConversationStore {
       await this.c.identities.insertOne(checkForWrite(identityDocSchema, doc, `identities/${key}`));
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      const existing = await this.c.identities.findOne({ _id: key });
+      const existing = await this.participantOf(key);
       if (existing === null) return conflict; // deleted meanwhile: start again
-      participantId = parseStored(identityDocSchema, existing, `identities/${key}`).participantId;
-      const session = await this.versions.latest(participantId);
-      if (session !== null) return refusal(session, turn.inboundId);
+      participantId = existing;
+      const latest = await this.versions.latest(participantId);
+      if (latest !== null) return refusal(latest.session, turn.inboundId);
       // An identity without a session: its creator crashed, or is about to insert version 1.
       // Either way, insert it under that id; if the creator wins, the insert says so.
     }
@@ -139,12 +139,13 @@ export class MongoConversationStore implements ConversationStore {
   ): Promise<Committed | Refused> {
     if (turn.expectedVersion < 1)
       throw invalidTurn('a turn with a participantId must expect version 1 or more');
-    const session = await this.versions.latest(participantId);
-    if (session === null) return conflict; // deleted meanwhile: loading again starts afresh
+    const latest = await this.versions.latest(participantId, turn.expectedVersion);
+    if (latest === null) return conflict; // deleted meanwhile: loading again starts afresh
+    const { session } = latest;
     const seen = turn.inboundId !== undefined && session.recentInboundIds.includes(turn.inboundId);
     if (seen || session.version !== turn.expectedVersion) return refusal(session, turn.inboundId);
     // Effects of the version built on must be applied before a newer one supersedes them.
-    await this.versions.settle(session);
+    await this.versions.settle(latest);
     return this.insertVersion(turn, participantId, state, session.recentInboundIds);
   }
 
@@ -177,10 +178,17 @@ export class MongoConversationStore implements ConversationStore {
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       // Someone committed this version first: this very message (a redelivery), or another.
-      const winner = await this.versions.latest(participantId);
-      return winner === null ? conflict : refusal(winner, turn.inboundId);
+      const winner = await this.versions.latest(participantId, version);
+      return winner === null ? conflict : refusal(winner.session, turn.inboundId);
     }
     return { kind: 'committed', participantId, outbox };
+  }
+
+  private async participantOf(key: string): Promise<string | null> {
+    const raw = await this.c.identities.findOne({ _id: key });
+    return raw === null
+      ? null
+      : parseStored(identityDocSchema, raw, `identities/${key}`).participantId;
   }
 }
 

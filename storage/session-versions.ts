@@ -1,17 +1,32 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { z } from 'zod';
 import { applyOutbox } from './apply-outbox.js';
 import type { Collections } from './collections.js';
-import { liveSessionDocSchema, type LiveSessionDoc, type Outbox } from './documents.js';
+import {
+  liveSessionDocSchema,
+  sessionDocSchema,
+  type LiveSessionDoc,
+  type SessionDoc,
+} from './documents.js';
 import { parseStored } from './storage-error.js';
 
 /** How long the committer of a turn is trusted to apply its outbox before others do it. */
 const outboxLeaseMs = 3_000;
 const outboxPollMs = 50;
+const appliedSchema = z.object({ sessionVersion: z.int().min(0) });
+
+export interface Latest {
+  session: LiveSessionDoc;
+  /** The last version whose outbox was applied completely (0: none yet). */
+  applied: number;
+}
 
 /**
  * The `sessions` collection: one document per committed version of a session, `_id`
- * "<participantId>:<version>". The newest holds the state and maybe a pending outbox; older
- * ones are slimmed to tombstones whose `_id` stays taken, so no stale turn can commit again.
+ * "<participantId>:<version>". The newest holds the state and the turn's outbox; older ones
+ * are slimmed to tombstones whose `_id` stays taken, so no stale turn can commit again.
+ * Everything is read by `_id` (the only lookup FerretDB v1 serves from an index); the
+ * participant's `sessionVersion` (the last version applied) says where to start looking.
  */
 export class SessionVersions {
   constructor(
@@ -19,41 +34,42 @@ export class SessionVersions {
     private readonly now: () => Date,
   ) {}
 
-  async latest(participantId: string): Promise<LiveSessionDoc | null> {
-    const [raw] = await this.c.sessions
-      .find({ participantId })
-      .sort({ version: -1 })
-      .limit(1)
-      .toArray();
-    return raw === undefined ? null : parseStored(liveSessionDocSchema, raw, `sessions/${raw._id}`);
+  /**
+   * The newest version (null if the participant has none) and the last one applied. Starts
+   * from `from` (the version a turn was built on) or from the last applied version, and
+   * steps forward while a newer one exists.
+   */
+  async latest(participantId: string, from?: number): Promise<Latest | null> {
+    const applied = this.appliedVersion(participantId);
+    let version = from ?? (await applied);
+    let [current, next] = await Promise.all([
+      version > 0 ? this.read(participantId, version) : null,
+      this.read(participantId, version + 1),
+    ]);
+    while (next !== null) {
+      version += 1;
+      current = next;
+      next = await this.read(participantId, version + 1);
+    }
+    if (current === null) return null;
+    const session = parseStored(liveSessionDocSchema, current, `sessions/${current._id}`);
+    return { session, applied: await applied };
   }
 
   /**
-   * Makes sure the effects of `session` are applied. A fresh outbox is most likely being
+   * Makes sure the outbox of the newest version is applied. A fresh one is most likely being
    * applied by the process that committed it: wait for that briefly instead of repeating its
    * writes (a double tap would otherwise write everything twice); apply it after the lease.
    */
-  async settle(session: LiveSessionDoc): Promise<void> {
-    if (!session.outbox) return;
+  async settle({ session, applied }: Latest): Promise<void> {
+    const { outbox, participantId } = session;
+    if (!outbox || applied >= outbox.version) return;
     const age = this.now().getTime() - session.committedAt.getTime();
     for (let waited = Math.max(0, age); waited < outboxLeaseMs; waited += outboxPollMs) {
       await delay(outboxPollMs);
-      const pending = await this.c.sessions.findOne(
-        { _id: session._id, outbox: { $exists: true } },
-        { projection: { _id: 1 } },
-      );
-      if (pending === null) return;
+      if ((await this.appliedVersion(participantId)) >= outbox.version) return;
     }
-    await this.finish(session.participantId, session.outbox);
-  }
-
-  /** Applies a committed turn's effects, then clears its outbox. */
-  async finish(participantId: string, outbox: Outbox): Promise<void> {
     await applyOutbox(this.c, participantId, outbox);
-    await this.c.sessions.updateOne(
-      { _id: `${participantId}:${outbox.version}` },
-      { $unset: { outbox: '' } },
-    );
   }
 
   /** A superseded version keeps only its `_id` (still taken) and a few fields. */
@@ -64,18 +80,25 @@ export class SessionVersions {
     );
   }
 
-  /**
-   * Deletion removes every version: if the one a turn was built on is gone, so is the
-   * participant. (Not the identity: a continuation code may move it to another participant.)
-   */
-  async stillExists(participantId: string, version: number): Promise<boolean> {
-    const found =
-      version > 1
-        ? await this.c.sessions.findOne(
-            { _id: `${participantId}:${version - 1}` },
-            { projection: { _id: 1 } },
-          )
-        : await this.c.identities.findOne({ participantId }, { projection: { _id: 1 } });
-    return found !== null;
+  /** Whether this version exists (even slimmed): deletion removes them all. */
+  async exists(participantId: string, version: number): Promise<boolean> {
+    return (await this.read(participantId, version)) !== null;
+  }
+
+  private async read(participantId: string, version: number): Promise<SessionDoc | null> {
+    const _id = `${participantId}:${version}`;
+    const raw = await this.c.sessions.findOne({ _id });
+    return raw === null ? null : parseStored(sessionDocSchema, raw, `sessions/${_id}`);
+  }
+
+  /** The last version whose outbox was applied completely (0: none yet). */
+  private async appliedVersion(participantId: string): Promise<number> {
+    const raw = await this.c.participants.findOne(
+      { _id: participantId },
+      { projection: { sessionVersion: 1 } },
+    );
+    return raw === null
+      ? 0
+      : parseStored(appliedSchema, raw, `participants/${participantId}`).sessionVersion;
   }
 }

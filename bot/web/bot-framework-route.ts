@@ -59,7 +59,8 @@ export function botFrameworkRoute(config: Config, bot: ConcertoBot, log: Logger)
   };
 }
 
-function isLoopback(address: string | undefined): boolean {
+/** Requests from this machine only (IPv4 127/8, ::1, or IPv4-mapped loopback). */
+export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
   const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
   return plain === '::1' || (isIP(plain) === 4 && plain.startsWith('127.'));

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type WebServer } from './start-web-server.js';
+import { isLoopback } from '../../bot/web/bot-framework-route.js';
 
 /** Plays the Emulator's connector: records what the bot POSTs back to `serviceUrl`. */
 interface Captured {
@@ -118,28 +118,16 @@ describe('/api/messages (Bot Framework)', () => {
     expect((await postMessages(web.baseUrl, [1, 2])).status).toBe(400);
   });
 
-  const external = Object.values(networkInterfaces())
-    .flat()
-    .find((a) => a && !a.internal && a.family === 'IPv4')?.address;
-
-  it.skipIf(!external)(
-    'without MICROSOFT_APP_ID, refuses anonymous requests from another machine',
-    async () => {
-      const open = await startWebServer({ HOST: '0.0.0.0' });
-      try {
-        const res = await postMessages(
-          `http://${external}:${open.port}`,
-          activity('act-4', { text: 'bonjour' }),
-        );
-        expect(res.status).toBe(401);
-        expect(
-          (await postMessages(open.baseUrl, activity('act-5', { text: 'bonjour' }))).status,
-        ).toBe(200);
-      } finally {
-        await open.stop();
-      }
-    },
-  );
+  it('without MICROSOFT_APP_ID, accepts anonymous requests from loopback addresses only', () => {
+    // The route checks req.socket.remoteAddress with this predicate; tests send no traffic
+    // to other addresses, so the predicate itself is checked here.
+    for (const address of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) {
+      expect(isLoopback(address)).toBe(true);
+    }
+    for (const address of ['10.0.0.5', '192.168.1.20', '::ffff:10.1.2.3', '2001:db8::1', '', undefined]) {
+      expect(isLoopback(address)).toBe(false);
+    }
+  });
 
   it('with MICROSOFT_APP_ID set, refuses an unauthenticated request with 401', async () => {
     const secured = await startWebServer({
