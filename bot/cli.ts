@@ -4,6 +4,7 @@ import { runChatCommand } from './console/chat-command.js';
 import { runCouncilsCommand } from './admin/councils-command.js';
 import { runExportCommand } from './admin/export-command.js';
 import { runServeCommand } from './serve-command.js';
+import { runCoordinatorLinkCommand } from './telegram/coordinator-link-command.js';
 
 const usage = `Usage: concerto <command>
 
@@ -14,6 +15,8 @@ const usage = `Usage: concerto <command>
                                 answers, pseudonymised
   councils import FILE          import councils (QPV list CSV: code,name,commune,…)
   councils list [--search TEXT] councils and their invitation codes
+  admin coordinator --name NAME --council CODE [--council CODE…]
+                                a coordinator's one-time Telegram link code
 `;
 
 /** Entry point of the `concerto` command; returns the exit code. */
@@ -59,6 +62,16 @@ async function run(command: string, args: string[], config: Config): Promise<num
       return runExportCommand(config, args);
     case 'councils':
       return runCouncilsCommand(config, args);
+    case 'admin': {
+      const { values, positionals } = parse(args, {
+        name: { type: 'string' },
+        council: { type: 'string', multiple: true },
+      });
+      if (positionals[0] !== 'coordinator' || !values.name || !values.council?.length) {
+        throw new UsageError('admin coordinator needs --name and at least one --council');
+      }
+      return runCoordinatorLinkCommand(config, { name: values.name, councilIds: values.council });
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

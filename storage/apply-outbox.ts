@@ -23,6 +23,8 @@ export async function applyOutbox(
   c: Collections,
   participantId: string,
   outbox: Outbox,
+  /** The participant's last applied version, when just read: saves reading it again. */
+  appliedBefore?: number,
 ): Promise<void> {
   await Promise.all([
     ...outbox.answers.map((write) => writeAnswer(c, participantId, outbox, write)),
@@ -32,8 +34,13 @@ export async function applyOutbox(
     insertTranscript(c, participantId, outbox),
     markProcessed(c, outbox.inboundId, outbox.at),
   ]);
-  await writeParticipant(c, participantId, outbox);
+  const existing: Existing =
+    outbox.version === 1 ? 'new' : appliedBefore === outbox.version - 1 ? 'older' : 'unknown';
+  await writeParticipant(c, participantId, outbox, existing);
 }
+
+/** What is known of the document about to be written: it decides which write to try first. */
+type Existing = 'new' | 'older' | 'unknown';
 
 async function writeAnswer(
   c: Collections,
@@ -66,6 +73,7 @@ async function writeAnswer(
     () => c.answers.findOne({ _id }, { projection: { sessionVersion: 1 } }),
     () => c.answers.updateOne({ _id }, { $set: changes, $push: { history: { $each: history } } }),
     version,
+    'new', // most answers are given once
   );
 }
 
@@ -73,6 +81,7 @@ async function writeParticipant(
   c: Collections,
   participantId: string,
   outbox: Outbox,
+  existing: Existing,
 ): Promise<void> {
   const { at, participant: p } = outbox;
   const changes = {
@@ -105,6 +114,7 @@ async function writeParticipant(
     () => c.participants.findOne({ _id: participantId }, { projection: { sessionVersion: 1 } }),
     () => c.participants.updateOne({ _id: participantId }, { $set: changes }),
     outbox.version,
+    existing,
   );
 }
 
@@ -118,19 +128,30 @@ async function insertOrUpdate(
   read: () => Promise<unknown>,
   update: () => Promise<unknown>,
   version: number,
+  existing: Existing,
 ): Promise<void> {
+  if (existing === 'older') {
+    await update();
+    return;
+  }
+  if (existing === 'new' && (await tryInsert(insert))) return;
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const current = versionOf(await read());
     if (current !== undefined) {
       if (current < version) await update();
       return;
     }
-    try {
-      await insert();
-      return;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error; // created meanwhile: check it again
-    }
+    if (await tryInsert(insert)) return; // else created meanwhile: check it again
+  }
+}
+
+async function tryInsert(insert: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await insert();
+    return true;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return false;
+    throw error;
   }
 }
 

@@ -14,18 +14,9 @@ export async function deleteParticipantData(
   participantId: string,
   options: { count: boolean } = { count: true },
 ): Promise<void> {
-  const [participant, session] = await Promise.all([
-    c.participants.findOne({ _id: participantId }, { projection: { consultationId: 1 } }),
-    c.sessions.findOne(
-      { participantId, state: { $exists: true } },
-      { projection: { 'state.consultationId': 1 } },
-    ),
-  ]);
-  const consultationId =
-    consultationOf.safeParse(participant).data?.consultationId ??
-    sessionConsultationOf.safeParse(session).data?.state.consultationId ??
-    'all';
+  const consultationId = (await consultationOfParticipant(c, participantId)) ?? 'all';
   // Identities first, so the person is unknown at once; the participant last marks the end.
+  // (Selecting by participantId scans each collection on FerretDB v1: fine for a rare request.)
   await c.identities.deleteMany({ participantId });
   const sessions = await c.sessions.deleteMany({ participantId });
   await c.answers.deleteMany({ participantId });
@@ -34,4 +25,22 @@ export async function deleteParticipantData(
   if (options.count && sessions.deletedCount + participants.deletedCount > 0) {
     await c.deletions.updateOne({ _id: consultationId }, { $inc: { count: 1 } }, { upsert: true });
   }
+}
+
+async function consultationOfParticipant(
+  c: Collections,
+  participantId: string,
+): Promise<string | undefined> {
+  const participant = await c.participants.findOne(
+    { _id: participantId },
+    { projection: { consultationId: 1 } },
+  );
+  const fromParticipant = consultationOf.safeParse(participant).data?.consultationId;
+  if (fromParticipant !== undefined) return fromParticipant;
+  // No participant document yet (its first turn was never applied): ask the session.
+  const session = await c.sessions.findOne(
+    { participantId, state: { $exists: true } },
+    { projection: { 'state.consultationId': 1 } },
+  );
+  return sessionConsultationOf.safeParse(session).data?.state.consultationId;
 }

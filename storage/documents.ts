@@ -30,8 +30,9 @@ export const answerWriteSchema = z.object({
 });
 
 /**
- * The effects of the last committed turn that may not be applied yet. Written in the same
- * atomic update as the state, applied idempotently, then removed.
+ * What a committed turn changes outside its session document. Written in the same insert
+ * as the state and applied idempotently right after; the participant's `sessionVersion`
+ * says when it has been applied. Removed once a newer version supersedes it.
  */
 export const outboxSchema = z.object({
   version: versionSchema,

@@ -31,6 +31,8 @@ const indexOptionsConflict = 85;
 /**
  * Creates every index; safe to run at each start. Unique keys that FerretDB v1 cannot enforce
  * on arrays (identities, invitation codes) live in their own collections keyed by `_id`.
+ * FerretDB v1 answers queries from an index only for a plain `_id` equality, which is why
+ * the conversation path reads nothing else; the other indexes serve MongoDB.
  */
 export async function ensureIndexes(db: Db, options: RetentionOptions = {}): Promise<IndexReport> {
   const c = collections(db);

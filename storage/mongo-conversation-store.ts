@@ -70,15 +70,14 @@ export class MongoConversationStore implements ConversationStore {
   }
 
   async commitTurn(turn: TurnToCommit): Promise<CommitOutcome> {
-    if (turn.inboundId !== undefined && (await this.wasProcessed(turn.inboundId))) return duplicate;
     const state = checkForWrite(storedStateSchema, turn.state, 'sessions.state');
     const outcome =
       turn.participantId === undefined
         ? await this.createSession(turn, state)
         : await this.advanceSession(turn, turn.participantId, state);
     if (outcome.kind !== 'committed') return outcome;
-    const { participantId, outbox } = outcome;
-    await applyOutbox(this.c, participantId, outbox);
+    const { participantId, outbox, appliedBefore } = outcome;
+    await applyOutbox(this.c, participantId, outbox, appliedBefore);
     const [, exists] = await Promise.all([
       outbox.version > 1 ? this.versions.slim(participantId, outbox.version - 1) : undefined,
       outbox.version > 1
@@ -112,6 +111,7 @@ export class MongoConversationStore implements ConversationStore {
   ): Promise<Committed | Refused> {
     if (turn.expectedVersion !== 0)
       throw invalidTurn('a turn without participantId must expect version 0');
+    if (turn.inboundId !== undefined && (await this.wasProcessed(turn.inboundId))) return duplicate;
     const identity = checkForWrite(identitySchema, turn.identity, 'an identity');
     const key = identityKey(identity);
     let participantId = this.newParticipantId();
@@ -128,7 +128,7 @@ export class MongoConversationStore implements ConversationStore {
       // An identity without a session: its creator crashed, or is about to insert version 1.
       // Either way, insert it under that id; if the creator wins, the insert says so.
     }
-    return this.insertVersion(turn, participantId, state, []);
+    return this.insertVersion(turn, participantId, state, [], 0);
   }
 
   /** A later message: built on the newest version, or refused. */
@@ -139,14 +139,19 @@ export class MongoConversationStore implements ConversationStore {
   ): Promise<Committed | Refused> {
     if (turn.expectedVersion < 1)
       throw invalidTurn('a turn with a participantId must expect version 1 or more');
-    const latest = await this.versions.latest(participantId, turn.expectedVersion);
+    const { inboundId } = turn;
+    const [processed, latest] = await Promise.all([
+      inboundId !== undefined && this.wasProcessed(inboundId),
+      this.versions.latest(participantId, turn.expectedVersion),
+    ]);
+    if (processed) return duplicate;
     if (latest === null) return conflict; // deleted meanwhile: loading again starts afresh
     const { session } = latest;
-    const seen = turn.inboundId !== undefined && session.recentInboundIds.includes(turn.inboundId);
-    if (seen || session.version !== turn.expectedVersion) return refusal(session, turn.inboundId);
+    const seen = inboundId !== undefined && session.recentInboundIds.includes(inboundId);
+    if (seen || session.version !== turn.expectedVersion) return refusal(session, inboundId);
     // Effects of the version built on must be applied before a newer one supersedes them.
-    await this.versions.settle(latest);
-    return this.insertVersion(turn, participantId, state, session.recentInboundIds);
+    const applied = await this.versions.settle(latest);
+    return this.insertVersion(turn, participantId, state, session.recentInboundIds, applied);
   }
 
   /** The commit point: one insert, whose `_id` exists at most once. */
@@ -155,6 +160,7 @@ export class MongoConversationStore implements ConversationStore {
     participantId: string,
     state: StoredState,
     recent: string[],
+    appliedBefore: number,
   ): Promise<Committed | Refused> {
     const version = turn.expectedVersion + 1;
     const outbox = checkForWrite(outboxSchema, turnOutbox(turn, version), 'sessions.outbox');
@@ -181,7 +187,7 @@ export class MongoConversationStore implements ConversationStore {
       const winner = await this.versions.latest(participantId, version);
       return winner === null ? conflict : refusal(winner.session, turn.inboundId);
     }
-    return { kind: 'committed', participantId, outbox };
+    return { kind: 'committed', participantId, outbox, appliedBefore };
   }
 
   private async participantOf(key: string): Promise<string | null> {
@@ -196,6 +202,8 @@ interface Committed {
   kind: 'committed';
   participantId: string;
   outbox: Outbox;
+  /** The participant's last applied version before this turn (0: none). */
+  appliedBefore: number;
 }
 
 function refusal(session: LiveSessionDoc, inboundId: string | undefined): Refused {

@@ -40,12 +40,14 @@ export class SessionVersions {
    * steps forward while a newer one exists.
    */
   async latest(participantId: string, from?: number): Promise<Latest | null> {
-    const applied = this.appliedVersion(participantId);
-    let version = from ?? (await applied);
-    let [current, next] = await Promise.all([
+    const appliedFirst = from === undefined ? await this.appliedVersion(participantId) : undefined;
+    let version = from ?? appliedFirst ?? 0;
+    const [first, second, applied] = await Promise.all([
       version > 0 ? this.read(participantId, version) : null,
       this.read(participantId, version + 1),
+      appliedFirst ?? this.appliedVersion(participantId),
     ]);
+    let [current, next] = [first, second];
     while (next !== null) {
       version += 1;
       current = next;
@@ -53,23 +55,26 @@ export class SessionVersions {
     }
     if (current === null) return null;
     const session = parseStored(liveSessionDocSchema, current, `sessions/${current._id}`);
-    return { session, applied: await applied };
+    return { session, applied };
   }
 
   /**
    * Makes sure the outbox of the newest version is applied. A fresh one is most likely being
    * applied by the process that committed it: wait for that briefly instead of repeating its
    * writes (a double tap would otherwise write everything twice); apply it after the lease.
+   * Returns the participant's last applied version afterwards.
    */
-  async settle({ session, applied }: Latest): Promise<void> {
+  async settle({ session, applied }: Latest): Promise<number> {
     const { outbox, participantId } = session;
-    if (!outbox || applied >= outbox.version) return;
+    if (!outbox || applied >= outbox.version) return applied;
     const age = this.now().getTime() - session.committedAt.getTime();
     for (let waited = Math.max(0, age); waited < outboxLeaseMs; waited += outboxPollMs) {
       await delay(outboxPollMs);
-      if ((await this.appliedVersion(participantId)) >= outbox.version) return;
+      const now = await this.appliedVersion(participantId);
+      if (now >= outbox.version) return now;
     }
-    await applyOutbox(this.c, participantId, outbox);
+    await applyOutbox(this.c, participantId, outbox, applied);
+    return outbox.version;
   }
 
   /** A superseded version keeps only its `_id` (still taken) and a few fields. */

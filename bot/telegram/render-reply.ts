@@ -13,9 +13,9 @@ export interface TelegramMessage {
  * button per row (labels can be long; a row each keeps them readable on a phone).
  */
 export function renderReply(reply: EngineReply, t: Translate): TelegramMessage {
-  const text = reply.progress
-    ? `${t('progress', { ...reply.progress })}\n\n${reply.text}`
-    : reply.text;
+  const body = reply.progress ? `${t('progress', { ...reply.progress })}\n\n${reply.text}` : reply.text;
+  // Telegram cuts long button labels on phones: then the full list is in the text, numbered.
+  const text = hasLongLabels(reply) ? `${body}\n\n${numberedList(reply)}` : body;
   const keyboard = keyboardFor(reply);
   return keyboard ? { text, keyboard } : { text };
 }
@@ -23,8 +23,12 @@ export function renderReply(reply: EngineReply, t: Translate): TelegramMessage {
 export function keyboardFor(reply: EngineReply): InlineKeyboardMarkup | undefined {
   if (!reply.choices || reply.choices.length === 0) return undefined;
   const promptId = reply.promptId ?? '';
+  const numbered = hasLongLabels(reply);
   const rows: InlineKeyboardButton[][] = reply.choices.map((choice, index) => [
-    { text: choice.label, callback_data: callbackDataFor(promptId, choice.id, index) },
+    {
+      text: numbered && !choice.id.startsWith('_') ? `${index + 1}. ${choice.label}` : choice.label,
+      callback_data: callbackDataFor(promptId, choice.id, index),
+    },
   ]);
   return { inline_keyboard: rows };
 }
@@ -45,4 +49,17 @@ export function buttonLabel(
 export function tickedLabels(markup: InlineKeyboardMarkup | undefined): string[] {
   const buttons = (markup?.inline_keyboard ?? []).flat();
   return buttons.filter((b) => b.text.startsWith('✓ ')).map((b) => b.text.slice(2));
+}
+
+/** About what a phone shows of a button before cutting it. */
+const LONG_LABEL = 32;
+
+function hasLongLabels(reply: EngineReply): boolean {
+  return (reply.choices ?? []).some((c) => c.label.length > LONG_LABEL);
+}
+
+function numberedList(reply: EngineReply): string {
+  return (reply.choices ?? [])
+    .flatMap((c, index) => (c.id.startsWith('_') ? [] : [`${index + 1}. ${c.label}`]))
+    .join('\n');
 }

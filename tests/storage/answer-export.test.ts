@@ -24,17 +24,23 @@ describe('streamAnswers', () => {
   it('streams current answers with pseudonymous participant keys, filtered by council', async () => {
     const store = new MongoConversationStore(database.db);
     const inCouncil = (identity: ChannelIdentity, councilId: string) =>
-      buildTurn(identity, null, { state: (s) => ({ ...s, councilId }), events: [{ type: 'council_selected', councilId }] });
+      buildTurn(identity, null, {
+        state: (s) => ({ ...s, councilId }),
+        events: [{ type: 'council_selected', councilId }],
+      });
     const ana: ChannelIdentity = { channel: 'telegram', externalId: '1' };
     const ben: ChannelIdentity = { channel: 'web', externalId: '2' };
     const anaId = committedId(await store.commitTurn(inCouncil(ana, 'QN05981M')));
     await store.commitTurn(answerTurn(ana, await store.load(ana), 'q1', text('premier')));
     await store.commitTurn(answerTurn(ana, await store.load(ana), 'q1', text('corrigé')));
     await store.commitTurn(inCouncil(ben, 'QN05983M'));
-    await store.commitTurn(answerTurn(ben, await store.load(ben), 'q1', { kind: 'yesno', value: true }));
+    await store.commitTurn(
+      answerTurn(ben, await store.load(ben), 'q1', { kind: 'yesno', value: true }),
+    );
 
     const rows = [];
-    for await (const row of streamAnswers(database.db, { secret, councilId: 'QN05981M' })) rows.push(row);
+    for await (const row of streamAnswers(database.db, { secret, councilId: 'QN05981M' }))
+      rows.push(row);
     expect(rows).toEqual([
       {
         participantKey: participantKey(anaId, secret),
@@ -50,7 +56,10 @@ describe('streamAnswers', () => {
     expect(JSON.stringify(rows)).not.toContain(anaId);
 
     let all = 0;
-    for await (const row of streamAnswers(database.db, { secret, consultationId: 'conseils-citoyens-2017' })) {
+    for await (const row of streamAnswers(database.db, {
+      secret,
+      consultationId: 'conseils-citoyens-2017',
+    })) {
       expect(row.participantKey).not.toBe(participantKey(anaId, 'another secret'));
       all += 1;
     }
@@ -60,6 +69,8 @@ describe('streamAnswers', () => {
   });
 
   it('refuses an empty secret', async () => {
-    await expect(streamAnswers(database.db, { secret: '' }).next()).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(streamAnswers(database.db, { secret: '' }).next()).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
   });
 });

@@ -21,7 +21,13 @@ const roubaix: QpvRow = {
   department: '59',
   departmentName: 'Nord',
 };
-const tourcoing: QpvRow = { ...roubaix, code: 'QN05983M', name: 'Phalempins', commune: 'Tourcoing', communeInsee: '59599' };
+const tourcoing: QpvRow = {
+  ...roubaix,
+  code: 'QN05983M',
+  name: 'Phalempins',
+  commune: 'Tourcoing',
+  communeInsee: '59599',
+};
 
 describe('council repository', () => {
   let database: TestDatabase;
@@ -54,7 +60,9 @@ describe('council repository', () => {
       expect(council.invitationCodes).toHaveLength(1);
       expect(council.invitationCodes[0]).toMatch(new RegExp(`^[${invitationAlphabet}]{6}$`));
     }
-    expect(await importCouncils(db, [{ ...roubaix, name: 'Nouveau Roubaix (Épeule)' }])).toMatchObject({ updated: 1 });
+    expect(
+      await importCouncils(db, [{ ...roubaix, name: 'Nouveau Roubaix (Épeule)' }]),
+    ).toMatchObject({ updated: 1 });
     expect(await findCouncil(db, 'QN05981M')).toMatchObject({
       name: 'Nouveau Roubaix (Épeule)',
       invitationCodes: before[0]?.invitationCodes,
@@ -66,7 +74,9 @@ describe('council repository', () => {
     await importCouncils(db, [roubaix]);
     const [council] = await listCouncils(db);
     const code = council?.invitationCodes[0] ?? '';
-    expect(await findByInvitationCode(db, ` ${code.slice(0, 3).toLowerCase()}-${code.slice(3)} `)).toMatchObject({
+    expect(
+      await findByInvitationCode(db, ` ${code.slice(0, 3).toLowerCase()}-${code.slice(3)} `),
+    ).toMatchObject({
       id: 'QN05981M',
       commune: 'Roubaix',
     });
@@ -78,11 +88,26 @@ describe('council repository', () => {
   it('keeps invitation codes unique across councils', async () => {
     const { db } = database;
     await importCouncils(db, [roubaix, tourcoing]);
-    expect(await addInvitationCode(db, 'QN05981M', 'rbx-2017')).toEqual({ ok: true, code: 'RBX2017' });
-    expect(await addInvitationCode(db, 'QN05981M', 'RBX2017')).toEqual({ ok: true, code: 'RBX2017' });
-    expect(await addInvitationCode(db, 'QN05983M', 'RBX2017')).toEqual({ ok: false, reason: 'taken' });
-    expect(await addInvitationCode(db, 'QN05983M', 'a.b')).toEqual({ ok: false, reason: 'invalid_code' });
-    expect(await addInvitationCode(db, 'QN99999X', 'ABCDEF')).toEqual({ ok: false, reason: 'unknown_council' });
+    expect(await addInvitationCode(db, 'QN05981M', 'rbx-2017')).toEqual({
+      ok: true,
+      code: 'RBX2017',
+    });
+    expect(await addInvitationCode(db, 'QN05981M', 'RBX2017')).toEqual({
+      ok: true,
+      code: 'RBX2017',
+    });
+    expect(await addInvitationCode(db, 'QN05983M', 'RBX2017')).toEqual({
+      ok: false,
+      reason: 'taken',
+    });
+    expect(await addInvitationCode(db, 'QN05983M', 'a.b')).toEqual({
+      ok: false,
+      reason: 'invalid_code',
+    });
+    expect(await addInvitationCode(db, 'QN99999X', 'ABCDEF')).toEqual({
+      ok: false,
+      reason: 'unknown_council',
+    });
     const generated = await addInvitationCode(db, 'QN05983M');
     expect(generated.ok).toBe(true);
     expect((await findCouncil(db, 'QN05981M'))?.invitationCodes).toContain('RBX2017');
@@ -93,12 +118,20 @@ describe('council repository', () => {
 
   it('imports the whole reference list with 1,493 distinct codes', async () => {
     const { db } = database;
-    const { rows } = parseQpvCsv(readFileSync(new URL('../../../shared/data/qpv-2024.csv', import.meta.url), 'utf8'));
-    expect(await importCouncils(db, rows)).toMatchObject({ inserted: 1493, invitationCodesCreated: 1493 });
+    const { rows } = parseQpvCsv(
+      readFileSync(new URL('../../../shared/data/qpv-2024.csv', import.meta.url), 'utf8'),
+    );
+    expect(await importCouncils(db, rows)).toMatchObject({
+      inserted: 1493,
+      invitationCodesCreated: 1493,
+    });
     expect(await raw(db, 'invitation_codes').countDocuments({})).toBe(1493);
     const councils = await listCouncils(db);
     expect(councils).toHaveLength(1493);
     expect(councils.every((council) => council.invitationCodes.length === 1)).toBe(true);
-    expect(await importCouncils(db, rows)).toMatchObject({ unchanged: 1493, invitationCodesCreated: 0 });
+    expect(await importCouncils(db, rows)).toMatchObject({
+      unchanged: 1493,
+      invitationCodesCreated: 0,
+    });
   });
 });

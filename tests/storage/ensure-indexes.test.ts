@@ -22,10 +22,16 @@ describe('ensureIndexes', () => {
     expect(await ensureIndexes(db, { retentionDays: 30, inboundRetentionDays: 2 })).toEqual(first);
     const answers = await db.collection('answers').indexes();
     expect(answers).toContainEqual(
-      expect.objectContaining({ name: 'participant_question', key: { participantId: 1, questionId: 1 }, unique: true }),
+      expect.objectContaining({
+        name: 'participant_question',
+        key: { participantId: 1, questionId: 1 },
+        unique: true,
+      }),
     );
     const sessions = await db.collection('sessions').indexes();
-    expect(sessions).toContainEqual(expect.objectContaining({ key: { participantId: 1, version: -1 } }));
+    expect(sessions).toContainEqual(
+      expect.objectContaining({ key: { participantId: 1, version: -1 } }),
+    );
   });
 
   it('expires transcripts and inbound ids after the configured retention', async () => {
@@ -34,8 +40,14 @@ describe('ensureIndexes', () => {
     const ttl = async (name: string) =>
       (await db.collection(name).indexes()).find((index) => index.name === 'at_ttl');
     if (report.expiry === 'native') {
-      expect(await ttl('transcripts')).toMatchObject({ key: { at: 1 }, expireAfterSeconds: 30 * 86_400 });
-      expect(await ttl('processed_inbound')).toMatchObject({ key: { at: 1 }, expireAfterSeconds: 2 * 86_400 });
+      expect(await ttl('transcripts')).toMatchObject({
+        key: { at: 1 },
+        expireAfterSeconds: 30 * 86_400,
+      });
+      expect(await ttl('processed_inbound')).toMatchObject({
+        key: { at: 1 },
+        expireAfterSeconds: 2 * 86_400,
+      });
     } else {
       // FerretDB v1 has no TTL indexes: a plain index on `at` serves purgeExpired.
       expect(await ttl('transcripts')).toMatchObject({ key: { at: 1 } });
@@ -60,6 +72,8 @@ describe('ensureIndexes', () => {
   });
 
   it('refuses a retention that is not a whole number of days', async () => {
-    await expect(ensureIndexes(database.db, { retentionDays: 0 })).rejects.toThrow(/whole number of days/);
+    await expect(ensureIndexes(database.db, { retentionDays: 0 })).rejects.toThrow(
+      /whole number of days/,
+    );
   });
 });

@@ -22,6 +22,7 @@ async function commitThenCrash(
   participantId: string,
   turn: TurnToCommit,
   recentInboundIds: string[],
+  committedAt = new Date('2017-11-23T09:00:00Z'),
 ): Promise<void> {
   const version = turn.expectedVersion + 1;
   await raw(db, 'sessions').insertOne({
@@ -29,7 +30,7 @@ async function commitThenCrash(
     participantId,
     version,
     at: turn.at,
-    committedAt: new Date('2017-11-23T09:00:00Z'),
+    committedAt,
     state: turn.state,
     recentInboundIds: [...recentInboundIds, ...(turn.inboundId ? [turn.inboundId] : [])],
     outbox: turnOutbox(turn, version),
@@ -69,15 +70,15 @@ describe('MongoConversationStore', () => {
       value: text('après'),
       history: [{ value: text('après') }],
     });
-    expect(await raw(db, 'sessions').findOne({ _id: `${participantId}:2` })).not.toHaveProperty(
-      'outbox',
-    );
+    expect(await raw(db, 'participants').findOne({ _id: participantId })).toMatchObject({
+      sessionVersion: 2,
+    });
     expect(await store.wasProcessed('w:2')).toBe(true);
 
-    // A crash after the effects but before the outbox was cleared: replaying adds nothing.
-    await raw(db, 'sessions').updateOne(
-      { _id: `${participantId}:2` },
-      { $set: { outbox: turnOutbox(crashed, 2) } },
+    // A crash after the effects but before the participant said so: replaying adds nothing.
+    await raw(db, 'participants').updateOne(
+      { _id: participantId },
+      { $set: { sessionVersion: 1 } },
     );
     await store.load(alice);
     const answers = await raw(db, 'answers')
@@ -89,6 +90,31 @@ describe('MongoConversationStore', () => {
     expect(await raw(db, 'participants').findOne({ _id: participantId })).toMatchObject({
       sessionVersion: 2,
     });
+  });
+
+  it('gives a just-committed turn a few seconds to finish before finishing it itself', async () => {
+    const first = await store.commitTurn(buildTurn(alice, null));
+    if (first.kind !== 'committed') throw new Error(first.kind);
+    const crashed = answerTurn(alice, await store.load(alice), 'q1', text('tout juste'));
+    await commitThenCrash(db, first.participantId, crashed, [], new Date());
+    const started = Date.now();
+    expect((await store.load(alice))?.version).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_500);
+    expect(await raw(db, 'answers').countDocuments({ questionId: 'q1' })).toBe(1);
+  });
+
+  it('recognises a redelivery older than the recent inbound ids', async () => {
+    let loaded = null;
+    for (let i = 0; i < 22; i += 1) {
+      await store.commitTurn(
+        answerTurn(alice, loaded, `q${i}`, text('x'), { inboundId: `w:${i}` }),
+      );
+      loaded = await store.load(alice);
+    }
+    expect(loaded?.recentInboundIds).toHaveLength(20);
+    expect(loaded?.recentInboundIds).not.toContain('w:0');
+    const late = answerTurn(alice, loaded, 'q0', text('again'), { inboundId: 'w:0' });
+    expect(await store.commitTurn(late)).toEqual({ kind: 'duplicate' });
   });
 
   it('applies a leftover outbox before committing a turn built on it', async () => {

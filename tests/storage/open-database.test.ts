@@ -4,7 +4,11 @@ import { openDatabase, parseWriteConcern } from '../../storage/open-database.js'
 
 describe('openDatabase', () => {
   it('connects with the configured write concern', async () => {
-    const { client, db, close } = await openDatabase({ uri: inject('mongoUri'), dbName: 'concerto_open_test', writeConcern: 1 });
+    const { client, db, close } = await openDatabase({
+      uri: inject('mongoUri'),
+      dbName: 'concerto_open_test',
+      writeConcern: 1,
+    });
     try {
       expect(db.databaseName).toBe('concerto_open_test');
       expect(client.options.writeConcern).toMatchObject({ w: 1 });
