@@ -34,8 +34,8 @@ describe('concerto chat --json', () => {
     await first.expectMessage(/Nouveau Roubaix/);
     const role = await first.expectMessage(/votre place dans le conseil/);
     first.send(role.choices?.[1]?.label ?? '');
-    await first.expectEvent('answer_recorded');
     const question = await first.expectMessage(/qu'est-ce qui aide déjà/);
+    await first.expectEvent('answer_recorded');
     expect(question.progress).toEqual({ theme: 1, themes: 6, question: 1, questions: 4 });
     first.send('Le soutien scolaire du samedi');
     await first.expectMessage(/priorité pour la réussite des élèves/);
@@ -65,7 +65,7 @@ describe('concerto chat --json', () => {
     await chat.expectMessage(/Avant de commencer/);
     chat.send('oui');
     await chat.expectMessage(/votre place dans le conseil/);
-    const answers = ['1', 'Les jardins partagés', '2, 5', '1', '4', '1', '2', '3'];
+    const answers = ['1', 'Les jardins partagés', '2, 5', '1, 2', '4', '1', '2', '3'];
     const confirmed: number[] = [];
     for (const [index, answer] of answers.entries()) {
       chat.send(answer);
