@@ -28,7 +28,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const settings = parseConfig(readEnvironment());
   if (!settings.ok) {
-    process.stderr.write(`concerto: invalid configuration:\n${settings.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    process.stderr.write(
+      `concerto: invalid configuration:\n${settings.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+    );
     return 2;
   }
   try {
@@ -55,8 +57,14 @@ async function run(command: string, args: string[], config: Config): Promise<num
         invite: { type: 'string' },
       });
       const lang = values.lang;
-      if (lang !== undefined && lang !== 'fr' && lang !== 'en') throw new UsageError('--lang must be fr or en');
-      return runChatCommand(config, { json: values.json ?? false, user: values.user, lang, invite: values.invite });
+      if (lang !== undefined && lang !== 'fr' && lang !== 'en')
+        throw new UsageError('--lang must be fr or en');
+      return runChatCommand(config, {
+        json: values.json ?? false,
+        user: values.user,
+        lang,
+        invite: values.invite,
+      });
     }
     case 'export':
       return runExportCommand(config, args);
@@ -79,7 +87,11 @@ async function run(command: string, args: string[], config: Config): Promise<num
 
 export class UsageError extends Error {}
 
-type Options = Parameters<typeof parseArgs>[0] extends infer O ? (O extends { options?: infer P } ? P : never) : never;
+type Options = Parameters<typeof parseArgs>[0] extends infer O
+  ? O extends { options?: infer P }
+    ? P
+    : never
+  : never;
 
 /** parseArgs with our usage errors instead of Node's. */
 export function parse<T extends NonNullable<Options>>(args: string[], options: T) {

@@ -19,7 +19,10 @@ const configSchema = z
     HOST: z.string().default('127.0.0.1'),
     PUBLIC_URL: z.url().default('http://localhost:3000'),
     MONGODB_URI: optional,
-    MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only').default('concerto'),
+    MONGODB_DB: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only')
+      .default('concerto'),
     MONGODB_WRITE_CONCERN: z
       .string()
       .regex(/^(majority|\d+)$/, 'must be "majority" or a number')
@@ -29,14 +32,19 @@ const configSchema = z
     TELEGRAM_API_ROOT: optional.pipe(z.url().optional()),
     TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
     TELEGRAM_WEBHOOK_SECRET: optional.pipe(
-      z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, '1–256 of A-Z a-z 0-9 _ -').optional(),
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,256}$/, '1–256 of A-Z a-z 0-9 _ -')
+        .optional(),
     ),
     MICROSOFT_APP_ID: optional,
     MICROSOFT_APP_PASSWORD: optional,
     MICROSOFT_APP_TENANT_ID: optional,
     DIRECTLINE_SECRET: optional,
     ADMIN_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     CONSULTATION_OPENS_AT: isoDate,
     CONSULTATION_CLOSES_AT: isoDate,
     DEFAULT_LANG: z.enum(['fr', 'en']).default('fr'),
@@ -45,14 +53,26 @@ const configSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.TELEGRAM_MODE === 'webhook' && c.TELEGRAM_BOT_TOKEN && !c.TELEGRAM_WEBHOOK_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_MODE=webhook' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'is required when TELEGRAM_MODE=webhook',
+      });
     }
     if (c.MICROSOFT_APP_ID && !c.MICROSOFT_APP_PASSWORD) {
-      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: 'is required when MICROSOFT_APP_ID is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MICROSOFT_APP_PASSWORD'],
+        message: 'is required when MICROSOFT_APP_ID is set',
+      });
     }
     const { CONSULTATION_OPENS_AT: opens, CONSULTATION_CLOSES_AT: closes } = c;
     if (opens && closes && Date.parse(opens) >= Date.parse(closes)) {
-      ctx.addIssue({ code: 'custom', path: ['CONSULTATION_CLOSES_AT'], message: 'must be after CONSULTATION_OPENS_AT' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CONSULTATION_CLOSES_AT'],
+        message: 'must be after CONSULTATION_OPENS_AT',
+      });
     }
   });
 
@@ -66,7 +86,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   if (parsed.success) return { ok: true, config: parsed.data };
   return {
     ok: false,
-    problems: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`),
+    problems: parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`,
+    ),
   };
 }
 

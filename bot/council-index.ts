@@ -26,8 +26,13 @@ export class CouncilIndex implements CouncilDirectory {
     this.byCode = new Map();
     this.entries = [];
     for (const { invitationCodes, ...council } of councils) {
-      for (const code of [...invitationCodes, council.id]) this.byCode.set(code.toUpperCase(), council);
-      this.entries.push({ council, name: normalizeText(council.name), commune: normalizeText(council.commune) });
+      for (const code of [...invitationCodes, council.id])
+        this.byCode.set(code.toUpperCase(), council);
+      this.entries.push({
+        council,
+        name: normalizeText(council.name),
+        commune: normalizeText(council.commune),
+      });
     }
   }
 

@@ -6,7 +6,11 @@ import type { IntentGuess, Lang } from '../dialogs/nlu/intent-name.js';
 import { resumeSession, startSession } from '../dialogs/resume-session.js';
 import { translator } from '../dialogs/translate.js';
 import { continuationCodeOf, type RedeemOutcome } from '../storage/continuation-codes.js';
-import type { ChannelIdentity, ConversationStore, TranscriptEntry } from '../storage/conversation-store.js';
+import type {
+  ChannelIdentity,
+  ConversationStore,
+  TranscriptEntry,
+} from '../storage/conversation-store.js';
 
 export interface TurnHandlerOptions {
   store: ConversationStore;
@@ -51,11 +55,14 @@ export function createTurnHandler(options: TurnHandlerOptions) {
     if (code && options.redeemCode) return redeem(options.redeemCode, identity, code, meta);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       const stored = await options.store.load(identity);
-      if (inboundId && stored?.recentInboundIds.includes(inboundId)) return duplicate(stored.state.lang);
+      if (inboundId && stored?.recentInboundIds.includes(inboundId))
+        return duplicate(stored.state.lang);
       const lang = stored?.state.lang ?? meta.lang ?? options.defaultLang ?? 'fr';
       const understood = await understand(input, lang, options.classify);
       const ctx: EngineContext = { ...options.engine, now: now() };
-      const result = stored ? resumeSession(stored.state, understood, ctx) : startSession(understood, lang, ctx);
+      const result = stored
+        ? resumeSession(stored.state, understood, ctx)
+        : startSession(understood, lang, ctx);
       const replies = [...result.replies];
       const outcome = await options.store.commitTurn({
         identity,
@@ -64,7 +71,9 @@ export function createTurnHandler(options: TurnHandlerOptions) {
         state: result.state,
         events: result.events,
         // Nothing a person writes is kept before they agree to it.
-        transcript: result.state.consented ? [inboundEntry(input), ...replies.map(outboundEntry)] : [],
+        transcript: result.state.consented
+          ? [inboundEntry(input), ...replies.map(outboundEntry)]
+          : [],
         inboundId,
         at: ctx.now,
       });
@@ -74,12 +83,23 @@ export function createTurnHandler(options: TurnHandlerOptions) {
       if (result.events.some((e) => e.type === 'data_deletion_requested')) {
         await options.store.deleteParticipant(participantId);
       }
-      if (options.continuationCode && result.events.some((e) => e.type === 'continuation_code_requested')) {
+      if (
+        options.continuationCode &&
+        result.events.some((e) => e.type === 'continuation_code_requested')
+      ) {
         replies.push(await options.continuationCode(participantId, result.state.lang));
       }
-      return { replies, events: result.events, duplicate: false, participantId, lang: result.state.lang };
+      return {
+        replies,
+        events: result.events,
+        duplicate: false,
+        participantId,
+        lang: result.state.lang,
+      };
     }
-    throw new Error(`too many concurrent updates for ${identity.channel} participant; giving up this turn`);
+    throw new Error(
+      `too many concurrent updates for ${identity.channel} participant; giving up this turn`,
+    );
   }
 
   /** A typed code, before the engine: on success the identity carries on the code's session. */
@@ -90,14 +110,18 @@ export function createTurnHandler(options: TurnHandlerOptions) {
     meta: { inboundId?: string; lang?: Lang },
   ): Promise<HandledTurn> {
     const outcome = await redeemCode(identity, code, now());
-    const lang = (await options.store.load(identity))?.state.lang ?? meta.lang ?? options.defaultLang ?? 'fr';
+    const lang =
+      (await options.store.load(identity))?.state.lang ?? meta.lang ?? options.defaultLang ?? 'fr';
     const t = translator(options.engine.catalog, lang);
     if (outcome.kind !== 'linked') {
       const text = t(outcome.kind === 'too_many' ? 'code.too_many' : 'code.invalid');
       return { replies: [{ text }], events: [], duplicate: false, lang };
     }
     const resumed = await handleTurn(identity, { kind: 'command', command: 'resume' }, meta);
-    const accepted = translator(options.engine.catalog, resumed.lang)(outcome.moved ? 'code.redeemed_moved' : 'code.redeemed');
+    const accepted = translator(
+      options.engine.catalog,
+      resumed.lang,
+    )(outcome.moved ? 'code.redeemed_moved' : 'code.redeemed');
     return { ...resumed, replies: [{ text: accepted }, ...resumed.replies] };
   }
 
@@ -114,7 +138,8 @@ export async function understand(
 ): Promise<EngineInput> {
   if (input.kind !== 'text' || !classify || input.intent !== undefined) return input;
   // People switch languages mid-sentence: "arrêtez de m'écrire" in an English conversation.
-  const intent = (await classify(input.text, lang)) ?? (await classify(input.text, lang === 'fr' ? 'en' : 'fr'));
+  const intent =
+    (await classify(input.text, lang)) ?? (await classify(input.text, lang === 'fr' ? 'en' : 'fr'));
   return { ...input, intent };
 }
 
@@ -127,7 +152,11 @@ function inboundEntry(input: EngineInput): TranscriptEntry {
     case 'text':
       return { direction: 'in', text: input.text };
     case 'choice':
-      return { direction: 'in', text: `[${input.promptId}:${input.choiceId}]`, choiceIds: [input.choiceId] };
+      return {
+        direction: 'in',
+        text: `[${input.promptId}:${input.choiceId}]`,
+        choiceIds: [input.choiceId],
+      };
     case 'command':
       return { direction: 'in', text: `/${input.command}` };
     case 'start':
@@ -138,5 +167,9 @@ function inboundEntry(input: EngineInput): TranscriptEntry {
 }
 
 function outboundEntry(reply: EngineReply): TranscriptEntry {
-  return { direction: 'out', text: reply.text, ...(reply.choices ? { choiceIds: reply.choices.map((c) => c.id) } : {}) };
+  return {
+    direction: 'out',
+    text: reply.text,
+    ...(reply.choices ? { choiceIds: reply.choices.map((c) => c.id) } : {}),
+  };
 }

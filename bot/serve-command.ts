@@ -42,7 +42,10 @@ export async function runServeCommand(config: Config): Promise<number> {
 }
 
 /** Builds the routes of every enabled channel and listens on HOST:PORT. */
-export async function startServer(runtime: Runtime, factories: ChannelFactory[] = channelFactories) {
+export async function startServer(
+  runtime: Runtime,
+  factories: ChannelFactory[] = channelFactories,
+) {
   const metrics = new Metrics();
   const channels: Channel[] = [];
   for (const factory of factories) {

@@ -33,14 +33,22 @@ export interface Runtime {
  * indexes, the consultation, the NLU and the turn handler shared by all channels.
  */
 export async function startRuntime(config: Config, log: Logger): Promise<Runtime> {
-  const loaded = shippedConsultation({ opensAt: config.CONSULTATION_OPENS_AT, closesAt: config.CONSULTATION_CLOSES_AT });
-  if (!loaded.ok) throw new Error(`the consultation is invalid:\n  - ${loaded.problems.join('\n  - ')}`);
+  const loaded = shippedConsultation({
+    opensAt: config.CONSULTATION_OPENS_AT,
+    closesAt: config.CONSULTATION_CLOSES_AT,
+  });
+  if (!loaded.ok)
+    throw new Error(`the consultation is invalid:\n  - ${loaded.problems.join('\n  - ')}`);
   const embedded = config.MONGODB_URI
     ? undefined
-    : await startEmbeddedServer({ dataDir: join(config.DATA_DIR, 'db'), log: (message) => log.info(message) });
+    : await startEmbeddedServer({
+        dataDir: join(config.DATA_DIR, 'db'),
+        log: (message) => log.info(message),
+      });
   const uri = config.MONGODB_URI ?? embedded?.uri;
   if (!uri) throw new Error('no database: set MONGODB_URI or let the embedded server start');
-  const writeConcern = config.MONGODB_WRITE_CONCERN === 'majority' ? 'majority' : Number(config.MONGODB_WRITE_CONCERN);
+  const writeConcern =
+    config.MONGODB_WRITE_CONCERN === 'majority' ? 'majority' : Number(config.MONGODB_WRITE_CONCERN);
   const database = await openDatabase({ uri, dbName: config.MONGODB_DB, writeConcern });
   await ensureIndexes(database.db, { retentionDays: config.TRANSCRIPT_RETENTION_DAYS });
   const councils = new CouncilIndex();
@@ -57,11 +65,19 @@ export async function startRuntime(config: Config, log: Logger): Promise<Runtime
     defaultLang: config.DEFAULT_LANG,
     continuationCode: async (participantId, lang) => {
       const code = await codes.create(participantId, new Date());
-      return { text: translator(defaultCatalog, lang)('code.issued', { code, minutes: codeLifetimeMinutes }) };
+      return {
+        text: translator(defaultCatalog, lang)('code.issued', {
+          code,
+          minutes: codeLifetimeMinutes,
+        }),
+      };
     },
     redeemCode: (identity, code, now) => codes.redeem(identity, code, now),
   });
-  log.info({ database: embedded ? 'embedded' : 'MONGODB_URI', councils: councils.size }, 'runtime ready');
+  log.info(
+    { database: embedded ? 'embedded' : 'MONGODB_URI', councils: councils.size },
+    'runtime ready',
+  );
   return {
     config,
     log,

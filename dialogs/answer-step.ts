@@ -3,7 +3,13 @@ import { askCurrent, previousPicks, promptQuestion, SKIP } from './ask-current.j
 import { choiceCandidates } from './choice-candidates.js';
 import { normalizeText } from './nlu/normalize-text.js';
 import type { RejectReason } from './engine-event.js';
-import { DONE, parseAnswer, withOtherText, type AnswerInput, type ParsedAnswer } from './parse-answer.js';
+import {
+  DONE,
+  parseAnswer,
+  withOtherText,
+  type AnswerInput,
+  type ParsedAnswer,
+} from './parse-answer.js';
 import type { Question } from './questionnaire-schema.js';
 import { newlyCompletedThemes, nextQuestion, themeOf } from './questionnaire-walk.js';
 import { promptReview } from './review-step.js';
@@ -13,16 +19,25 @@ import type { Turn } from './turn.js';
 export function answerQuestion(turn: Turn, question: Question, input: AnswerInput): void {
   const { state, ctx } = turn;
   if (input.kind === 'choice' && input.choiceId === SKIP) return skipQuestion(turn, question);
-  const pending = state.pending && 'questionId' in state.pending && state.pending.questionId === question.id ? state.pending : undefined;
+  const pending =
+    state.pending && 'questionId' in state.pending && state.pending.questionId === question.id
+      ? state.pending
+      : undefined;
   if (pending?.kind === 'picks' && input.kind === 'text' && saysDone(turn, question, input.text)) {
     return answerQuestion(turn, question, { kind: 'choice', choiceId: DONE });
   }
   let parsed: ParsedAnswer;
   if (pending?.kind === 'other') {
-    parsed = input.kind === 'text' ? withOtherText(question, pending.picks, input.text) : { kind: 'reject', reason: 'empty' };
+    parsed =
+      input.kind === 'text'
+        ? withOtherText(question, pending.picks, input.text)
+        : { kind: 'reject', reason: 'empty' };
   } else {
     const candidates = choiceCandidates(question, ctx.catalog, state.lang);
-    const picks = pending?.kind === 'picks' ? pending.picks : previousPicks(question, state.answers[question.id]);
+    const picks =
+      pending?.kind === 'picks'
+        ? pending.picks
+        : previousPicks(question, state.answers[question.id]);
     parsed = parseAnswer(question, input, candidates, picks);
   }
   const other = pending?.kind === 'picks' ? pending.other : undefined;
@@ -30,7 +45,12 @@ export function answerQuestion(turn: Turn, question: Question, input: AnswerInpu
     case 'reject':
       return rejectAnswer(turn, question, parsed.reason, parsed.params);
     case 'picks':
-      state.pending = { kind: 'picks', questionId: question.id, picks: parsed.picks, other: parsed.other ?? other };
+      state.pending = {
+        kind: 'picks',
+        questionId: question.id,
+        picks: parsed.picks,
+        other: parsed.other ?? other,
+      };
       state.failures = 0;
       return promptQuestion(turn, question);
     case 'other':
@@ -67,7 +87,11 @@ export function skipQuestion(turn: Turn, question: Question): void {
 /** After an answer: report finished themes, then the next question, or the summary. */
 export function advance(turn: Turn, from: Question | undefined): void {
   const { state, ctx, t } = turn;
-  for (const theme of newlyCompletedThemes(ctx.consultation, state.answers, state.completedThemes)) {
+  for (const theme of newlyCompletedThemes(
+    ctx.consultation,
+    state.answers,
+    state.completedThemes,
+  )) {
     state.completedThemes.push(theme.id);
     turn.emit({ type: 'theme_completed', themeId: theme.id });
   }
@@ -105,7 +129,8 @@ export function rejectAnswer(
   state.failures += 1;
   turn.emit({ type: 'input_rejected', reason });
   const lines = [t(rejectKey(question, reason), params)];
-  if (state.failures >= 3) lines.push(t(question.required ? 'reject.stuck' : 'reject.stuck_optional'));
+  if (state.failures >= 3)
+    lines.push(t(question.required ? 'reject.stuck' : 'reject.stuck_optional'));
   turn.say(lines.join('\n'));
   askCurrent(turn);
 }

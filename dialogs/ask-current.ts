@@ -32,7 +32,9 @@ export function askCurrent(turn: Turn): void {
     case 'council':
       return pending?.kind === 'councils' ? promptCouncilCandidates(turn) : promptCouncil(turn);
     case 'questions': {
-      const question = state.current ? findQuestion(turn.ctx.consultation, state.current) : undefined;
+      const question = state.current
+        ? findQuestion(turn.ctx.consultation, state.current)
+        : undefined;
       return question ? promptQuestion(turn, question) : promptReview(turn);
     }
     case 'review':
@@ -75,32 +77,47 @@ function promptCouncilCandidates(turn: Turn): void {
 /** A question with its hint, its buttons and, when it was answered before, the current answer. */
 export function promptQuestion(turn: Turn, question: Question): void {
   const { t, state, ctx } = turn;
-  const pending = state.pending && 'questionId' in state.pending && state.pending.questionId === question.id ? state.pending : undefined;
+  const pending =
+    state.pending && 'questionId' in state.pending && state.pending.questionId === question.id
+      ? state.pending
+      : undefined;
   if (pending?.kind === 'other') {
     turn.say(t('other.ask'), { promptId: question.id });
     return;
   }
-  const picks = pending?.kind === 'picks' ? pending.picks : previousPicks(question, state.answers[question.id]);
+  const picks =
+    pending?.kind === 'picks' ? pending.picks : previousPicks(question, state.answers[question.id]);
   const lines = [t(question.text)];
   const previous = state.answers[question.id];
-  if (previous) lines.push(t('question.current_answer', { answer: formatAnswer(question, previous, ctx.catalog, state.lang) }));
+  if (previous)
+    lines.push(
+      t('question.current_answer', {
+        answer: formatAnswer(question, previous, ctx.catalog, state.lang),
+      }),
+    );
   const candidates = choiceCandidates(question, ctx.catalog, state.lang);
   let choices = candidates.map((c) => ({ id: c.id, label: c.label }));
   if (question.type === 'multiple') {
     lines.push(t('question.multiple_hint', { max: question.max }));
-    choices = choices.map((c) => ({ id: c.id, label: picks.includes(c.id) ? `✓ ${c.label}` : c.label }));
+    choices = choices.map((c) => ({
+      id: c.id,
+      label: picks.includes(c.id) ? `✓ ${c.label}` : c.label,
+    }));
     choices.push({ id: DONE, label: t('choice.done') });
   }
   if (question.type === 'ranking') {
     const labels = new Map(candidates.map((c) => [c.id, c.label]));
     const other = pending?.kind === 'picks' ? pending.other : undefined;
-    const ranked = picks.map((id, i) => `${i + 1}. ${labels.get(id) ?? id}${id === OTHER && other ? ` (${other})` : ''}`);
+    const ranked = picks.map(
+      (id, i) => `${i + 1}. ${labels.get(id) ?? id}${id === OTHER && other ? ` (${other})` : ''}`,
+    );
     if (ranked.length > 0) lines.push(t('question.ranking_so_far', { list: ranked.join(' ; ') }));
     lines.push(t('question.ranking_hint', { n: picks.length + 1, top: question.top }));
     choices = choices.filter((c) => !picks.includes(c.id));
     if (picks.length > 0) choices.push({ id: DONE, label: t('choice.ranking_done') });
   }
-  if (question.type === 'text') lines.push(t(question.required ? 'question.text_hint' : 'question.text_hint_optional'));
+  if (question.type === 'text')
+    lines.push(t(question.required ? 'question.text_hint' : 'question.text_hint_optional'));
   if (!question.required) choices.push({ id: SKIP, label: t('choice.skip') });
   turn.say(lines.join('\n'), {
     promptId: question.id,
@@ -135,14 +152,19 @@ export function promptDone(turn: Turn): void {
   const { t, ctx } = turn;
   const closesAt = ctx.consultation.closesAt;
   const text = closesAt
-    ? t('done.already_until', { date: formatDate(closesAt, ctx.consultation.timeZone, turn.state.lang) })
+    ? t('done.already_until', {
+        date: formatDate(closesAt, ctx.consultation.timeZone, turn.state.lang),
+      })
     : t('done.already');
   turn.say(text, { choices: [{ id: 'summary', label: t('done.review') }], promptId: PROMPT.done });
 }
 
 /** "5 décembre 2017" in the consultation's time zone. */
 export function formatDate(iso: string, timeZone: string, lang: string): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone }).format(Date.parse(iso));
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'long',
+    timeZone,
+  }).format(Date.parse(iso));
 }
 
 /** Boxes already ticked when a multiple-choice answer is changed. */

@@ -5,7 +5,11 @@ import type { Lang } from './session-state.js';
 import { synonymsOf, type Catalog } from './translate.js';
 
 /** The choices of a question as buttons and as targets for typed answers, "Autre" last. */
-export function choiceCandidates(question: Question, catalog: Catalog, lang: Lang): readonly ChoiceCandidate[] {
+export function choiceCandidates(
+  question: Question,
+  catalog: Catalog,
+  lang: Lang,
+): readonly ChoiceCandidate[] {
   const key = `${lang}:${question.id}`;
   let perCatalog = cache.get(catalog);
   if (!perCatalog) {
@@ -43,10 +47,20 @@ function buildCandidates(question: Question, catalog: Catalog, lang: Lang): Choi
       const choices = question.choices.map((choice) => ({
         id: choice.id,
         label: label(choice.label),
-        synonyms: [...synonymsOf(messages, choice.synonyms), ...synonymsOf(catalog.fr, choice.synonyms)],
+        synonyms: [
+          ...synonymsOf(messages, choice.synonyms),
+          ...synonymsOf(catalog.fr, choice.synonyms),
+        ],
       }));
       if (!question.other) return choices;
-      return [...choices, { id: OTHER, label: label('choice.other'), synonyms: synonymsOf(messages, 'choice.other.syn') }];
+      return [
+        ...choices,
+        {
+          id: OTHER,
+          label: label('choice.other'),
+          synonyms: synonymsOf(messages, 'choice.other.syn'),
+        },
+      ];
     }
   }
 }

@@ -46,6 +46,7 @@ export function commandFromText(
   // "2" or "👍" is an answer or nothing, never a command.
   if (!/\p{L}/u.test(text)) return undefined;
   if (intent.intent === 'yes' || intent.intent === 'no') return undefined;
-  if (context === 'free_text' && normalizeText(text).split(' ').length > MAX_WORDS_IN_FREE_TEXT) return undefined;
+  if (context === 'free_text' && normalizeText(text).split(' ').length > MAX_WORDS_IN_FREE_TEXT)
+    return undefined;
   return intent.intent;
 }

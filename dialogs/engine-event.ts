@@ -7,7 +7,12 @@ export type EngineEvent =
   | { type: 'consent_given' }
   | { type: 'consent_refused' }
   | { type: 'council_selected'; councilId: string }
-  | { type: 'answer_recorded'; questionId: string; value: AnswerValue; questionnaireVersion: string }
+  | {
+      type: 'answer_recorded';
+      questionId: string;
+      value: AnswerValue;
+      questionnaireVersion: string;
+    }
   | {
       type: 'answer_changed';
       questionId: string;

@@ -17,7 +17,8 @@ export const commandNames = [
 export type CommandName = (typeof commandNames)[number];
 
 /** What the non-text message was, so the reply can say what is accepted instead. */
-export type MediaKind = 'photo' | 'voice' | 'video' | 'sticker' | 'document' | 'location' | 'contact' | 'other';
+export type MediaKind =
+  'photo' | 'voice' | 'video' | 'sticker' | 'document' | 'location' | 'contact' | 'other';
 
 /**
  * One thing a person did, already translated from the channel.

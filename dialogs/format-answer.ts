@@ -5,7 +5,12 @@ import type { Lang } from './session-state.js';
 import { translator, type Catalog } from './translate.js';
 
 /** An answer as the person would say it: "Les transports, Autre (la cantine)". */
-export function formatAnswer(question: Question, value: AnswerValue, catalog: Catalog, lang: Lang): string {
+export function formatAnswer(
+  question: Question,
+  value: AnswerValue,
+  catalog: Catalog,
+  lang: Lang,
+): string {
   const t = translator(catalog, lang);
   const labels = new Map(choiceCandidates(question, catalog, lang).map((c) => [c.id, c.label]));
   const label = (id: string, other: string | undefined) =>
@@ -16,7 +21,9 @@ export function formatAnswer(question: Question, value: AnswerValue, catalog: Ca
     case 'choices':
       return value.choiceIds.map((id) => label(id, value.other)).join(', ');
     case 'ranking':
-      return value.choiceIds.map((id, index) => `${index + 1}. ${label(id, value.other)}`).join(' ; ');
+      return value.choiceIds
+        .map((id, index) => `${index + 1}. ${label(id, value.other)}`)
+        .join(' ; ');
     case 'scale':
       return `${value.value}/5 – ${labels.get(String(value.value)) ?? ''}`;
     case 'yesno':

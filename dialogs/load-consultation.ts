@@ -14,7 +14,8 @@ export const defaultCatalog: Catalog = {
   en: { ...enUi, ...enConsultation },
 };
 
-export type ConsultationResult = { ok: true; consultation: Consultation } | { ok: false; problems: string[] };
+export type ConsultationResult =
+  { ok: true; consultation: Consultation } | { ok: false; problems: string[] };
 
 /** Deployment settings that override the file: the dates are configuration, not content. */
 export interface ConsultationOverrides {
@@ -34,7 +35,10 @@ export function loadConsultation(
   overrides: ConsultationOverrides = {},
 ): ConsultationResult {
   const migrated = migrateConsultation(raw);
-  const withDates = typeof migrated === 'object' && migrated !== null ? { ...migrated, ...definedOnly(overrides) } : migrated;
+  const withDates =
+    typeof migrated === 'object' && migrated !== null
+      ? { ...migrated, ...definedOnly(overrides) }
+      : migrated;
   const parsed = consultationSchema.safeParse(withDates);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map(describeIssue) };
   const missing = missingKeys(parsed.data, catalog);
@@ -52,7 +56,8 @@ function missingKeys(consultation: Consultation, catalog: Catalog): string[] {
   collectKeys(consultation, keys);
   const problems: string[] = [];
   for (const lang of ['fr', 'en'] as const) {
-    for (const key of keys) if (catalog[lang][key] === undefined) problems.push(`missing ${lang} text for "${key}"`);
+    for (const key of keys)
+      if (catalog[lang][key] === undefined) problems.push(`missing ${lang} text for "${key}"`);
   }
   return problems;
 }
@@ -68,10 +73,22 @@ function collectKeys(node: unknown, keys: Set<string>, field = ''): void {
   }
 }
 
-const keyFields = new Set(['title', 'intro', 'text', 'help', 'label', 'synonyms', 'summary', 'details', 'closing']);
+const keyFields = new Set([
+  'title',
+  'intro',
+  'text',
+  'help',
+  'label',
+  'synonyms',
+  'summary',
+  'details',
+  'closing',
+]);
 
 function definedOnly(overrides: ConsultationOverrides): Record<string, string> {
-  return Object.fromEntries(Object.entries(overrides).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(overrides).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

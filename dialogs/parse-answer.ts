@@ -16,7 +16,9 @@ export type ParsedAnswer =
   | { kind: 'reject'; reason: RejectReason; params?: Record<string, number> };
 
 /** A typed message or a button, as the current question sees it. */
-export type AnswerInput = { kind: 'text'; text: string; intent?: IntentGuess | null | undefined } | { kind: 'choice'; choiceId: string };
+export type AnswerInput =
+  | { kind: 'text'; text: string; intent?: IntentGuess | null | undefined }
+  | { kind: 'choice'; choiceId: string };
 
 const OTHER_TEXT_MAX = 300;
 const YES_NO_SCORE = 0.6;
@@ -31,17 +33,24 @@ export function parseAnswer(
   if (input.kind === 'text' && !hasContent(input.text)) return { kind: 'reject', reason: 'empty' };
   switch (question.type) {
     case 'text':
-      return input.kind === 'text' ? parseText(input.text, question.minLength, question.maxLength) : reject('no_match');
+      return input.kind === 'text'
+        ? parseText(input.text, question.minLength, question.maxLength)
+        : reject('no_match');
     case 'yesno':
       return parseYesNo(input, candidates);
     case 'scale':
     case 'single': {
       const ids = idsOf(input, candidates);
-      if (ids.length === 0) return reject(question.type === 'scale' && isNumber(input) ? 'out_of_range' : 'no_match');
+      if (ids.length === 0)
+        return reject(question.type === 'scale' && isNumber(input) ? 'out_of_range' : 'no_match');
       const [id] = ids;
-      if (ids.length > 1 || id === undefined) return { kind: 'reject', reason: 'too_many', params: { max: 1 } };
-      if (question.type === 'scale') return { kind: 'answer', value: { kind: 'scale', value: Number(id) } };
-      return id === OTHER ? { kind: 'other', picks: [OTHER] } : { kind: 'answer', value: { kind: 'choice', choiceId: id } };
+      if (ids.length > 1 || id === undefined)
+        return { kind: 'reject', reason: 'too_many', params: { max: 1 } };
+      if (question.type === 'scale')
+        return { kind: 'answer', value: { kind: 'scale', value: Number(id) } };
+      return id === OTHER
+        ? { kind: 'other', picks: [OTHER] }
+        : { kind: 'answer', value: { kind: 'choice', choiceId: id } };
     }
     case 'multiple':
       return parseMultiple(input, candidates, picks ?? [], question.max);
@@ -51,18 +60,27 @@ export function parseAnswer(
 }
 
 /** Completes a choice answer with the free text typed after "Autre". */
-export function withOtherText(question: Question, picks: readonly string[], text: string): ParsedAnswer {
+export function withOtherText(
+  question: Question,
+  picks: readonly string[],
+  text: string,
+): ParsedAnswer {
   if (!hasContent(text)) return reject('empty');
   const other = text.trim();
   if (other.length > OTHER_TEXT_MAX) {
-    return { kind: 'reject', reason: 'too_long', params: { length: other.length, max: OTHER_TEXT_MAX } };
+    return {
+      kind: 'reject',
+      reason: 'too_long',
+      params: { length: other.length, max: OTHER_TEXT_MAX },
+    };
   }
   if (question.type === 'multiple') {
     return { kind: 'answer', value: { kind: 'choices', choiceIds: [...picks], other } };
   }
   if (question.type === 'ranking') {
     const complete = picks.length >= question.top || picks.length === question.choices.length + 1;
-    if (complete) return { kind: 'answer', value: { kind: 'ranking', choiceIds: [...picks], other } };
+    if (complete)
+      return { kind: 'answer', value: { kind: 'ranking', choiceIds: [...picks], other } };
     return { kind: 'picks', picks: [...picks], other };
   }
   return { kind: 'answer', value: { kind: 'choice', choiceId: OTHER, other } };
@@ -75,15 +93,18 @@ export function hasContent(text: string): boolean {
 
 function parseText(text: string, min: number, max: number): ParsedAnswer {
   const trimmed = text.trim();
-  if (trimmed.length > max) return { kind: 'reject', reason: 'too_long', params: { length: trimmed.length, max } };
+  if (trimmed.length > max)
+    return { kind: 'reject', reason: 'too_long', params: { length: trimmed.length, max } };
   if (trimmed.length < min) return { kind: 'reject', reason: 'too_short', params: { min } };
   return { kind: 'answer', value: { kind: 'text', text: trimmed } };
 }
 
 function parseYesNo(input: AnswerInput, candidates: readonly ChoiceCandidate[]): ParsedAnswer {
   if (input.kind === 'text' && input.intent && input.intent.score >= YES_NO_SCORE) {
-    if (input.intent.intent === 'yes') return { kind: 'answer', value: { kind: 'yesno', value: true } };
-    if (input.intent.intent === 'no') return { kind: 'answer', value: { kind: 'yesno', value: false } };
+    if (input.intent.intent === 'yes')
+      return { kind: 'answer', value: { kind: 'yesno', value: true } };
+    if (input.intent.intent === 'no')
+      return { kind: 'answer', value: { kind: 'yesno', value: false } };
   }
   const ids = idsOf(input, candidates);
   if (ids.length !== 1) return reject('no_match');
@@ -129,7 +150,8 @@ function parseRanking(
   const ids = idsOf(input, remaining);
   if (ids.length === 0) return reject('no_match');
   const ranked = [...picks, ...ids];
-  if (ranked.length > top) return { kind: 'reject', reason: 'too_many', params: { max: top - picks.length } };
+  if (ranked.length > top)
+    return { kind: 'reject', reason: 'too_many', params: { max: top - picks.length } };
   if (ids.includes(OTHER)) return { kind: 'other', picks: ranked };
   if (ranked.length === top || ids.length === remaining.length) {
     return { kind: 'answer', value: { kind: 'ranking', choiceIds: ranked } };
@@ -143,7 +165,8 @@ function finishPicks(ids: readonly string[], make: (ids: string[]) => AnswerValu
 }
 
 function idsOf(input: AnswerInput, candidates: readonly ChoiceCandidate[]): string[] {
-  if (input.kind === 'choice') return candidates.some((c) => c.id === input.choiceId) ? [input.choiceId] : [];
+  if (input.kind === 'choice')
+    return candidates.some((c) => c.id === input.choiceId) ? [input.choiceId] : [];
   // "-1" is not choice 1, "2.5" is not choice 2.
   if (/^\s*-\s*\d|\d[.,]\d/.test(input.text)) return [];
   const match = matchChoice(input.text, candidates);

@@ -129,7 +129,8 @@ function checkReferences(consultation: ConsultationInput, ctx: z.RefinementCtx):
   const seen = new Map<string, QuestionInput>();
   const questions = [...consultation.profile, ...consultation.themes.flatMap((t) => t.questions)];
   for (const question of questions) {
-    if (seen.has(question.id)) ctx.addIssue({ code: 'custom', message: `duplicate question id "${question.id}"` });
+    if (seen.has(question.id))
+      ctx.addIssue({ code: 'custom', message: `duplicate question id "${question.id}"` });
     const dependency = question.when ? seen.get(question.when.question) : undefined;
     if (question.when && !dependency) {
       ctx.addIssue({
@@ -137,7 +138,11 @@ function checkReferences(consultation: ConsultationInput, ctx: z.RefinementCtx):
         message: `question "${question.id}" depends on "${question.when.question}", which is not asked before it`,
       });
     }
-    if (question.when && dependency && !question.when.anyOf.every((value) => canAnswer(dependency, value))) {
+    if (
+      question.when &&
+      dependency &&
+      !question.when.anyOf.every((value) => canAnswer(dependency, value))
+    ) {
       ctx.addIssue({
         code: 'custom',
         message: `question "${question.id}": its condition names a value "${question.when.question}" cannot have`,
@@ -147,20 +152,39 @@ function checkReferences(consultation: ConsultationInput, ctx: z.RefinementCtx):
     if ('choices' in question) {
       const ids = new Set(question.choices.map((c) => c.id));
       if (ids.size !== question.choices.length || ids.has('other')) {
-        ctx.addIssue({ code: 'custom', message: `question "${question.id}": choice ids must be unique and not "other"` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `question "${question.id}": choice ids must be unique and not "other"`,
+        });
       }
-      const limit = question.type === 'multiple' ? question.max : question.type === 'ranking' ? question.top : 1;
+      const limit =
+        question.type === 'multiple'
+          ? question.max
+          : question.type === 'ranking'
+            ? question.top
+            : 1;
       if (limit > question.choices.length + (question.other ? 1 : 0)) {
-        ctx.addIssue({ code: 'custom', message: `question "${question.id}": asks for more picks than there are choices` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `question "${question.id}": asks for more picks than there are choices`,
+        });
       }
     }
     if (question.type === 'text' && (question.minLength ?? 2) > (question.maxLength ?? 1000)) {
-      ctx.addIssue({ code: 'custom', message: `question "${question.id}": minLength is above maxLength` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `question "${question.id}": minLength is above maxLength`,
+      });
     }
   }
   const themeIds = new Set(consultation.themes.map((t) => t.id));
-  if (themeIds.size !== consultation.themes.length) ctx.addIssue({ code: 'custom', message: 'duplicate theme id' });
-  if (consultation.opensAt && consultation.closesAt && Date.parse(consultation.opensAt) >= Date.parse(consultation.closesAt)) {
+  if (themeIds.size !== consultation.themes.length)
+    ctx.addIssue({ code: 'custom', message: 'duplicate theme id' });
+  if (
+    consultation.opensAt &&
+    consultation.closesAt &&
+    Date.parse(consultation.opensAt) >= Date.parse(consultation.closesAt)
+  ) {
     ctx.addIssue({ code: 'custom', message: 'opensAt must be before closesAt' });
   }
 }
@@ -177,6 +201,9 @@ function canAnswer(question: QuestionInput, value: string | number | boolean): b
     case 'text':
       return false;
     default:
-      return question.choices.some((c) => c.id === value) || (value === 'other' && question.other === true);
+      return (
+        question.choices.some((c) => c.id === value) ||
+        (value === 'other' && question.other === true)
+      );
   }
 }

@@ -29,8 +29,13 @@ const indexes = new WeakMap<Consultation, ConsultationIndex>();
 function indexOf(consultation: Consultation): ConsultationIndex {
   const known = indexes.get(consultation);
   if (known) return known;
-  const questions = [...consultation.profile, ...consultation.themes.flatMap((theme) => theme.questions)];
-  const themeById = new Map(consultation.themes.flatMap((theme) => theme.questions.map((q) => [q.id, theme] as const)));
+  const questions = [
+    ...consultation.profile,
+    ...consultation.themes.flatMap((theme) => theme.questions),
+  ];
+  const themeById = new Map(
+    consultation.themes.flatMap((theme) => theme.questions.map((q) => [q.id, theme] as const)),
+  );
   const index = { questions, byId: new Map(questions.map((q) => [q.id, q])), themeById };
   indexes.set(consultation, index);
   return index;
@@ -77,8 +82,14 @@ export function nextQuestion(
 }
 
 /** "Thème 2/6 · question 3/5" for a question inside a theme; none for profile questions. */
-export function progressOf(consultation: Consultation, answers: Answers, questionId: string): Progress | undefined {
-  const themeIndex = consultation.themes.findIndex((t) => t.questions.some((q) => q.id === questionId));
+export function progressOf(
+  consultation: Consultation,
+  answers: Answers,
+  questionId: string,
+): Progress | undefined {
+  const themeIndex = consultation.themes.findIndex((t) =>
+    t.questions.some((q) => q.id === questionId),
+  );
   const theme = consultation.themes[themeIndex];
   if (!theme) return undefined;
   const shown = theme.questions.filter((q) => isVisible(q, answers));

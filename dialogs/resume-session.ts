@@ -17,7 +17,11 @@ import { Turn } from './turn.js';
  *
  * @example startSession({ kind: 'start', payload: 'QN05981M' }, 'fr', ctx)
  */
-export function startSession(input: EngineInput, lang: SessionState['lang'], ctx: EngineContext): TurnResult {
+export function startSession(
+  input: EngineInput,
+  lang: SessionState['lang'],
+  ctx: EngineContext,
+): TurnResult {
   const result = resumeSession(initialState(ctx.consultation.id, lang), input, ctx);
   return { ...result, events: [{ type: 'session_started' }, ...result.events] };
 }
@@ -28,11 +32,16 @@ export function startSession(input: EngineInput, lang: SessionState['lang'], ctx
  *
  * @example resumeSession(state, { kind: 'text', text: 'oui' }, ctx).replies[0]?.text
  */
-export function resumeSession(state: SessionState, input: EngineInput, ctx: EngineContext): TurnResult {
+export function resumeSession(
+  state: SessionState,
+  input: EngineInput,
+  ctx: EngineContext,
+): TurnResult {
   const turn = new Turn(state, ctx);
   const command = commandOf(turn, input);
   if (isClosed(turn, command)) return turn.result();
-  if (input.kind === 'start' && input.payload && !turn.state.councilId) turn.state.invitation = input.payload.trim();
+  if (input.kind === 'start' && input.payload && !turn.state.councilId)
+    turn.state.invitation = input.payload.trim();
   if (command) {
     runCommand(turn, command);
     return turn.result();
@@ -96,7 +105,11 @@ function answer(turn: Turn, input: Answer): void {
     case 'questions': {
       const question = state.current ? findQuestion(ctx.consultation, state.current) : undefined;
       if (!question) return askCurrent(turn);
-      return answerQuestion(turn, question, input.kind === 'choice' ? { kind: 'choice', choiceId: input.choiceId } : input);
+      return answerQuestion(
+        turn,
+        question,
+        input.kind === 'choice' ? { kind: 'choice', choiceId: input.choiceId } : input,
+      );
     }
   }
 }
@@ -141,7 +154,8 @@ function confirmDelete(turn: Turn, answer: 'yes' | 'no' | undefined): void {
 
 function chooseLanguage(turn: Turn, typed: string): void {
   const match = matchChoice(typed, languageChoices);
-  const lang = typed === 'fr' || typed === 'en' ? typed : match.kind === 'one' ? match.id : undefined;
+  const lang =
+    typed === 'fr' || typed === 'en' ? typed : match.kind === 'one' ? match.id : undefined;
   turn.state.pending = undefined;
   if (lang === 'fr' || lang === 'en') {
     if (lang !== turn.state.lang) turn.emit({ type: 'language_changed', lang });
@@ -167,15 +181,22 @@ function consentChoiceOf(turn: Turn, input: Answer): 'yes' | 'no' | 'more' | und
     { id: 'no', label: t('consent.refuse') },
     { id: 'more', label: t('consent.more') },
   ]);
-  return match.kind === 'one' && (match.id === 'yes' || match.id === 'no' || match.id === 'more') ? match.id : undefined;
+  return match.kind === 'one' && (match.id === 'yes' || match.id === 'no' || match.id === 'more')
+    ? match.id
+    : undefined;
 }
 
 /** Yes or no from a button, an NLU intent, or a typed "oui"/"non". */
 function yesNoOf(turn: Turn, input: Answer): 'yes' | 'no' | undefined {
-  if (input.kind === 'choice') return input.choiceId === 'yes' ? 'yes' : input.choiceId === 'no' ? 'no' : undefined;
+  if (input.kind === 'choice')
+    return input.choiceId === 'yes' ? 'yes' : input.choiceId === 'no' ? 'no' : undefined;
   if (input.intent?.intent === 'yes' && input.intent.score >= 0.6) return 'yes';
   if (input.intent?.intent === 'no' && input.intent.score >= 0.6) return 'no';
-  const yesNo = choiceCandidates({ type: 'yesno', id: 'yn', text: 'yn', required: true }, turn.ctx.catalog, turn.state.lang);
+  const yesNo = choiceCandidates(
+    { type: 'yesno', id: 'yn', text: 'yn', required: true },
+    turn.ctx.catalog,
+    turn.state.lang,
+  );
   const match = matchChoice(input.text, yesNo);
   return match.kind === 'one' && (match.id === 'yes' || match.id === 'no') ? match.id : undefined;
 }
@@ -192,8 +213,10 @@ function commandOf(turn: Turn, input: EngineInput): CommandName | undefined {
 function expectsAnswer(turn: Turn, text: string): 'free_text' | 'choice_matched' | 'other' {
   const { state, ctx } = turn;
   if (state.pending?.kind === 'other') return 'free_text';
-  if (state.pending?.kind === 'language') return matchChoice(text, languageChoices).kind === 'one' ? 'choice_matched' : 'other';
-  if (state.stage === 'consent') return consentChoiceOf(turn, { kind: 'text', text }) ? 'choice_matched' : 'other';
+  if (state.pending?.kind === 'language')
+    return matchChoice(text, languageChoices).kind === 'one' ? 'choice_matched' : 'other';
+  if (state.stage === 'consent')
+    return consentChoiceOf(turn, { kind: 'text', text }) ? 'choice_matched' : 'other';
   if (state.stage === 'council' && state.pending?.kind !== 'councils') return 'free_text';
   if (state.stage !== 'questions' || !state.current) return 'other';
   const question = findQuestion(ctx.consultation, state.current);
@@ -212,11 +235,15 @@ function isClosed(turn: Turn, command: CommandName | undefined): boolean {
   const deleting = command === 'delete' || turn.state.pending?.kind === 'confirm_delete';
   if (deleting) return false;
   if (consultation.opensAt && now < Date.parse(consultation.opensAt)) {
-    turn.say(turn.t('not_open', { date: formatDate(consultation.opensAt, consultation.timeZone, lang) }));
+    turn.say(
+      turn.t('not_open', { date: formatDate(consultation.opensAt, consultation.timeZone, lang) }),
+    );
     return true;
   }
   if (consultation.closesAt && now >= Date.parse(consultation.closesAt)) {
-    turn.say(turn.t('closed', { date: formatDate(consultation.closesAt, consultation.timeZone, lang) }));
+    turn.say(
+      turn.t('closed', { date: formatDate(consultation.closesAt, consultation.timeZone, lang) }),
+    );
     return true;
   }
   return false;

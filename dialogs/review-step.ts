@@ -16,7 +16,9 @@ export function promptReview(turn: Turn): void {
   const lines = [t('review.title')];
   for (const [index, question] of numbered.entries()) {
     const value = state.answers[question.id];
-    const answer = value ? formatAnswer(question, value, ctx.catalog, state.lang) : t('review.unanswered');
+    const answer = value
+      ? formatAnswer(question, value, ctx.catalog, state.lang)
+      : t('review.unanswered');
     lines.push(`${index + 1}. ${t(question.text)}\n   → ${answer}`);
   }
   lines.push(t('review.instructions'));
@@ -38,11 +40,16 @@ export function promptReviewTheme(turn: Turn, themeId: string): void {
   const lines = [t('review.theme', { title: theme ? t(theme.title) : themeId })];
   for (const [index, question] of questions.entries()) {
     const value = state.answers[question.id];
-    const answer = value ? formatAnswer(question, value, ctx.catalog, state.lang) : t('review.unanswered');
+    const answer = value
+      ? formatAnswer(question, value, ctx.catalog, state.lang)
+      : t('review.unanswered');
     lines.push(`${index + 1}. ${t(question.text)}\n   → ${answer}`);
   }
   const choices = [
-    ...questions.map((q, index) => ({ id: q.id, label: t('review.change_question', { n: index + 1 }) })),
+    ...questions.map((q, index) => ({
+      id: q.id,
+      label: t('review.change_question', { n: index + 1 }),
+    })),
     { id: BACK, label: t('review.back') },
   ];
   turn.say(lines.join('\n'), { choices, promptId: PROMPT.review });
@@ -52,7 +59,9 @@ export function promptReviewTheme(turn: Turn, themeId: string): void {
 export function answerReview(turn: Turn, input: { choiceId?: string; text?: string }): void {
   const { state, ctx } = turn;
   const themeId = state.pending?.kind === 'review_theme' ? state.pending.themeId : undefined;
-  const listed = themeId ? themeQuestions(turn, themeId) : visibleQuestions(ctx.consultation, state.answers);
+  const listed = themeId
+    ? themeQuestions(turn, themeId)
+    : visibleQuestions(ctx.consultation, state.answers);
   const choiceId = input.choiceId ?? typedChoice(turn, input.text ?? '', listed);
   if (choiceId === CONFIRM) return confirm(turn);
   if (choiceId === BACK) {
@@ -97,7 +106,9 @@ function confirm(turn: Turn): void {
 
 function themeQuestions(turn: Turn, themeId: string): Question[] {
   const theme = turn.ctx.consultation.themes.find((th) => th.id === themeId);
-  return visibleQuestions(turn.ctx.consultation, turn.state.answers).filter((q) => theme?.questions.includes(q));
+  return visibleQuestions(turn.ctx.consultation, turn.state.answers).filter((q) =>
+    theme?.questions.includes(q),
+  );
 }
 
 /** "3" picks the third listed question; "confirmer" or a theme name picks that button. */
@@ -106,7 +117,13 @@ function typedChoice(turn: Turn, text: string, listed: Question[]): string | und
   if (number) return listed[Number(number[1]) - 1]?.id;
   const { t, ctx } = turn;
   const buttons = [
-    { id: CONFIRM, label: t('review.confirm'), synonyms: t('review.confirm.syn').split('|').map((s) => s.trim()) },
+    {
+      id: CONFIRM,
+      label: t('review.confirm'),
+      synonyms: t('review.confirm.syn')
+        .split('|')
+        .map((s) => s.trim()),
+    },
     ...ctx.consultation.themes.map((th) => ({ id: THEME_PREFIX + th.id, label: t(th.title) })),
   ];
   const match = matchChoice(text, buttons);

@@ -16,7 +16,10 @@ export function runCommand(turn: Turn, command: CommandName): void {
       turn.say(t(state.stage === 'consent' ? 'welcome' : 'resume'));
       return askCurrent(turn);
     case 'help': {
-      const question = state.stage === 'questions' && state.current ? findQuestion(ctx.consultation, state.current) : undefined;
+      const question =
+        state.stage === 'questions' && state.current
+          ? findQuestion(ctx.consultation, state.current)
+          : undefined;
       if (question?.help) turn.say(t(question.help));
       turn.say(t('help.text'));
       return askCurrent(turn);
@@ -59,7 +62,10 @@ function goBack(turn: Turn): void {
   const { state, t, ctx } = turn;
   state.pending = undefined;
   const questions = visibleQuestions(ctx.consultation, state.answers);
-  const index = state.stage === 'questions' ? questions.findIndex((q) => q.id === state.current) : questions.length;
+  const index =
+    state.stage === 'questions'
+      ? questions.findIndex((q) => q.id === state.current)
+      : questions.length;
   const previous = index > 0 ? questions[index - 1] : undefined;
   if (state.stage === 'consent' || state.stage === 'council' || !previous) {
     turn.say(t('back.none'));
@@ -74,7 +80,10 @@ function goBack(turn: Turn): void {
 function skip(turn: Turn): void {
   const { state, t, ctx } = turn;
   if (state.stage === 'council') return skipCouncil(turn);
-  const question = state.stage === 'questions' && state.current ? findQuestion(ctx.consultation, state.current) : undefined;
+  const question =
+    state.stage === 'questions' && state.current
+      ? findQuestion(ctx.consultation, state.current)
+      : undefined;
   if (!question) {
     turn.say(t('skip.nothing'));
     return askCurrent(turn);
@@ -85,6 +94,7 @@ function skip(turn: Turn): void {
 /** Ranking picks and ticked boxes survive a "resume"; everything else is asked afresh. */
 function keepPendingAnswer(turn: Turn) {
   const pending = turn.state.pending;
-  return pending?.kind === 'picks' || pending?.kind === 'other' || pending?.kind === 'councils' ? pending : undefined;
+  return pending?.kind === 'picks' || pending?.kind === 'other' || pending?.kind === 'councils'
+    ? pending
+    : undefined;
 }
-

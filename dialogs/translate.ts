@@ -41,7 +41,10 @@ export function synonymsOf(messages: Messages, key: string | undefined): readonl
   if (!list) return [];
   const cached = synonymLists.get(list);
   if (cached) return cached;
-  const split = list.split('|').map((s) => s.trim()).filter((s) => s.length > 0);
+  const split = list
+    .split('|')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   synonymLists.set(list, split);
   return split;
 }

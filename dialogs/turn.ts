@@ -15,7 +15,11 @@ export class Turn {
     readonly ctx: EngineContext,
   ) {
     // The engine replaces nested values rather than editing them, except these containers.
-    this.state = { ...state, answers: { ...state.answers }, completedThemes: [...state.completedThemes] };
+    this.state = {
+      ...state,
+      answers: { ...state.answers },
+      completedThemes: [...state.completedThemes],
+    };
   }
 
   /** Translates in the person's current language (it may change during the turn). */

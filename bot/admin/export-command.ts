@@ -33,10 +33,15 @@ export async function runExportCommand(config: Config, args: string[]): Promise<
     council: { type: 'string' },
   });
   const [what] = positionals;
-  if (what !== 'answers') throw new UsageError(`export ${what ?? ''}: only "answers" is available for now`);
+  if (what !== 'answers')
+    throw new UsageError(`export ${what ?? ''}: only "answers" is available for now`);
   const format = values.format;
-  if (format !== 'csv' && format !== 'ndjson') throw new UsageError('--format must be csv or ndjson');
-  const runtime = await startRuntime(config, createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL));
+  if (format !== 'csv' && format !== 'ndjson')
+    throw new UsageError('--format must be csv or ndjson');
+  const runtime = await startRuntime(
+    config,
+    createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL),
+  );
   const output: Writable = values.out ? createWriteStream(values.out) : process.stdout;
   let count = 0;
   try {
@@ -46,7 +51,16 @@ export async function runExportCommand(config: Config, args: string[]): Promise<
       const cells = valueCells(row.value);
       const line =
         format === 'csv'
-          ? csvLine([row.participantKey, row.councilId, row.questionId, row.value.kind, ...cells, row.questionnaireVersion, row.answeredAt.toISOString(), row.updatedAt.toISOString()])
+          ? csvLine([
+              row.participantKey,
+              row.councilId,
+              row.questionId,
+              row.value.kind,
+              ...cells,
+              row.questionnaireVersion,
+              row.answeredAt.toISOString(),
+              row.updatedAt.toISOString(),
+            ])
           : `${JSON.stringify(row)}\n`;
       await write(output, line);
       count += 1;

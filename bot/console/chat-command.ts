@@ -9,7 +9,12 @@ import { runChat } from './run-chat.js';
 /** `concerto chat`: the terminal chat, on the same storage as every other channel. */
 export async function runChatCommand(
   config: Config,
-  options: { json: boolean; user?: string | undefined; lang?: Lang | undefined; invite?: string | undefined },
+  options: {
+    json: boolean;
+    user?: string | undefined;
+    lang?: Lang | undefined;
+    invite?: string | undefined;
+  },
 ): Promise<number> {
   // The chat owns the terminal: only warnings and errors go to stderr.
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);

@@ -5,7 +5,11 @@ import type { ReplyChoice } from '../../dialogs/engine-reply.js';
  * A typed line: the number of a choice shown, or its exact label, presses that button;
  * anything else is text for the engine to understand.
  */
-export function inputFromLine(line: string, choices: readonly ReplyChoice[], promptId: string | undefined): EngineInput {
+export function inputFromLine(
+  line: string,
+  choices: readonly ReplyChoice[],
+  promptId: string | undefined,
+): EngineInput {
   const text = line.trim();
   if (promptId && choices.length > 0) {
     const number = /^\d{1,2}$/.test(text) ? Number(text) : NaN;

@@ -31,8 +31,11 @@ export async function runChat(options: ChatOptions): Promise<void> {
     const last = [...turn.replies].reverse().find((r) => r.choices);
     choices = turn.replies.at(-1)?.choices ?? last?.choices ?? [];
     promptId = (turn.replies.at(-1)?.choices ? turn.replies.at(-1) : last)?.promptId;
-    for (const reply of turn.replies) options.output.write(options.json ? jsonLine(reply) : humanText(reply));
-    if (options.json) for (const event of turn.events) options.output.write(`${JSON.stringify({ type: 'event', name: event.type })}\n`);
+    for (const reply of turn.replies)
+      options.output.write(options.json ? jsonLine(reply) : humanText(reply));
+    if (options.json)
+      for (const event of turn.events)
+        options.output.write(`${JSON.stringify({ type: 'event', name: event.type })}\n`);
   };
   const send = async (input: EngineInput) => {
     try {
@@ -68,6 +71,7 @@ function humanText(reply: EngineReply): string {
     lines.push(`[${p.theme}/${p.themes} · ${p.question}/${p.questions}]`);
   }
   lines.push(reply.text);
-  for (const [index, choice] of (reply.choices ?? []).entries()) lines.push(`   ${index + 1}. ${choice.label}`);
+  for (const [index, choice] of (reply.choices ?? []).entries())
+    lines.push(`   ${index + 1}. ${choice.label}`);
   return `${lines.join('\n')}\n\n`;
 }

@@ -18,7 +18,9 @@ export function createHttpServer(routes: readonly Route[], log: Logger): Server 
     const matches = routes.filter((route) => matchPath(route.path, url.pathname) !== undefined);
     const route = matches.find((r) => r.method === req.method);
     if (!route) {
-      sendJson(res, matches.length > 0 ? 405 : 404, { error: matches.length > 0 ? 'method not allowed' : 'not found' });
+      sendJson(res, matches.length > 0 ? 405 : 404, {
+        error: matches.length > 0 ? 'method not allowed' : 'not found',
+      });
       return;
     }
     const params = matchPath(route.path, url.pathname) ?? [];
@@ -38,9 +40,18 @@ function matchPath(pattern: string | RegExp, pathname: string): string[] | undef
   return match ? match.slice(1).map((g) => decodeURIComponent(g ?? '')) : undefined;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(text);
 }
 

@@ -5,7 +5,11 @@ import type { Metrics } from './metrics.js';
 /** /healthz (the process is alive), /readyz (the database answers), /metrics (Prometheus). */
 export function healthRoutes(db: Db, metrics: Metrics): Route[] {
   return [
-    { method: 'GET', path: '/healthz', handle: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
+    {
+      method: 'GET',
+      path: '/healthz',
+      handle: (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    },
     {
       method: 'GET',
       path: '/readyz',

@@ -15,7 +15,8 @@ export class Metrics {
     const lines: string[] = [];
     for (const [name, { help, values }] of this.counters) {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-      for (const [labels, value] of values) lines.push(`${name}${labels ? `{${labels}}` : ''} ${value}`);
+      for (const [labels, value] of values)
+        lines.push(`${name}${labels ? `{${labels}}` : ''} ${value}`);
     }
     return `${lines.join('\n')}\n`;
   }

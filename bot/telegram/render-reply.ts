@@ -13,7 +13,9 @@ export interface TelegramMessage {
  * button per row (labels can be long; a row each keeps them readable on a phone).
  */
 export function renderReply(reply: EngineReply, t: Translate): TelegramMessage {
-  const body = reply.progress ? `${t('progress', { ...reply.progress })}\n\n${reply.text}` : reply.text;
+  const body = reply.progress
+    ? `${t('progress', { ...reply.progress })}\n\n${reply.text}`
+    : reply.text;
   // Telegram cuts long button labels on phones: then the full list is in the text, numbered.
   const text = hasLongLabels(reply) ? `${body}\n\n${numberedList(reply)}` : body;
   const keyboard = keyboardFor(reply);

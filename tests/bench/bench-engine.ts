@@ -17,7 +17,11 @@ export function benchEngine(seconds = 3): string[] {
   while (performance.now() < end) {
     let result = startSession({ kind: 'start', payload: 'RBX7KQ' }, 'fr', ctx);
     steps += 1;
-    for (let guard = 0; guard < 200 && !result.events.some((e) => e.type === 'questionnaire_completed'); guard += 1) {
+    for (
+      let guard = 0;
+      guard < 200 && !result.events.some((e) => e.type === 'questionnaire_completed');
+      guard += 1
+    ) {
       const input = nextInput(result.replies.at(-1));
       const start = performance.now();
       result = resumeSession(result.state, input, ctx);
@@ -41,6 +45,7 @@ function nextInput(reply: EngineReply | undefined): EngineInput {
   const ticked = !reply?.multiSelect || choices.some((c) => c.label.startsWith('✓'));
   const done = choices.find((c) => (c.id === '_done' && ticked) || c.id === 'confirm');
   const first = choices.find((c) => !c.id.startsWith('_') && c.id !== 'other' && c.id !== 'none');
-  if (reply?.promptId && (done ?? first)) return { kind: 'choice', promptId: reply.promptId, choiceId: (done ?? first)?.id ?? '' };
+  if (reply?.promptId && (done ?? first))
+    return { kind: 'choice', promptId: reply.promptId, choiceId: (done ?? first)?.id ?? '' };
   return { kind: 'text', text: 'Des bus plus tard le soir' };
 }

@@ -10,8 +10,8 @@ import { ensureIndexes, openDatabase } from '../../storage/open-database.js';
 import { engineContext } from '../helpers/engine-context.js';
 import { quantile } from './quantile.js';
 
-const participants = Number(process.env["BENCH_PARTICIPANTS"] ?? 100);
-const turnsEach = Number(process.env["BENCH_TURNS"] ?? 30);
+const participants = Number(process.env['BENCH_PARTICIPANTS'] ?? 100);
+const turnsEach = Number(process.env['BENCH_TURNS'] ?? 30);
 
 /**
  * End to end through the turn handler (engine + storage, no NLU): 100 simulated participants
@@ -20,13 +20,22 @@ const turnsEach = Number(process.env["BENCH_TURNS"] ?? 30);
  */
 export async function benchStorage(): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'concerto-bench-'));
-  const embedded = process.env['MONGODB_URI'] ? undefined : await startEmbeddedServer({ dataDir: dir });
+  const embedded = process.env['MONGODB_URI']
+    ? undefined
+    : await startEmbeddedServer({ dataDir: dir });
   const uri = process.env['MONGODB_URI'] ?? embedded?.uri ?? '';
-  const database = await openDatabase({ uri, dbName: `bench_${Date.now()}`, writeConcern: 'majority' });
+  const database = await openDatabase({
+    uri,
+    dbName: `bench_${Date.now()}`,
+    writeConcern: 'majority',
+  });
   try {
     await ensureIndexes(database.db);
-    const { now: _now, ...engine } = engineContext('2026-11-25T10:00:00+01:00');
-    const handleTurn = createTurnHandler({ store: new MongoConversationStore(database.db), engine });
+    const { consultation, catalog, councils } = engineContext('2026-11-25T10:00:00+01:00');
+    const handleTurn = createTurnHandler({
+      store: new MongoConversationStore(database.db),
+      engine: { consultation, catalog, councils },
+    });
     const latencies: number[] = [];
     let answers = 0;
     const start = performance.now();
@@ -62,9 +71,12 @@ export async function benchStorage(): Promise<string[]> {
 function nextInput(reply: EngineReply | undefined): EngineInput {
   const choices = reply?.choices ?? [];
   const ticked = !reply?.multiSelect || choices.some((c) => c.label.startsWith('✓'));
-  const done = choices.find((c) => (c.id === '_done' && ticked) || c.id === 'confirm' || c.id === 'yes');
+  const done = choices.find(
+    (c) => (c.id === '_done' && ticked) || c.id === 'confirm' || c.id === 'yes',
+  );
   const first = choices.find((c) => !c.id.startsWith('_') && c.id !== 'other' && c.id !== 'none');
   const pick = done ?? first;
-  if (reply?.promptId && pick) return { kind: 'choice', promptId: reply.promptId, choiceId: pick.id };
+  if (reply?.promptId && pick)
+    return { kind: 'choice', promptId: reply.promptId, choiceId: pick.id };
   return { kind: 'text', text: 'Des bus plus tard le soir' };
 }

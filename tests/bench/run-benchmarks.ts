@@ -9,7 +9,9 @@ import { benchMatchChoice, benchNlu } from './bench-nlu.js';
 const only = process.argv.slice(2);
 const selected = (name: string) => only.length === 0 || only.includes(name);
 
-console.log(`# ${new Date().toISOString()} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${Math.round(totalmem() / 2 ** 30)} GiB · Node ${process.version}`);
+console.log(
+  `# ${new Date().toISOString()} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${Math.round(totalmem() / 2 ** 30)} GiB · Node ${process.version}`,
+);
 if (selected('engine')) for (const line of benchEngine()) console.log(line);
 if (selected('nlu')) {
   for (const line of await benchNlu()) console.log(line);

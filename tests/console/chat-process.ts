@@ -42,14 +42,26 @@ export class ChatProcess {
 
   /** Waits for the next message matching `pattern` (skipping others), up to `timeoutMs`. */
   async expectMessage(pattern: RegExp, timeoutMs = 20_000): Promise<ChatLine> {
-    return this.next((line) => line.type === 'message' && pattern.test(line.text ?? ''), `a message matching ${pattern}`, timeoutMs);
+    return this.next(
+      (line) => line.type === 'message' && pattern.test(line.text ?? ''),
+      `a message matching ${pattern}`,
+      timeoutMs,
+    );
   }
 
   async expectEvent(name: string, timeoutMs = 20_000): Promise<ChatLine> {
-    return this.next((line) => line.type === 'event' && line.name === name, `the event ${name}`, timeoutMs);
+    return this.next(
+      (line) => line.type === 'event' && line.name === name,
+      `the event ${name}`,
+      timeoutMs,
+    );
   }
 
-  private async next(test: (line: ChatLine) => boolean, what: string, timeoutMs: number): Promise<ChatLine> {
+  private async next(
+    test: (line: ChatLine) => boolean,
+    what: string,
+    timeoutMs: number,
+  ): Promise<ChatLine> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       while (this.read < this.lines.length) {
@@ -58,7 +70,10 @@ export class ChatProcess {
         if (line && test(line)) return line;
       }
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; got:\n${JSON.stringify(this.lines.slice(-5), null, 1)}\nstderr: ${this.stderr}`);
+      if (left <= 0)
+        throw new Error(
+          `timed out waiting for ${what}; got:\n${JSON.stringify(this.lines.slice(-5), null, 1)}\nstderr: ${this.stderr}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {

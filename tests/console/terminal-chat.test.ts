@@ -14,7 +14,14 @@ beforeAll(async () => {
   database = await useTestDatabase();
   env = { MONGODB_URI: process.env['MONGODB_URI'] ?? '', MONGODB_DB: database.name };
   await importCouncils(database.db, [
-    { code: 'QN05981M', name: 'Nouveau Roubaix', commune: 'Roubaix', communeInsee: '59512', department: '59', departmentName: 'Nord' },
+    {
+      code: 'QN05981M',
+      name: 'Nouveau Roubaix',
+      commune: 'Roubaix',
+      communeInsee: '59512',
+      department: '59',
+      departmentName: 'Nord',
+    },
   ]);
   const added = await addInvitationCode(database.db, 'QN05981M', 'RBX7KQ');
   expect(added.ok).toBe(true);
@@ -49,14 +56,27 @@ describe('concerto chat --json', () => {
     await again.expectEvent('answer_recorded');
     await again.close();
 
-    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'export', 'answers', '--format', 'ndjson'], {
-      env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    });
-    const rows = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [bin, 'export', 'answers', '--format', 'ndjson'],
+      {
+        env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+      },
+    );
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const byQuestion = new Map(rows.map((row) => [row.questionId, row]));
     expect(byQuestion.get('role')?.value).toEqual({ kind: 'choice', choiceId: 'volontaire' });
-    expect(byQuestion.get('edu_marche')?.value).toEqual({ kind: 'text', text: 'Le soutien scolaire du samedi' });
-    expect(byQuestion.get('edu_idees')?.value).toEqual({ kind: 'choices', choiceIds: ['devoirs', 'parents'] });
+    expect(byQuestion.get('edu_marche')?.value).toEqual({
+      kind: 'text',
+      text: 'Le soutien scolaire du samedi',
+    });
+    expect(byQuestion.get('edu_idees')?.value).toEqual({
+      kind: 'choices',
+      choiceIds: ['devoirs', 'parents'],
+    });
     expect(JSON.stringify(rows)).not.toContain('alice');
   }, 90_000);
 

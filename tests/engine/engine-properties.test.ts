@@ -9,22 +9,44 @@ import { engineContext } from '../helpers/engine-context.js';
 const ctx = engineContext('2026-11-25T10:00:00+01:00');
 
 /** Inputs a person could send: buttons of the current prompt (or stale ones), words, commands, media. */
-const inputArbitrary: fc.Arbitrary<(promptIds: string[], choiceIds: string[]) => EngineInput> = fc.oneof(
-  fc.record({ pick: fc.nat(), stale: fc.boolean(), promptPick: fc.nat() }).map(
-    ({ pick, stale, promptPick }) =>
-      (promptIds: string[], choiceIds: string[]): EngineInput => ({
-        kind: 'choice',
-        promptId: (stale ? promptIds[promptPick % Math.max(promptIds.length, 1)] : promptIds.at(-1)) ?? '_x',
-        choiceId: choiceIds[pick % Math.max(choiceIds.length, 1)] ?? 'nothing',
-      }),
-  ),
-  fc.constantFrom('oui', 'non', '1', '2, 3', '7', '', '🙂', 'Roubaix', 'RBX7KQ', 'c\'est tout', 'Des bus le soir', 'x'.repeat(700)).map(
-    (text) => (): EngineInput => ({ kind: 'text', text }),
-  ),
-  fc.string({ maxLength: 30 }).map((text) => (): EngineInput => ({ kind: 'text', text })),
-  fc.constantFrom(...commandNames).map((command) => (): EngineInput => ({ kind: 'command', command })),
-  fc.constantFrom('photo', 'voice', 'sticker').map((media) => (): EngineInput => ({ kind: 'media', media })),
-);
+const inputArbitrary: fc.Arbitrary<(promptIds: string[], choiceIds: string[]) => EngineInput> =
+  fc.oneof(
+    fc
+      .record({ pick: fc.nat(), stale: fc.boolean(), promptPick: fc.nat() })
+      .map(
+        ({ pick, stale, promptPick }) =>
+          (promptIds: string[], choiceIds: string[]): EngineInput => ({
+            kind: 'choice',
+            promptId:
+              (stale ? promptIds[promptPick % Math.max(promptIds.length, 1)] : promptIds.at(-1)) ??
+              '_x',
+            choiceId: choiceIds[pick % Math.max(choiceIds.length, 1)] ?? 'nothing',
+          }),
+      ),
+    fc
+      .constantFrom(
+        'oui',
+        'non',
+        '1',
+        '2, 3',
+        '7',
+        '',
+        '🙂',
+        'Roubaix',
+        'RBX7KQ',
+        "c'est tout",
+        'Des bus le soir',
+        'x'.repeat(700),
+      )
+      .map((text) => (): EngineInput => ({ kind: 'text', text })),
+    fc.string({ maxLength: 30 }).map((text) => (): EngineInput => ({ kind: 'text', text })),
+    fc
+      .constantFrom(...commandNames)
+      .map((command) => (): EngineInput => ({ kind: 'command', command })),
+    fc
+      .constantFrom('photo', 'voice', 'sticker')
+      .map((media) => (): EngineInput => ({ kind: 'media', media })),
+  );
 
 function run(makers: ((p: string[], c: string[]) => EngineInput)[]) {
   let result = startSession({ kind: 'start', payload: undefined }, 'fr', ctx);
@@ -81,13 +103,17 @@ describe('engine properties', () => {
 
   it('resume, help and back change no answer', () => {
     fc.assert(
-      fc.property(fc.array(inputArbitrary, { maxLength: 40 }), fc.constantFrom('resume', 'help', 'back' as const), (makers, command) => {
-        const state = run(makers).at(-1)?.state;
-        if (!state) return;
-        const after = resumeSession(state, { kind: 'command', command }, ctx);
-        expect(after.state.answers).toEqual(state.answers);
-        expect(after.events.filter((e) => e.type.startsWith('answer_'))).toEqual([]);
-      }),
+      fc.property(
+        fc.array(inputArbitrary, { maxLength: 40 }),
+        fc.constantFrom('resume', 'help', 'back' as const),
+        (makers, command) => {
+          const state = run(makers).at(-1)?.state;
+          if (!state) return;
+          const after = resumeSession(state, { kind: 'command', command }, ctx);
+          expect(after.state.answers).toEqual(state.answers);
+          expect(after.events.filter((e) => e.type.startsWith('answer_'))).toEqual([]);
+        },
+      ),
       { numRuns: 200 },
     );
   });

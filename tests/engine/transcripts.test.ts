@@ -3,7 +3,10 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import type { EngineInput, MediaKind } from '../../dialogs/engine-input.js';
 import type { EngineReply } from '../../dialogs/engine-reply.js';
 import type { EngineEvent } from '../../dialogs/engine-event.js';
-import { createIntentRecognizer, type IntentRecognizer } from '../../dialogs/nlu/create-intent-recognizer.js';
+import {
+  createIntentRecognizer,
+  type IntentRecognizer,
+} from '../../dialogs/nlu/create-intent-recognizer.js';
 import { resumeSession, startSession } from '../../dialogs/resume-session.js';
 import type { SessionState } from '../../dialogs/session-state.js';
 import { engineContext } from '../helpers/engine-context.js';
@@ -46,7 +49,9 @@ beforeAll(async () => {
   recognizer = await createIntentRecognizer();
 });
 
-const files = readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(folder)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('engine transcripts', () => {
   it('has fixtures', () => expect(files.length).toBeGreaterThanOrEqual(5));
@@ -54,12 +59,17 @@ describe('engine transcripts', () => {
     it(file, async () => {
       const url = new URL(file, folder);
       const fixture: Fixture = JSON.parse(readFileSync(url, 'utf8'));
-      const ctx = engineContext(fixture.now, { opensAt: fixture.opensAt, closesAt: fixture.closesAt });
+      const ctx = engineContext(fixture.now, {
+        opensAt: fixture.opensAt,
+        closesAt: fixture.closesAt,
+      });
       let state: SessionState | undefined;
       let promptId = '';
       for (const [index, step] of fixture.steps.entries()) {
         const input = await toInput(step.in, promptId, state?.lang ?? fixture.lang);
-        const result = state ? resumeSession(state, input, ctx) : startSession(input, fixture.lang, ctx);
+        const result = state
+          ? resumeSession(state, input, ctx)
+          : startSession(input, fixture.lang, ctx);
         state = result.state;
         promptId = [...result.replies].reverse().find((r) => r.promptId)?.promptId ?? promptId;
         const out = result.replies.map(describeReply);
@@ -68,7 +78,12 @@ describe('engine transcripts', () => {
           step.out = out;
           step.events = events;
         } else {
-          expect({ step: index, in: step.in, out, events }).toEqual({ step: index, in: step.in, out: step.out, events: step.events });
+          expect({ step: index, in: step.in, out, events }).toEqual({
+            step: index,
+            in: step.in,
+            out: step.out,
+            events: step.events,
+          });
         }
       }
       if (update) writeFileSync(url, `${JSON.stringify(fixture, null, 2)}\n`);
@@ -77,7 +92,8 @@ describe('engine transcripts', () => {
 });
 
 async function toInput(step: StepInput, promptId: string, lang: 'fr' | 'en'): Promise<EngineInput> {
-  if (typeof step === 'string') return understand({ kind: 'text', text: step }, lang, (t, l) => recognizer.classify(t, l));
+  if (typeof step === 'string')
+    return understand({ kind: 'text', text: step }, lang, (t, l) => recognizer.classify(t, l));
   if ('tap' in step) return { kind: 'choice', promptId, choiceId: step.tap };
   if ('stale' in step) return { kind: 'choice', ...step.stale };
   if ('media' in step) return { kind: 'media', media: step.media };
@@ -89,13 +105,28 @@ async function toInput(step: StepInput, promptId: string, lang: 'fr' | 'en'): Pr
 }
 
 function isCommand(name: string): name is Extract<EngineInput, { kind: 'command' }>['command'] {
-  return ['start', 'help', 'resume', 'back', 'skip', 'summary', 'language', 'stop', 'delete', 'pause', 'code'].includes(name);
+  return [
+    'start',
+    'help',
+    'resume',
+    'back',
+    'skip',
+    'summary',
+    'language',
+    'stop',
+    'delete',
+    'pause',
+    'code',
+  ].includes(name);
 }
 
 /** A reply on one line: text, then [id=label | …] and the progress, as a reviewer reads it. */
 function describeReply(reply: EngineReply): string {
   const parts = [reply.text];
-  if (reply.choices) parts.push(`[${reply.promptId}: ${reply.choices.map((c) => `${c.id}=${c.label}`).join(' | ')}]`);
+  if (reply.choices)
+    parts.push(
+      `[${reply.promptId}: ${reply.choices.map((c) => `${c.id}=${c.label}`).join(' | ')}]`,
+    );
   if (reply.progress) {
     const p = reply.progress;
     parts.push(`(${p.theme}/${p.themes} · ${p.question}/${p.questions})`);

@@ -124,7 +124,14 @@ describe('/api/messages (Bot Framework)', () => {
     for (const address of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) {
       expect(isLoopback(address)).toBe(true);
     }
-    for (const address of ['10.0.0.5', '192.168.1.20', '::ffff:10.1.2.3', '2001:db8::1', '', undefined]) {
+    for (const address of [
+      '10.0.0.5',
+      '192.168.1.20',
+      '::ffff:10.1.2.3',
+      '2001:db8::1',
+      '',
+      undefined,
+    ]) {
       expect(isLoopback(address)).toBe(false);
     }
   });
