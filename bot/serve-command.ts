@@ -6,6 +6,7 @@ import { healthRoutes } from './http/health-routes.js';
 import { Metrics } from './http/metrics.js';
 import { createLogger } from './logger.js';
 import { createWebChannel } from './web/create-web-channel.js';
+import { schedulePurge } from './schedule-purge.js';
 import { startRuntime, type Runtime } from './start-runtime.js';
 import { telegramChannel } from './telegram/telegram-channel.js';
 
@@ -29,12 +30,14 @@ export async function runServeCommand(config: Config): Promise<number> {
   const log = createLogger(config.LOG_LEVEL);
   const runtime = await startRuntime(config, log);
   const { server, channels } = await startServer(runtime);
+  const stopPurge = schedulePurge(runtime);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   log.info('stopping');
+  stopPurge();
   for (const channel of channels) await channel.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await runtime.close();

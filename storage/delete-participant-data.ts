@@ -21,6 +21,8 @@ export async function deleteParticipantData(
   const sessions = await c.sessions.deleteMany({ participantId });
   await c.answers.deleteMany({ participantId });
   await c.transcripts.deleteMany({ participantId });
+  // A code still valid would otherwise attach a new identity to an erased participant.
+  await c.participants.db.collection('continuation_codes').deleteMany({ participantId });
   const participants = await c.participants.deleteOne({ _id: participantId });
   if (options.count && sessions.deletedCount + participants.deletedCount > 0) {
     await c.deletions.updateOne({ _id: consultationId }, { $inc: { count: 1 } }, { upsert: true });

@@ -1,10 +1,14 @@
 import type { Db } from 'mongodb';
 import { collections } from './collections.js';
+import { wrongTriesWindowMinutes } from './continuation-codes.js';
+import { directLineRetentionDays } from './directline-repository.js';
 import { defaultRetention, type RetentionOptions } from './ensure-indexes.js';
 
 export interface PurgeReport {
   transcripts: number;
   processedInbound: number;
+  /** Continuation codes past their expiry, wrong tries past their window, old web chats. */
+  other: number;
 }
 
 const dayMs = 86_400_000;
@@ -25,5 +29,20 @@ export async function purgeExpired(
   const inbound = await c.processedInbound.deleteMany({
     at: { $lt: cutoff(days.inboundRetentionDays) },
   });
-  return { transcripts: transcripts.deletedCount, processedInbound: inbound.deletedCount };
+  const now = options.now;
+  const other = await Promise.all([
+    db.collection('continuation_codes').deleteMany({ expiresAt: { $lte: now } }),
+    db.collection('continuation_attempts').deleteMany({
+      at: { $lt: new Date(now.getTime() - wrongTriesWindowMinutes * 60_000) },
+    }),
+    db.collection('dl_activities').deleteMany({ at: { $lt: cutoff(directLineRetentionDays) } }),
+    db.collection('dl_conversations').deleteMany({
+      lastActivityAt: { $lt: cutoff(directLineRetentionDays) },
+    }),
+  ]);
+  return {
+    transcripts: transcripts.deletedCount,
+    processedInbound: inbound.deletedCount,
+    other: other.reduce((sum, result) => sum + result.deletedCount, 0),
+  };
 }
