@@ -29,8 +29,12 @@ const channelFactories: ChannelFactory[] = [createWebChannel, telegramChannel()]
 export async function runServeCommand(config: Config): Promise<number> {
   const log = createLogger(config.LOG_LEVEL);
   const runtime = await startRuntime(config, log);
-  const { server, channels } = await startServer(runtime);
+  const { server, channels, port } = await startServer(runtime);
   const stopPurge = schedulePurge(runtime);
+  const names = channels.map((c) => c.name).join(', ') || 'none';
+  process.stderr.write(
+    `Concerto is running: web chat at http://${config.HOST}:${port}/ (channels: ${names}). Ctrl+C stops it.\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
