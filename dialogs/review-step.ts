@@ -14,13 +14,7 @@ export function promptReview(turn: Turn): void {
   const { t, state, ctx } = turn;
   const numbered = visibleQuestions(ctx.consultation, state.answers);
   const lines = [t('review.title')];
-  for (const [index, question] of numbered.entries()) {
-    const value = state.answers[question.id];
-    const answer = value
-      ? formatAnswer(question, value, ctx.catalog, state.lang)
-      : t('review.unanswered');
-    lines.push(`${index + 1}. ${t(question.text)}\n   → ${answer}`);
-  }
+  lines.push(...answerLines(turn, numbered));
   lines.push(t('review.instructions'));
   const choices = [
     { id: CONFIRM, label: t(state.completed ? 'review.close' : 'review.confirm') },
@@ -34,17 +28,11 @@ export function promptReview(turn: Turn): void {
 
 /** The questions of one theme, to pick the one to change. */
 export function promptReviewTheme(turn: Turn, themeId: string): void {
-  const { t, state, ctx } = turn;
+  const { t, ctx } = turn;
   const theme = ctx.consultation.themes.find((th) => th.id === themeId);
   const questions = themeQuestions(turn, themeId);
   const lines = [t('review.theme', { title: theme ? t(theme.title) : themeId })];
-  for (const [index, question] of questions.entries()) {
-    const value = state.answers[question.id];
-    const answer = value
-      ? formatAnswer(question, value, ctx.catalog, state.lang)
-      : t('review.unanswered');
-    lines.push(`${index + 1}. ${t(question.text)}\n   → ${answer}`);
-  }
+  lines.push(...answerLines(turn, questions));
   const choices = [
     ...questions.map((q, index) => ({
       id: q.id,
@@ -128,4 +116,16 @@ function typedChoice(turn: Turn, text: string, listed: Question[]): string | und
   ];
   const match = matchChoice(text, buttons);
   return match.kind === 'one' ? match.id : undefined;
+}
+
+/** "3. The question\n   → the answer", numbered as listed. */
+function answerLines(turn: Turn, questions: readonly Question[]): string[] {
+  const { t, state, ctx } = turn;
+  return questions.map((question, index) => {
+    const value = state.answers[question.id];
+    const answer = value
+      ? formatAnswer(question, value, ctx.catalog, state.lang)
+      : t('review.unanswered');
+    return `${index + 1}. ${t(question.text)}\n   → ${answer}`;
+  });
 }

@@ -1,6 +1,11 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it, beforeAll } from 'vitest';
-import type { EngineInput, MediaKind } from '../../dialogs/engine-input.js';
+import {
+  commandNames,
+  type CommandName,
+  type EngineInput,
+  type MediaKind,
+} from '../../dialogs/engine-input.js';
 import type { EngineReply } from '../../dialogs/engine-reply.js';
 import type { EngineEvent } from '../../dialogs/engine-event.js';
 import {
@@ -104,20 +109,8 @@ async function toInput(step: StepInput, promptId: string, lang: 'fr' | 'en'): Pr
   return { kind: 'command', command };
 }
 
-function isCommand(name: string): name is Extract<EngineInput, { kind: 'command' }>['command'] {
-  return [
-    'start',
-    'help',
-    'resume',
-    'back',
-    'skip',
-    'summary',
-    'language',
-    'stop',
-    'delete',
-    'pause',
-    'code',
-  ].includes(name);
+function isCommand(name: string): name is CommandName {
+  return commandNames.some((command) => command === name);
 }
 
 /** A reply on one line: text, then [id=label | …] and the progress, as a reviewer reads it. */
