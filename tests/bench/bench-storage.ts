@@ -23,7 +23,9 @@ export async function benchStorage(): Promise<string[]> {
   const embedded = process.env['MONGODB_URI']
     ? undefined
     : await startEmbeddedServer({ dataDir: dir });
-  const uri = process.env['MONGODB_URI'] ?? embedded?.uri ?? '';
+  const pool = process.env['BENCH_POOL'];
+  const base = process.env['MONGODB_URI'] ?? embedded?.uri ?? '';
+  const uri = pool ? `${base}${base.includes('?') ? '&' : '?'}maxPoolSize=${pool}` : base;
   const database = await openDatabase({
     uri,
     dbName: `bench_${Date.now()}`,
