@@ -35,6 +35,13 @@ export function chatPageRoutes(catalog: Catalog): Route[] {
   return [
     { method: 'GET', path: '/', handle: (req, res) => send(req, res, page) },
     {
+      // No icon of our own: answer at once and let the phone cache that, instead of a 404.
+      method: 'GET',
+      path: '/favicon.ico',
+      handle: (_req, res) =>
+        void res.writeHead(204, { 'cache-control': 'public, max-age=604800' }).end(),
+    },
+    {
       method: 'GET',
       path: /^\/c\/([A-Za-z0-9_-]{1,64})$/,
       handle: (req, res) => send(req, res, page),
