@@ -336,7 +336,8 @@ async function start() {
     setTimeout(start, 5000);
     return;
   }
-  await pull();
+  // A brand-new conversation has nothing to fetch yet: one round trip less on a slow network.
+  if (!fresh) await pull();
   restorePending();
   setStatus('');
   void connect();
