@@ -50,11 +50,16 @@ export function createTurnHandler(options: TurnHandlerOptions) {
     meta: { inboundId?: string; lang?: Lang } = {},
   ): Promise<HandledTurn> {
     const { inboundId } = meta;
-    if (inboundId && (await options.store.wasProcessed(inboundId))) return duplicate(meta.lang);
+    const wasProcessed = async () => !!inboundId && (await options.store.wasProcessed(inboundId));
     const code = input.kind === 'text' ? continuationCodeOf(input.text) : undefined;
-    if (code && options.redeemCode) return redeem(options.redeemCode, identity, code, meta);
+    if (code && options.redeemCode) {
+      if (await wasProcessed()) return duplicate(meta.lang);
+      return redeem(options.redeemCode, identity, code, meta);
+    }
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-      const stored = await options.store.load(identity);
+      // Checked alongside the load, so the store need not check again before committing.
+      const [processed, stored] = await Promise.all([wasProcessed(), options.store.load(identity)]);
+      if (processed) return duplicate(stored?.state.lang ?? meta.lang);
       if (inboundId && stored?.recentInboundIds.includes(inboundId))
         return duplicate(stored.state.lang);
       const lang = stored?.state.lang ?? meta.lang ?? options.defaultLang ?? 'fr';
@@ -76,6 +81,8 @@ export function createTurnHandler(options: TurnHandlerOptions) {
           : [],
         inboundId,
         at: ctx.now,
+        recentInboundIds: stored?.recentInboundIds,
+        inboundChecked: true,
       });
       if (outcome.kind === 'duplicate') return duplicate(lang);
       if (outcome.kind === 'conflict') continue;

@@ -17,7 +17,8 @@ import { checkForWrite, parseStored } from './storage-error.js';
  * Applies a committed turn's outbox. Each write is idempotent and skipped where a version at
  * least as new was already applied, so a replay (after a crash, or by a second process) adds
  * nothing and rolls nothing back. The participant document is written last: its
- * `sessionVersion` then says this outbox was applied completely.
+ * `sessionVersion` then says this outbox was applied completely. Returns whether that
+ * document was there already.
  */
 export async function applyOutbox(
   c: Collections,
@@ -25,7 +26,7 @@ export async function applyOutbox(
   outbox: Outbox,
   /** The participant's last applied version, when just read: saves reading it again. */
   appliedBefore?: number,
-): Promise<void> {
+): Promise<boolean> {
   await Promise.all([
     ...outbox.answers.map((write) => writeAnswer(c, participantId, outbox, write)),
     ...outbox.reassignCouncil.map((questionId) =>
@@ -36,7 +37,7 @@ export async function applyOutbox(
   ]);
   const existing: Existing =
     outbox.version === 1 ? 'new' : appliedBefore === outbox.version - 1 ? 'older' : 'unknown';
-  await writeParticipant(c, participantId, outbox, existing);
+  return writeParticipant(c, participantId, outbox, existing);
 }
 
 /** What is known of the document about to be written: it decides which write to try first. */
@@ -77,12 +78,13 @@ async function writeAnswer(
   );
 }
 
+/** Returns whether the document was there already (false: inserted, or gone when updated). */
 async function writeParticipant(
   c: Collections,
   participantId: string,
   outbox: Outbox,
   existing: Existing,
-): Promise<void> {
+): Promise<boolean> {
   const { at, participant: p } = outbox;
   const changes = {
     consultationId: p.consultationId,
@@ -109,7 +111,7 @@ async function writeParticipant(
     },
     `participants/${participantId}`,
   );
-  await insertOrUpdate(
+  return insertOrUpdate(
     () => c.participants.insertOne(doc),
     () => c.participants.findOne({ _id: participantId }, { projection: { sessionVersion: 1 } }),
     () => c.participants.updateOne({ _id: participantId }, { $set: changes }),
@@ -122,27 +124,24 @@ async function writeParticipant(
  * Inserts the document if it is new, else updates it unless it already holds this version or
  * a newer one. On FerretDB v1 no update is atomic anyway; on MongoDB the window between the
  * check and the update only matters if one process applies an old turn seconds late.
+ * Returns whether the document existed (false if this inserted it, or the update found none).
  */
 async function insertOrUpdate(
   insert: () => Promise<unknown>,
   read: () => Promise<unknown>,
-  update: () => Promise<unknown>,
+  update: () => Promise<{ matchedCount: number }>,
   version: number,
   existing: Existing,
-): Promise<void> {
-  if (existing === 'older') {
-    await update();
-    return;
-  }
-  if (existing === 'new' && (await tryInsert(insert))) return;
+): Promise<boolean> {
+  const updated = async () => (await update()).matchedCount > 0;
+  if (existing === 'older') return updated();
+  if (existing === 'new' && (await tryInsert(insert))) return false;
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const current = versionOf(await read());
-    if (current !== undefined) {
-      if (current < version) await update();
-      return;
-    }
-    if (await tryInsert(insert)) return; // else created meanwhile: check it again
+    if (current !== undefined) return current >= version || (await updated());
+    if (await tryInsert(insert)) return false; // else created meanwhile: check it again
   }
+  return false;
 }
 
 async function tryInsert(insert: () => Promise<unknown>): Promise<boolean> {

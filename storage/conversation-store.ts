@@ -37,6 +37,14 @@ export interface TurnToCommit {
   transcript: TranscriptEntry[];
   inboundId?: string;
   at: Date;
+  /**
+   * `recentInboundIds` of the version `load` returned, when the turn is built on it: the store
+   * then commits without reading that version again. A stale version is still refused by the
+   * commit itself; `load` made sure the loaded version's effects were applied.
+   */
+  recentInboundIds?: string[];
+  /** True only if `wasProcessed(inboundId)` said false during or after the load built on. */
+  inboundChecked?: boolean;
 }
 
 export type CommitOutcome =

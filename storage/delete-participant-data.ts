@@ -15,15 +15,17 @@ export async function deleteParticipantData(
   options: { count: boolean } = { count: true },
 ): Promise<void> {
   const consultationId = (await consultationOfParticipant(c, participantId)) ?? 'all';
-  // Identities first, so the person is unknown at once; the participant last marks the end.
+  // Identities first, so the person is unknown at once. Then the participant and the sessions,
+  // before answers and transcripts: a turn applied meanwhile writes its participant last, so
+  // finding it gone (or its session gone) it knows to erase what it wrote.
   // (Selecting by participantId scans each collection on FerretDB v1: fine for a rare request.)
   await c.identities.deleteMany({ participantId });
+  const participants = await c.participants.deleteOne({ _id: participantId });
   const sessions = await c.sessions.deleteMany({ participantId });
   await c.answers.deleteMany({ participantId });
   await c.transcripts.deleteMany({ participantId });
   // A code still valid would otherwise attach a new identity to an erased participant.
   await c.participants.db.collection('continuation_codes').deleteMany({ participantId });
-  const participants = await c.participants.deleteOne({ _id: participantId });
   if (options.count && sessions.deletedCount + participants.deletedCount > 0) {
     await c.deletions.updateOne({ _id: consultationId }, { $inc: { count: 1 } }, { upsert: true });
   }

@@ -77,19 +77,26 @@ export class MongoConversationStore implements ConversationStore {
         : await this.advanceSession(turn, turn.participantId, state);
     if (outcome.kind !== 'committed') return outcome;
     const { participantId, outbox, appliedBefore } = outcome;
-    await applyOutbox(this.c, participantId, outbox, appliedBefore);
-    const [, exists] = await Promise.all([
-      outbox.version > 1 ? this.versions.slim(participantId, outbox.version - 1) : undefined,
-      outbox.version > 1
-        ? this.versions.exists(participantId, outbox.version - 1)
-        : this.participantOf(identityKey(turn.identity)).then((id) => id === participantId),
+    const { version } = outbox;
+    const [participantFound, previousExists] = await Promise.all([
+      applyOutbox(this.c, participantId, outbox, appliedBefore),
+      version > 1 ? this.versions.slim(participantId, version - 1) : true,
     ]);
-    if (!exists) {
+    // A deletion removes the identities, then the participant, then the sessions, answers and
+    // transcripts. After the first turn the participant exists until deleted: if this turn's
+    // last write found it, the deletion will also erase what this turn wrote. The first turn
+    // creates it: then its identity, removed first, tells.
+    const kept =
+      previousExists &&
+      (version > 1
+        ? participantFound
+        : (await this.participantOf(identityKey(turn.identity))) === participantId);
+    if (!kept) {
       // The participant was deleted while this turn was committed: erase what it re-created.
       await deleteParticipantData(this.c, participantId, { count: false });
       return conflict;
     }
-    return { kind: 'committed', participantId, version: outbox.version };
+    return { kind: 'committed', participantId, version };
   }
 
   async wasProcessed(inboundId: string): Promise<boolean> {
@@ -111,7 +118,7 @@ export class MongoConversationStore implements ConversationStore {
   ): Promise<Committed | Refused> {
     if (turn.expectedVersion !== 0)
       throw invalidTurn('a turn without participantId must expect version 0');
-    if (turn.inboundId !== undefined && (await this.wasProcessed(turn.inboundId))) return duplicate;
+    if (await this.processedBefore(turn)) return duplicate;
     const identity = checkForWrite(identitySchema, turn.identity, 'an identity');
     const key = identityKey(identity);
     let participantId = this.newParticipantId();
@@ -139,9 +146,15 @@ export class MongoConversationStore implements ConversationStore {
   ): Promise<Committed | Refused> {
     if (turn.expectedVersion < 1)
       throw invalidTurn('a turn with a participantId must expect version 1 or more');
-    const { inboundId } = turn;
+    const { inboundId, recentInboundIds: recent } = turn;
+    if (recent !== undefined) {
+      // Built on what `load` returned (and settled): the insert alone refuses a stale turn.
+      if (inboundId !== undefined && recent.includes(inboundId)) return duplicate;
+      if (await this.processedBefore(turn)) return duplicate;
+      return this.insertVersion(turn, participantId, state, recent, turn.expectedVersion);
+    }
     const [processed, latest] = await Promise.all([
-      inboundId !== undefined && this.wasProcessed(inboundId),
+      this.processedBefore(turn),
       this.versions.latest(participantId, turn.expectedVersion),
     ]);
     if (processed) return duplicate;
@@ -180,7 +193,7 @@ export class MongoConversationStore implements ConversationStore {
       outbox,
     };
     try {
-      await this.c.sessions.insertOne(checkForWrite(liveSessionDocSchema, doc, `sessions/${_id}`));
+      await this.versions.insert(checkForWrite(liveSessionDocSchema, doc, `sessions/${_id}`));
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       // Someone committed this version first: this very message (a redelivery), or another.
@@ -188,6 +201,12 @@ export class MongoConversationStore implements ConversationStore {
       return winner === null ? conflict : refusal(winner.session, turn.inboundId);
     }
     return { kind: 'committed', participantId, outbox, appliedBefore };
+  }
+
+  /** Whether the turn's inbound id was processed, unless the caller has just asked. */
+  private async processedBefore(turn: TurnToCommit): Promise<boolean> {
+    if (turn.inboundId === undefined || turn.inboundChecked === true) return false;
+    return this.wasProcessed(turn.inboundId);
   }
 
   private async participantOf(key: string): Promise<string | null> {

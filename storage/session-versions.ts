@@ -41,21 +41,38 @@ export class SessionVersions {
    */
   async latest(participantId: string, from?: number): Promise<Latest | null> {
     const appliedFirst = from === undefined ? await this.appliedVersion(participantId) : undefined;
-    let version = from ?? appliedFirst ?? 0;
+    const version = from ?? appliedFirst ?? 0;
     const [first, second, applied] = await Promise.all([
       version > 0 ? this.read(participantId, version) : null,
       this.read(participantId, version + 1),
       appliedFirst ?? this.appliedVersion(participantId),
     ]);
-    let [current, next] = [first, second];
-    while (next !== null) {
-      version += 1;
-      current = next;
-      next = await this.read(participantId, version + 1);
-    }
+    const current = await this.newest(participantId, version, first, second);
     if (current === null) return null;
     const session = parseStored(liveSessionDocSchema, current, `sessions/${current._id}`);
     return { session, applied };
+  }
+
+  /**
+   * Steps forward from version `from` while a newer one exists. A tombstone found last was
+   * slimmed by a commit whose new version was read a moment earlier, still missing: look again.
+   */
+  private async newest(
+    participantId: string,
+    from: number,
+    first: SessionDoc | null,
+    second: SessionDoc | null,
+  ): Promise<SessionDoc | null> {
+    let [version, current, next] = [from, first, second];
+    for (let retries = 0; ; retries += 1) {
+      while (next !== null) {
+        version += 1;
+        current = next;
+        next = await this.read(participantId, version + 1);
+      }
+      if (current === null || current.state !== undefined || retries === 3) return current;
+      next = await this.read(participantId, version + 1);
+    }
   }
 
   /**
@@ -77,17 +94,21 @@ export class SessionVersions {
     return outbox.version;
   }
 
-  /** A superseded version keeps only its `_id` (still taken) and a few fields. */
-  async slim(participantId: string, version: number): Promise<void> {
-    await this.c.sessions.updateOne(
+  /** The commit point: an insert, whose `_id` exists at most once (else E11000). */
+  async insert(doc: LiveSessionDoc): Promise<void> {
+    await this.c.sessions.insertOne(doc);
+  }
+
+  /**
+   * A superseded version keeps only its `_id` (still taken) and a few fields. Returns whether
+   * that version exists (even slimmed before): deletion removes them all.
+   */
+  async slim(participantId: string, version: number): Promise<boolean> {
+    const result = await this.c.sessions.updateOne(
       { _id: `${participantId}:${version}` },
       { $unset: { state: '', recentInboundIds: '', outbox: '' } },
     );
-  }
-
-  /** Whether this version exists (even slimmed): deletion removes them all. */
-  async exists(participantId: string, version: number): Promise<boolean> {
-    return (await this.read(participantId, version)) !== null;
+    return result.matchedCount > 0;
   }
 
   private async read(participantId: string, version: number): Promise<SessionDoc | null> {

@@ -66,6 +66,7 @@ describe('ensureIndexes', () => {
     expect(await purgeExpired(db, { retentionDays: 30, inboundRetentionDays: 2, now })).toEqual({
       transcripts: 1,
       processedInbound: 1,
+      other: 0,
     });
     expect(await raw(db, 'transcripts').distinct('_id')).toEqual(['recent']);
     expect(await raw(db, 'processed_inbound').distinct('_id')).toEqual(['tg:2']);

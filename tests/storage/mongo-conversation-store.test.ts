@@ -6,12 +6,18 @@ import { StorageError } from '../../storage/storage-error.js';
 import { turnOutbox } from '../../storage/turn-outbox.js';
 import { useTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { answerTurn, buildTurn, text } from './build-turn.js';
+import { BuiltOnLoad } from './built-on-load.js';
 import { conversationStoreContract } from './conversation-store-contract.js';
 import { raw } from './raw-collection.js';
 
 conversationStoreContract('MongoConversationStore', async () => {
   const { db, drop } = await useTestDatabase();
   return { store: new MongoConversationStore(db), db, cleanup: drop };
+});
+
+conversationStoreContract('MongoConversationStore, turns built on what load returned', async () => {
+  const { db, drop } = await useTestDatabase();
+  return { store: new BuiltOnLoad(new MongoConversationStore(db)), db, cleanup: drop };
 });
 
 const alice: ChannelIdentity = { channel: 'web', externalId: 'alice' };
@@ -188,6 +194,39 @@ describe('MongoConversationStore', () => {
     for (const name of ['answers', 'transcripts', 'sessions', 'participants', 'identities']) {
       expect(await raw(db, name).countDocuments({})).toBe(0);
     }
+  });
+
+  it('refuses a turn built on what was loaded before a deletion, and erases what it wrote', async () => {
+    await store.commitTurn(buildTurn(alice, null, {}, { inboundId: 'w:1' }));
+    const loaded = await store.load(alice);
+    await store.deleteParticipant(loaded?.participantId ?? '');
+    const turn = answerTurn(alice, loaded, 'q1', text('après suppression'), { inboundId: 'w:2' });
+    const outcome = await store.commitTurn({
+      ...turn,
+      recentInboundIds: loaded?.recentInboundIds,
+      inboundChecked: true,
+    });
+    expect(outcome).toEqual({ kind: 'conflict' });
+    for (const name of ['answers', 'transcripts', 'sessions', 'participants', 'identities']) {
+      expect(await raw(db, name).countDocuments({})).toBe(0);
+    }
+  });
+
+  it('erases what a turn wrote while a deletion had removed the participant but not its sessions', async () => {
+    await store.commitTurn(buildTurn(alice, null, {}, { inboundId: 'w:1' }));
+    const loaded = await store.load(alice);
+    const participantId = loaded?.participantId ?? '';
+    // The first steps of a deletion, as if the next ones had not run yet.
+    await raw(db, 'identities').deleteMany({ participantId });
+    await raw(db, 'participants').deleteOne({ _id: participantId });
+    const turn = answerTurn(alice, loaded, 'q1', text('pendant la suppression'));
+    expect(await store.commitTurn({ ...turn, recentInboundIds: loaded?.recentInboundIds })).toEqual(
+      { kind: 'conflict' },
+    );
+    for (const name of ['answers', 'transcripts', 'sessions', 'participants', 'identities']) {
+      expect(await raw(db, name).countDocuments({})).toBe(0);
+    }
+    expect(await raw(db, 'deletions').countDocuments({})).toBe(0);
   });
 
   it('reports a corrupt state document clearly instead of using it', async () => {
