@@ -58,6 +58,18 @@ export function directLineRoutes(deps: DirectLineDeps): Route[] {
     return { ...issued, streamUrl };
   };
 
+  /** The existing conversation a token is bound to, or undefined after sending the error. */
+  const tokenConversation = async (res: ServerResponse, bearer: string | undefined) => {
+    const check = tokens.verify(bearer ?? '', new Date());
+    if (!check.ok) {
+      const status = check.reason === 'expired' ? 403 : 401;
+      return void fail(res, status, 'TokenInvalid', 'token invalid or expired');
+    }
+    if (!(await repo.findConversation(check.claims.conversationId)))
+      return void fail(res, 404, 'BadArgument', 'conversation not found');
+    return check.claims.conversationId;
+  };
+
   /** The conversation the request may act on, or undefined after sending the error. */
   const authorize = async (req: IncomingMessage, res: ServerResponse, conversationId: string) => {
     const bearer = bearerOf(req.headers.authorization);
@@ -90,17 +102,8 @@ export function directLineRoutes(deps: DirectLineDeps): Route[] {
       method: 'POST',
       path: `${base}/tokens/refresh`,
       async handle(req, res) {
-        const check = tokens.verify(bearerOf(req.headers.authorization) ?? '', new Date());
-        if (!check.ok)
-          return void fail(
-            res,
-            check.reason === 'expired' ? 403 : 401,
-            'TokenInvalid',
-            'token invalid or expired',
-          );
-        if (!(await repo.findConversation(check.claims.conversationId)))
-          return void fail(res, 404, 'BadArgument', 'conversation not found');
-        sendJson(res, 200, issue(check.claims.conversationId));
+        const conversationId = await tokenConversation(res, bearerOf(req.headers.authorization));
+        if (conversationId) sendJson(res, 200, issue(conversationId));
       },
     },
     {
@@ -113,17 +116,8 @@ export function directLineRoutes(deps: DirectLineDeps): Route[] {
           const conversation = await repo.createConversation(new Date());
           return void sendJson(res, 201, withStream(req, conversation._id, ''));
         }
-        const check = tokens.verify(bearer, new Date());
-        if (!check.ok)
-          return void fail(
-            res,
-            check.reason === 'expired' ? 403 : 401,
-            'TokenInvalid',
-            'token invalid or expired',
-          );
-        if (!(await repo.findConversation(check.claims.conversationId)))
-          return void fail(res, 404, 'BadArgument', 'conversation not found');
-        sendJson(res, 200, withStream(req, check.claims.conversationId, ''));
+        const conversationId = await tokenConversation(res, bearer);
+        if (conversationId) sendJson(res, 200, withStream(req, conversationId, ''));
       },
     },
     {

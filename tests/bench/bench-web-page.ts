@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/launch-chromium.js';
 import { parseConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
 import { startServer } from '../../bot/serve-command.js';
@@ -82,18 +83,7 @@ export async function benchWebPage(): Promise<string[]> {
     const start = { kind: 'start', payload: '' } satisfies EngineInput;
     await runtime.handleTurn({ channel: 'console', externalId: 'bench-web-warm-up' }, start);
 
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     cleanups.push(() => browser.close());
 
     const slow: Load[] = [];

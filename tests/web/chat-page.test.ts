@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/launch-chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatPageGzippedBytes } from '../../bot/web/chat-page-routes.js';
 import { addInvitationCode, importCouncils } from '../../storage/council-repository.js';
@@ -28,18 +29,7 @@ beforeAll(async () => {
   await importCouncils(web.runtime.db, [row]);
   await addInvitationCode(web.runtime.db, 'QN05981M', 'RBX7KQ');
   await web.runtime.refreshCouncils();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
