@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addInvitationCode, importCouncils } from '../../storage/council-repository.js';
+import { roubaixRow } from '../helpers/qpv-rows.js';
 import { useTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { ChatProcess } from './chat-process.js';
 
@@ -13,16 +14,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   database = await useTestDatabase();
   env = { MONGODB_URI: process.env['MONGODB_URI'] ?? '', MONGODB_DB: database.name };
-  await importCouncils(database.db, [
-    {
-      code: 'QN05981M',
-      name: 'Nouveau Roubaix',
-      commune: 'Roubaix',
-      communeInsee: '59512',
-      department: '59',
-      departmentName: 'Nord',
-    },
-  ]);
+  await importCouncils(database.db, [roubaixRow]);
   const added = await addInvitationCode(database.db, 'QN05981M', 'RBX7KQ');
   expect(added.ok).toBe(true);
 });

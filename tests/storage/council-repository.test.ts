@@ -10,17 +10,11 @@ import {
 import { ensureIndexes } from '../../storage/open-database.js';
 import { invitationAlphabet } from '../../storage/invitation-code.js';
 import { parseQpvCsv, type QpvRow } from '../../storage/parse-qpv-csv.js';
+import { roubaixRow } from '../helpers/qpv-rows.js';
 import { useTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { raw } from './raw-collection.js';
 
-const roubaix: QpvRow = {
-  code: 'QN05981M',
-  name: 'Nouveau Roubaix',
-  commune: 'Roubaix',
-  communeInsee: '59512',
-  department: '59',
-  departmentName: 'Nord',
-};
+const roubaix: QpvRow = roubaixRow;
 const tourcoing: QpvRow = {
   ...roubaix,
   code: 'QN05983M',

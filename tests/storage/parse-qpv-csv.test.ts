@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { roubaixRow } from '../helpers/qpv-rows.js';
 import { describe, expect, it } from 'vitest';
 import { parseQpvCsv } from '../../storage/parse-qpv-csv.js';
 
@@ -11,14 +12,7 @@ describe('parseQpvCsv', () => {
     const { rows, errors } = parseQpvCsv(readFileSync(referenceFile, 'utf8'));
     expect(errors).toEqual([]);
     expect(rows).toHaveLength(1493);
-    expect(rows.find((row) => row.code === 'QN05981M')).toEqual({
-      code: 'QN05981M',
-      name: 'Nouveau Roubaix',
-      commune: 'Roubaix',
-      communeInsee: '59512',
-      department: '59',
-      departmentName: 'Nord',
-    });
+    expect(rows.find((row) => row.code === 'QN05981M')).toEqual(roubaixRow);
     expect(rows.find((row) => row.code === 'QN00103M')?.commune).toBe('Ambérieu-en-Bugey');
     expect(rows.filter((row) => row.department === '93')).toHaveLength(75);
     expect(rows.find((row) => row.code === 'QN00201M')?.commune).toBe('Omissy; Saint-Quentin');
