@@ -98,14 +98,15 @@ async function writeParticipant(
     lastActivityAt: at,
     completedThemes: p.completedThemes,
     sessionVersion: outbox.version,
+    // Someone who just wrote to us can be reached again (they unblocked the bot, say).
+    unreachable: false,
   };
-  // Identities, reachability and creation time belong to the document once it exists.
+  // Identities and creation time belong to the document once it exists.
   const doc = checkForWrite(
     participantDocSchema,
     {
       _id: participantId,
       identities: [outbox.identity],
-      unreachable: false,
       createdAt: at,
       ...changes,
     },

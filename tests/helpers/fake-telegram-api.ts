@@ -88,6 +88,11 @@ export class FakeTelegramApi {
     this.blocked.add(chatId);
   }
 
+  /** The person unblocked the bot. */
+  unblock(chatId: number): void {
+    this.blocked.delete(chatId);
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }

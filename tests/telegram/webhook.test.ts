@@ -183,5 +183,11 @@ describe('Telegram over a webhook', () => {
       _id: link?.participantId,
     });
     expect(participant?.unreachable).toBe(true);
+
+    // They unblock the bot and write again: reachable once more.
+    fake.unblock(1011);
+    await chat.send('reprendre');
+    const again = await collections(database.db).participants.findOne({ _id: link?.participantId });
+    expect(again?.unreachable).toBe(false);
   });
 });
