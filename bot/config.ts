@@ -13,68 +13,45 @@ const isoDate = optional.refine((v) => v === undefined || !Number.isNaN(Date.par
 const port = z.coerce.number().int().min(0).max(65535);
 
 /** Every setting of DESIGN.md's contract table, with its default. */
-const configSchema = z
-  .object({
-    PORT: port.default(3000),
-    HOST: z.string().default('127.0.0.1'),
-    PUBLIC_URL: z.url().default('http://localhost:3000'),
-    MONGODB_URI: optional,
-    MONGODB_DB: z
+const configSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  MONGODB_URI: optional,
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only')
+    .default('concerto'),
+  MONGODB_WRITE_CONCERN: z
+    .string()
+    .regex(/^(majority|\d+)$/, 'must be "majority" or a number')
+    .default('majority'),
+  DATA_DIR: z.string().default('./data'),
+  TELEGRAM_BOT_TOKEN: optional,
+  TELEGRAM_API_ROOT: optional.pipe(z.url().optional()),
+  TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  TELEGRAM_WEBHOOK_SECRET: optional.pipe(
+    z
       .string()
-      .regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only')
-      .default('concerto'),
-    MONGODB_WRITE_CONCERN: z
-      .string()
-      .regex(/^(majority|\d+)$/, 'must be "majority" or a number')
-      .default('majority'),
-    DATA_DIR: z.string().default('./data'),
-    TELEGRAM_BOT_TOKEN: optional,
-    TELEGRAM_API_ROOT: optional.pipe(z.url().optional()),
-    TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
-    TELEGRAM_WEBHOOK_SECRET: optional.pipe(
-      z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,256}$/, '1–256 of A-Z a-z 0-9 _ -')
-        .optional(),
-    ),
-    MICROSOFT_APP_ID: optional,
-    MICROSOFT_APP_PASSWORD: optional,
-    MICROSOFT_APP_TENANT_ID: optional,
-    DIRECTLINE_SECRET: optional,
-    ADMIN_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
-    LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
-    CONSULTATION_OPENS_AT: isoDate,
-    CONSULTATION_CLOSES_AT: isoDate,
-    DEFAULT_LANG: z.enum(['fr', 'en']).default('fr'),
-    TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
-    PSEUDONYM_SECRET: optional,
-  })
-  .superRefine((c, ctx) => {
-    if (c.TELEGRAM_MODE === 'webhook' && c.TELEGRAM_BOT_TOKEN && !c.TELEGRAM_WEBHOOK_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['TELEGRAM_WEBHOOK_SECRET'],
-        message: 'is required when TELEGRAM_MODE=webhook',
-      });
-    }
-    if (c.MICROSOFT_APP_ID && !c.MICROSOFT_APP_PASSWORD) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MICROSOFT_APP_PASSWORD'],
-        message: 'is required when MICROSOFT_APP_ID is set',
-      });
-    }
-    const { CONSULTATION_OPENS_AT: opens, CONSULTATION_CLOSES_AT: closes } = c;
-    if (opens && closes && Date.parse(opens) >= Date.parse(closes)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['CONSULTATION_CLOSES_AT'],
-        message: 'must be after CONSULTATION_OPENS_AT',
-      });
-    }
-  });
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, '1–256 of A-Z a-z 0-9 _ -')
+      .optional(),
+  ),
+  MICROSOFT_APP_ID: optional,
+  MICROSOFT_APP_PASSWORD: optional,
+  MICROSOFT_APP_TENANT_ID: optional,
+  DIRECTLINE_SECRET: optional,
+  ADMIN_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CONSULTATION_OPENS_AT: isoDate,
+  CONSULTATION_CLOSES_AT: isoDate,
+  DEFAULT_LANG: z.enum(['fr', 'en']).default('fr'),
+  TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  PSEUDONYM_SECRET: optional,
+});
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -83,13 +60,34 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; problems:
 /** Parses settings; every problem is named, so one run shows them all. */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): ConfigResult {
   const parsed = configSchema.safeParse(env);
-  if (parsed.success) return { ok: true, config: parsed.data };
-  return {
-    ok: false,
-    problems: parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`,
-    ),
-  };
+  const fieldProblems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`);
+  const problems = [...fieldProblems, ...contradictions(env)];
+  if (parsed.success && problems.length === 0) return { ok: true, config: parsed.data };
+  return { ok: false, problems };
+}
+
+/**
+ * Settings that are fine alone but not together. Checked on the raw values, so that they are
+ * reported along with any invalid field.
+ */
+function contradictions(env: Readonly<Record<string, string | undefined>>): string[] {
+  const set = (name: string) => (env[name]?.trim() ?? '') !== '';
+  const problems: string[] = [];
+  const webhook = env['TELEGRAM_MODE']?.trim() === 'webhook';
+  if (webhook && set('TELEGRAM_BOT_TOKEN') && !set('TELEGRAM_WEBHOOK_SECRET')) {
+    problems.push('TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_MODE=webhook');
+  }
+  if (set('MICROSOFT_APP_ID') && !set('MICROSOFT_APP_PASSWORD')) {
+    problems.push('MICROSOFT_APP_PASSWORD: is required when MICROSOFT_APP_ID is set');
+  }
+  const opens = Date.parse(env['CONSULTATION_OPENS_AT'] ?? '');
+  const closes = Date.parse(env['CONSULTATION_CLOSES_AT'] ?? '');
+  if (!Number.isNaN(opens) && !Number.isNaN(closes) && opens >= closes) {
+    problems.push('CONSULTATION_CLOSES_AT: must be after CONSULTATION_OPENS_AT');
+  }
+  return problems;
 }
 
 /** The process environment over the `.env` file (when present): real variables win. */

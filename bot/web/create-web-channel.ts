@@ -45,10 +45,12 @@ export const createWebChannel: ChannelFactory = async (runtime) => {
     name: 'web',
     routes: [
       ...chatPageRoutes(catalog),
-      webSessionRoute(repo, tokens, {
-        create: createRateLimiter(10, 60_000),
-        renew: createRateLimiter(30, 60_000),
-      }),
+      webSessionRoute(
+        repo,
+        tokens,
+        { create: createRateLimiter(10, 60_000), renew: createRateLimiter(30, 60_000) },
+        config.TRUST_PROXY,
+      ),
       ...directLineRoutes(deps),
       botFrameworkRoute(config, new ConcertoBot(handleTurn, catalog, log), log),
     ],

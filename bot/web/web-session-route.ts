@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DirectLineRepository } from '../../storage/directline-repository.js';
+import { clientAddress } from '../http/client-address.js';
 import { sendJson, type Route } from '../http/create-http-server.js';
 import { fail, readBody } from './read-body.js';
 import { tokenLifetimeSeconds, type TokenSigner } from './directline-token.js';
@@ -20,6 +21,7 @@ export function webSessionRoute(
   repo: DirectLineRepository,
   tokens: TokenSigner,
   limits: { create: RateLimiter; renew: RateLimiter },
+  trustProxy = false,
 ): Route {
   return {
     method: 'POST',
@@ -31,7 +33,7 @@ export function webSessionRoute(
       if (!parsed.success) return void fail(res, 400, 'BadArgument', 'expected { token? }');
       // New conversations are what a flood would create; renewals get a looser limit.
       const limiter = parsed.data.token ? limits.renew : limits.create;
-      const address = req.socket.remoteAddress ?? 'unknown';
+      const address = clientAddress(req, trustProxy);
       if (!limiter.take(address)) {
         const retryAfter = String(limiter.retryAfter(address));
         const error = { code: 'TooManyRequests', message: 'too many session requests' };
