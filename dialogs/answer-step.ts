@@ -63,7 +63,7 @@ export function answerQuestion(turn: Turn, question: Question, input: AnswerInpu
 }
 
 /** Stores an answer, says so through events, and moves on. */
-export function recordAnswer(turn: Turn, question: Question, value: AnswerValue): void {
+function recordAnswer(turn: Turn, question: Question, value: AnswerValue): void {
   const { state, ctx } = turn;
   const previous = state.answers[question.id];
   state.answers[question.id] = value;
@@ -119,7 +119,7 @@ export function advance(turn: Turn, from: Question | undefined): void {
 }
 
 /** Explains what went wrong, and after three tries offers help (and skipping, if allowed). */
-export function rejectAnswer(
+function rejectAnswer(
   turn: Turn,
   question: Question,
   reason: RejectReason,

@@ -148,7 +148,7 @@ export function promptDelete(turn: Turn): void {
   });
 }
 
-export function promptDone(turn: Turn): void {
+function promptDone(turn: Turn): void {
   const { t, ctx } = turn;
   const closesAt = ctx.consultation.closesAt;
   const text = closesAt

@@ -24,7 +24,6 @@ export type EngineEvent =
   | { type: 'questionnaire_completed' }
   | { type: 'language_changed'; lang: Lang }
   | { type: 'reminders_opted_out' }
-  | { type: 'reminders_opted_in' }
   | { type: 'data_deletion_requested' }
   | { type: 'continuation_code_requested' }
   | { type: 'input_rejected'; reason: RejectReason };

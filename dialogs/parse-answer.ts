@@ -87,7 +87,7 @@ export function withOtherText(
 }
 
 /** True when a message has at least one letter or digit (not only emoji, spaces or punctuation). */
-export function hasContent(text: string): boolean {
+function hasContent(text: string): boolean {
   return /[\p{L}\p{N}]/u.test(text);
 }
 
