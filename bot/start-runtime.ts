@@ -32,7 +32,11 @@ export interface Runtime {
  * Everything a command needs: the database (the embedded server when MONGODB_URI is unset),
  * indexes, the consultation, the NLU and the turn handler shared by all channels.
  */
-export async function startRuntime(config: Config, log: Logger): Promise<Runtime> {
+export async function startRuntime(
+  config: Config,
+  log: Logger,
+  options: { conversations?: boolean } = {},
+): Promise<Runtime> {
   const loaded = shippedConsultation({
     opensAt: config.CONSULTATION_OPENS_AT,
     closesAt: config.CONSULTATION_CLOSES_AT,
@@ -54,14 +58,15 @@ export async function startRuntime(config: Config, log: Logger): Promise<Runtime
   const councils = new CouncilIndex();
   const refreshCouncils = async () => councils.replace(await listCouncils(database.db));
   await refreshCouncils();
-  const recognizer = await createIntentRecognizer();
+  // Commands that hold no conversation (exports, councils) skip training the NLU.
+  const recognizer = options.conversations === false ? undefined : await createIntentRecognizer();
   const store = new MongoConversationStore(database.db);
   const codes = new ContinuationCodes(database.db);
   await codes.ensureIndexes();
   const handleTurn = createTurnHandler({
     store,
     engine: { consultation: loaded.consultation, catalog: defaultCatalog, councils },
-    classify: (text, lang) => recognizer.classify(text, lang),
+    ...(recognizer ? { classify: (text, lang) => recognizer.classify(text, lang) } : {}),
     defaultLang: config.DEFAULT_LANG,
     continuationCode: async (participantId, lang) => {
       const code = await codes.create(participantId, new Date());

@@ -17,6 +17,7 @@ export async function runCouncilsCommand(config: Config, args: string[]): Promis
   const runtime = await startRuntime(
     config,
     createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL),
+    { conversations: false },
   );
   try {
     if (action === 'import' && file) {

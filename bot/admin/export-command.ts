@@ -41,6 +41,7 @@ export async function runExportCommand(config: Config, args: string[]): Promise<
   const runtime = await startRuntime(
     config,
     createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL),
+    { conversations: false },
   );
   const output: Writable = values.out ? createWriteStream(values.out) : process.stdout;
   let count = 0;

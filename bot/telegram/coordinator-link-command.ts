@@ -20,6 +20,7 @@ export async function runCoordinatorLinkCommand(
   const runtime = await startRuntime(
     config,
     createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL),
+    { conversations: false },
   );
   try {
     return await createCoordinatorLinkCommand(runtime.db, options, (line) =>
