@@ -47,7 +47,7 @@ func main() {
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		fail("invalid --log-level %q: %v", *logLevel, err)
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(newLazyHandler(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
 
 	dir, err := filepath.Abs(*data)
 	if err != nil {
@@ -92,8 +92,11 @@ func main() {
 		go watchParent(ctx, *parentPID, stop, logger)
 	}
 
+	indexer := newIDIndexer(dir, logger)
+	indexer.indexAll(ctx)
+
 	if front != nil {
-		go serveProxy(ctx, front, listener.Unix, logger)
+		go serveProxy(ctx, front, listener.Unix, indexer, logger)
 	}
 
 	logger.Info("FerretDB listening", slog.String("uri", "mongodb://"+*listen+"/"), slog.String("data", dir))
@@ -119,7 +122,7 @@ const (
 	maxMessageSize = 64 << 20
 )
 
-func serveProxy(ctx context.Context, front net.Listener, backend string, logger *slog.Logger) {
+func serveProxy(ctx context.Context, front net.Listener, backend string, indexer *idIndexer, logger *slog.Logger) {
 	go func() {
 		<-ctx.Done()
 		front.Close()
@@ -144,15 +147,16 @@ func serveProxy(ctx context.Context, front net.Listener, backend string, logger 
 			defer server.Close()
 			stop := context.AfterFunc(ctx, func() { client.Close() })
 			defer stop()
-			if err := proxyConn(client, server); err != nil && !errors.Is(err, io.EOF) && ctx.Err() == nil {
+			if err := proxyConn(ctx, client, server, indexer); err != nil && !errors.Is(err, io.EOF) && ctx.Err() == nil {
 				logger.Debug("proxied connection ended", slog.String("error", err.Error()))
 			}
 		}()
 	}
 }
 
-// proxyConn relays request/reply pairs; write commands are serialized with writeLock.
-func proxyConn(client, server net.Conn) error {
+// proxyConn relays request/reply pairs; write commands are serialized with writeLock, and
+// the indexer looks at each one before the next write starts (see id_index.go).
+func proxyConn(ctx context.Context, client, server net.Conn, indexer *idIndexer) error {
 	for {
 		req, err := readMessage(client)
 		if err != nil {
@@ -167,6 +171,9 @@ func proxyConn(client, server net.Conn) error {
 		err = relay(req, client, server)
 
 		if write {
+			if err == nil {
+				indexer.afterWrite(ctx, req)
+			}
 			writeLock.Unlock()
 		}
 
