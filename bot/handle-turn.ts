@@ -57,9 +57,11 @@ export function createTurnHandler(options: TurnHandlerOptions) {
       return redeem(options.redeemCode, identity, code, meta);
     }
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-      // Checked alongside the load, so the store need not check again before committing.
-      const [processed, stored] = await Promise.all([wasProcessed(), options.store.load(identity)]);
-      if (processed) return duplicate(stored?.state.lang ?? meta.lang);
+      // Checked here, so the store need not check again before committing. A session this
+      // process just committed remembers its recent inbound ids: no read is needed then.
+      const stored = await options.store.load(identity);
+      if (!stored?.fromCache && (await wasProcessed()))
+        return duplicate(stored?.state.lang ?? meta.lang);
       if (inboundId && stored?.recentInboundIds.includes(inboundId))
         return duplicate(stored.state.lang);
       const lang = stored?.state.lang ?? meta.lang ?? options.defaultLang ?? 'fr';

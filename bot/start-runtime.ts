@@ -77,7 +77,11 @@ export async function startRuntime(
         }),
       };
     },
-    redeemCode: (identity, code, now) => codes.redeem(identity, code, now),
+    redeemCode: async (identity, code, now) => {
+      const outcome = await codes.redeem(identity, code, now);
+      store.forget(identity); // it may belong to another participant now
+      return outcome;
+    },
   });
   log.info(
     { database: embedded ? 'embedded' : 'MONGODB_URI', councils: councils.size },

@@ -4,47 +4,71 @@ import {
   answerDocSchema,
   participantDocSchema,
   transcriptDocSchema,
+  type AnswerDoc,
   type AnswerWrite,
   type Outbox,
+  type ParticipantDoc,
+  type ProcessedInboundDoc,
+  type TranscriptDoc,
 } from './documents.js';
-import { ignoreDuplicateKey, isDuplicateKeyError } from './duplicate-key.js';
+import { InsertBatcher, type InsertOutcome } from './insert-batcher.js';
 import { checkForWrite, parseStored } from './storage-error.js';
 
 // Every read and write here selects by `_id` alone: FerretDB v1 (SQLite) pushes only a plain
 // `_id` equality down to its index and scans the whole collection for any other filter.
+// Inserts go through batchers (one insertMany for the turns committed together); updates are
+// the slow path on FerretDB v1 (a read, a rewrite and a sync each) and are kept for what changes.
+
+/**
+ * What is known of the participant document before applying an outbox:
+ * - `new`: this is the participant's first version, insert it;
+ * - `same`: it holds everything this outbox would write (only the activity time may lag);
+ * - `older`: it exists with an older version and different fields, update it;
+ * - `unknown`: read it first (a replay, or a load by another process).
+ */
+export type ParticipantKnown = 'new' | 'same' | 'older' | 'unknown';
+
+/** The batched inserts of the collections a turn writes. */
+export class OutboxWriters {
+  readonly answers: InsertBatcher<AnswerDoc>;
+  readonly transcripts: InsertBatcher<TranscriptDoc>;
+  readonly processedInbound: InsertBatcher<ProcessedInboundDoc>;
+  readonly participants: InsertBatcher<ParticipantDoc>;
+
+  constructor(readonly c: Collections) {
+    this.answers = new InsertBatcher(c.answers);
+    this.transcripts = new InsertBatcher(c.transcripts);
+    this.processedInbound = new InsertBatcher(c.processedInbound);
+    this.participants = new InsertBatcher(c.participants);
+  }
+}
 
 /**
  * Applies a committed turn's outbox. Each write is idempotent and skipped where a version at
  * least as new was already applied, so a replay (after a crash, or by a second process) adds
- * nothing and rolls nothing back. The participant document is written last: its
- * `sessionVersion` then says this outbox was applied completely. Returns whether that
- * document was there already.
+ * nothing and rolls nothing back.
  */
 export async function applyOutbox(
-  c: Collections,
+  w: OutboxWriters,
   participantId: string,
   outbox: Outbox,
-  /** The participant's last applied version, when just read: saves reading it again. */
-  appliedBefore?: number,
-): Promise<boolean> {
+  participant: ParticipantKnown,
+): Promise<void> {
   await Promise.all([
-    ...outbox.answers.map((write) => writeAnswer(c, participantId, outbox, write)),
+    ...outbox.answers.map((write) => writeAnswer(w, participantId, outbox, write)),
     ...outbox.reassignCouncil.map((questionId) =>
-      reassignCouncil(c, participantId, questionId, outbox),
+      reassignCouncil(w.c, participantId, questionId, outbox),
     ),
-    insertTranscript(c, participantId, outbox),
-    markProcessed(c, outbox.inboundId, outbox.at),
+    insertTranscript(w, participantId, outbox),
+    outbox.inboundId === undefined
+      ? undefined
+      : w.processedInbound.insert({ _id: outbox.inboundId, at: outbox.at }),
+    writeParticipant(w, participantId, outbox, participant),
   ]);
-  const existing: Existing =
-    outbox.version === 1 ? 'new' : appliedBefore === outbox.version - 1 ? 'older' : 'unknown';
-  return writeParticipant(c, participantId, outbox, existing);
 }
 
-/** What is known of the document about to be written: it decides which write to try first. */
-type Existing = 'new' | 'older' | 'unknown';
-
 async function writeAnswer(
-  c: Collections,
+  w: OutboxWriters,
   participantId: string,
   outbox: Outbox,
   write: AnswerWrite,
@@ -69,22 +93,25 @@ async function writeAnswer(
     { _id, ...changes, answeredAt: at, history },
     `answers/${_id}`,
   );
+  // Most answers are given once: insert. A changed answer (or a replay) finds it there.
   await insertOrUpdate(
-    () => c.answers.insertOne(doc),
-    () => c.answers.findOne({ _id }, { projection: { sessionVersion: 1 } }),
-    () => c.answers.updateOne({ _id }, { $set: changes, $push: { history: { $each: history } } }),
+    () => w.answers.insert(doc),
+    () => w.c.answers.findOne({ _id }, { projection: { sessionVersion: 1 } }),
+    // $addToSet: two processes replaying the same turn add its history entries once.
+    () =>
+      w.c.answers.updateOne({ _id }, { $set: changes, $addToSet: { history: { $each: history } } }),
     version,
-    'new', // most answers are given once
+    'new',
   );
 }
 
-/** Returns whether the document was there already (false: inserted, or gone when updated). */
 async function writeParticipant(
-  c: Collections,
+  w: OutboxWriters,
   participantId: string,
   outbox: Outbox,
-  existing: Existing,
-): Promise<boolean> {
+  known: ParticipantKnown,
+): Promise<void> {
+  if (known === 'same') return;
   const { at, participant: p } = outbox;
   const changes = {
     consultationId: p.consultationId,
@@ -104,20 +131,15 @@ async function writeParticipant(
   // Identities and creation time belong to the document once it exists.
   const doc = checkForWrite(
     participantDocSchema,
-    {
-      _id: participantId,
-      identities: [outbox.identity],
-      createdAt: at,
-      ...changes,
-    },
+    { _id: participantId, identities: [outbox.identity], createdAt: at, ...changes },
     `participants/${participantId}`,
   );
-  return insertOrUpdate(
-    () => c.participants.insertOne(doc),
-    () => c.participants.findOne({ _id: participantId }, { projection: { sessionVersion: 1 } }),
-    () => c.participants.updateOne({ _id: participantId }, { $set: changes }),
+  await insertOrUpdate(
+    () => w.participants.insert(doc),
+    () => w.c.participants.findOne({ _id: participantId }, { projection: { sessionVersion: 1 } }),
+    () => w.c.participants.updateOne({ _id: participantId }, { $set: changes }),
     outbox.version,
-    existing,
+    known,
   );
 }
 
@@ -125,33 +147,26 @@ async function writeParticipant(
  * Inserts the document if it is new, else updates it unless it already holds this version or
  * a newer one. On FerretDB v1 no update is atomic anyway; on MongoDB the window between the
  * check and the update only matters if one process applies an old turn seconds late.
- * Returns whether the document existed (false if this inserted it, or the update found none).
  */
 async function insertOrUpdate(
-  insert: () => Promise<unknown>,
+  insert: () => Promise<InsertOutcome>,
   read: () => Promise<unknown>,
-  update: () => Promise<{ matchedCount: number }>,
+  update: () => Promise<unknown>,
   version: number,
-  existing: Existing,
-): Promise<boolean> {
-  const updated = async () => (await update()).matchedCount > 0;
-  if (existing === 'older') return updated();
-  if (existing === 'new' && (await tryInsert(insert))) return false;
+  known: Exclude<ParticipantKnown, 'same'>,
+): Promise<void> {
+  if (known === 'older') {
+    await update();
+    return;
+  }
+  if (known === 'new' && (await insert()) === 'inserted') return;
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const current = versionOf(await read());
-    if (current !== undefined) return current >= version || (await updated());
-    if (await tryInsert(insert)) return false; // else created meanwhile: check it again
-  }
-  return false;
-}
-
-async function tryInsert(insert: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await insert();
-    return true;
-  } catch (error) {
-    if (isDuplicateKeyError(error)) return false;
-    throw error;
+    if (current !== undefined) {
+      if (current < version) await update();
+      return;
+    }
+    if ((await insert()) === 'inserted') return; // else created meanwhile: check it again
   }
 }
 
@@ -176,11 +191,10 @@ async function reassignCouncil(
 }
 
 async function insertTranscript(
-  c: Collections,
+  w: OutboxWriters,
   participantId: string,
   outbox: Outbox,
 ): Promise<void> {
-  if (outbox.transcript.length === 0) return;
   const docs = outbox.transcript.map((entry, n) =>
     checkForWrite(
       transcriptDocSchema,
@@ -196,16 +210,6 @@ async function insertTranscript(
       `transcripts/${participantId}`,
     ),
   );
-  // Unordered: on a replay, lines already there fail alone and the missing ones still land.
-  await ignoreDuplicateKey(() => c.transcripts.insertMany(docs, { ordered: false }));
-}
-
-/** Remembers the inbound id beyond the session's recent list, for `wasProcessed`. */
-async function markProcessed(
-  c: Collections,
-  inboundId: string | undefined,
-  at: Date,
-): Promise<void> {
-  if (inboundId === undefined) return;
-  await ignoreDuplicateKey(() => c.processedInbound.insertOne({ _id: inboundId, at }));
+  // Each line is its own insert: on a replay, lines already there are refused alone.
+  await w.transcripts.insertAll(docs);
 }

@@ -24,6 +24,11 @@ export interface StoredSession {
   version: number;
   /** Inbound message ids already applied (the most recent ones), for exactly-once processing. */
   recentInboundIds: string[];
+  /**
+   * True when the store answered from what this process committed, without reading: the
+   * recent inbound ids then cover redeliveries, and the caller need not ask `wasProcessed`.
+   */
+  fromCache?: boolean;
 }
 
 export interface TurnToCommit {

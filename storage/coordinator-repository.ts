@@ -130,20 +130,24 @@ export async function councilFigures(
     else entry.started += parsed.data.count;
     if (unreachable === true) entry.unreachable += parsed.data.count;
   }
-  // Completed themes live in the session state; counted here rather than with $unwind, which
-  // is outside the aggregation subset the project relies on.
+  // Completed themes are copied on each session version (figures need not decode the state):
+  // superseded versions not slimmed yet are skipped by keeping each participant's newest.
   const sessions = c.sessions.find(
-    { 'state.councilId': { $in: [...councilIds] } },
-    { projection: { 'state.councilId': 1, 'state.completedThemes': 1 } },
+    { councilId: { $in: [...councilIds] } },
+    { projection: { participantId: 1, version: 1, councilId: 1, completedThemes: 1 } },
   );
+  const newest = new Map<string, SessionThemes>();
   for await (const session of sessions) {
     const parsed = sessionThemesSchema.safeParse(session);
     if (!parsed.success) continue;
-    const entry = parsed.data.state.councilId
-      ? figures.get(parsed.data.state.councilId)
-      : undefined;
+    const known = newest.get(parsed.data.participantId);
+    if (!known || known.version < parsed.data.version)
+      newest.set(parsed.data.participantId, parsed.data);
+  }
+  for (const { councilId, completedThemes } of newest.values()) {
+    const entry = figures.get(councilId);
     if (!entry) continue;
-    for (const themeId of parsed.data.state.completedThemes) {
+    for (const themeId of completedThemes) {
       entry.themesCompleted[themeId] = (entry.themesCompleted[themeId] ?? 0) + 1;
     }
   }
@@ -182,8 +186,12 @@ const participantGroupSchema = z.object({
 });
 
 const sessionThemesSchema = z.object({
-  state: z.object({ councilId: z.string().optional(), completedThemes: z.array(z.string()) }),
+  participantId: z.string(),
+  version: z.number(),
+  councilId: z.string(),
+  completedThemes: z.array(z.string()),
 });
+type SessionThemes = z.infer<typeof sessionThemesSchema>;
 
 function coordinators(db: Db) {
   return db.collection<CoordinatorDoc>(coordinatorCollections.coordinators, {

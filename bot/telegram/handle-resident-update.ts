@@ -134,7 +134,10 @@ function sendContext(
     t,
     log: runtime.log,
     onBlocked: async () => {
-      await markUnreachable(runtime.db, { channel: 'telegram', externalId: String(chatId) });
+      const identity = { channel: 'telegram' as const, externalId: String(chatId) };
+      await markUnreachable(runtime.db, identity);
+      // Their next message must reach the participant document again, to clear the flag.
+      runtime.store.forget(identity);
     },
   };
 }

@@ -101,8 +101,19 @@ func TestIDIndexerMakesIDLookupsUseAnIndex(t *testing.T) {
 	}
 	x := newIDIndexer(dir, slog.New(slog.NewTextHandler(os.Stderr, nil)))
 	x.afterWrite(context.Background(), opMsgWith(bsonDoc("insert", "sessions", "$db", "concerto")))
-	if plan := queryPlan(t, db); !strings.Contains(plan, "USING INDEX sessions_1234_id_lookup") {
+	if plan := queryPlan(t, db); !strings.Contains(plan, "USING INDEX sessions_1234__id_") {
 		t.Fatalf("lookup by _id still scans: %s", plan)
+	}
+	insert := `INSERT INTO "sessions_1234" VALUES ('{"_id":"a:1","v":1}')`
+	if _, err := db.Exec(insert); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(insert); err == nil || !strings.Contains(err.Error(), "UNIQUE") {
+		t.Fatalf("a second document with the same _id must be refused as before, got %v", err)
+	}
+	var indexes int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions_1234'`).Scan(&indexes); err != nil || indexes != 1 {
+		t.Fatalf("expected FerretDB's one _id index, rebuilt; got %d (%v)", indexes, err)
 	}
 	if !x.done["concerto\x00sessions"] {
 		t.Fatal("the collection should be remembered as indexed")

@@ -2,21 +2,31 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTurnHandler } from '../../bot/handle-turn.js';
-import type { EngineInput } from '../../dialogs/engine-input.js';
-import type { EngineReply } from '../../dialogs/engine-reply.js';
 import { startEmbeddedServer } from '../../storage/embedded-server.js';
 import { MongoConversationStore } from '../../storage/mongo-conversation-store.js';
 import { ensureIndexes, openDatabase } from '../../storage/open-database.js';
 import { engineContext } from '../helpers/engine-context.js';
 import { quantile } from './quantile.js';
+import { fixedRateSchedule, runParticipants, type SendTurn } from './storage-load.js';
 
-const participants = Number(process.env['BENCH_PARTICIPANTS'] ?? 100);
-const turnsEach = Number(process.env['BENCH_TURNS'] ?? 30);
+const participants = envNumber('BENCH_PARTICIPANTS', 100);
+const turnsEach = envNumber('BENCH_TURNS', 30);
+const answerRate = envNumber('BENCH_ANSWER_RATE', 1000);
+const seed = 20261125;
 
 /**
- * End to end through the turn handler (engine + storage, no NLU): 100 simulated participants
- * answering at the same time, each turn awaited before the next, as a person would.
- * Against MONGODB_URI when set, else the embedded FerretDB.
+ * End to end through the turn handler (engine + storage, no NLU), against MONGODB_URI when
+ * set, else the embedded FerretDB; both runs share one database.
+ *
+ * 1. Saturation (closed loop): BENCH_PARTICIPANTS people at once, BENCH_TURNS turns each,
+ *    each turn sent as soon as the previous reply arrives. This gives the most the store
+ *    can take, but its latencies are not those of a given load: when the store slows down,
+ *    the simulated people slow down with it and send less.
+ * 2. Fixed load (open loop): as many fresh people, each sending one turn per interval so
+ *    that together they offer BENCH_ANSWER_RATE answers/s (using run 1's answers per turn).
+ *    A turn whose previous reply is late goes out as soon as it arrives, but its latency
+ *    counts from when it was due, so a slow store cannot hide its backlog (no coordinated
+ *    omission). This is the latency people would see at that rate.
  */
 export async function benchStorage(): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'concerto-bench-'));
@@ -38,30 +48,37 @@ export async function benchStorage(): Promise<string[]> {
       store: new MongoConversationStore(database.db),
       engine: { consultation, catalog, councils },
     });
-    const latencies: number[] = [];
-    let answers = 0;
-    const start = performance.now();
-    await Promise.all(
-      Array.from({ length: participants }, async (_, index) => {
-        const identity = { channel: 'console' as const, externalId: `bench-${index}` };
-        let input: EngineInput = { kind: 'start', payload: 'RBX7KQ' };
-        for (let turn = 0; turn < turnsEach; turn += 1) {
-          const begin = performance.now();
-          const result = await handleTurn(identity, input, { inboundId: `bench-${index}-${turn}` });
-          latencies.push(performance.now() - begin);
-          answers += result.events.filter((e) => e.type === 'answer_recorded').length;
-          input = nextInput(result.replies.at(-1));
-        }
-      }),
-    );
-    const seconds = (performance.now() - start) / 1000;
-    latencies.sort((a, b) => a - b);
+    const send: SendTurn = (identity, input, inboundId) =>
+      handleTurn(identity, input, { inboundId });
     const server = embedded ? 'embedded FerretDB (SQLite)' : 'MONGODB_URI';
-    return [
-      `storage ${server}: ${participants} participants × ${turnsEach} turns: ${Math.round(latencies.length / seconds)} turns/s, ` +
-        `${Math.round(answers / seconds)} answers stored/s (target: ≥ 1,000 answers/s)`,
-      `storage input→reply latency median ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms (target: p99 < 50 ms)`,
+    const questions = consultation.themes.reduce((n, theme) => n + theme.questions.length, 0);
+    const lines = [
+      `storage ${server}: shipped consultation, ${consultation.themes.length} themes, ${questions} questions ` +
+        `(+ ${consultation.profile.length} profile), ${councils.size} councils, no NLU`,
     ];
+
+    const closed = await runParticipants(send, { participants, turnsEach, prefix: 'bench' });
+    const answersPerTurn = closed.answers / closed.turns;
+    lines.push(
+      `storage saturation (closed loop), ${participants} participants × ${turnsEach} turns: ` +
+        `${Math.round(closed.turns / closed.seconds)} turns/s, ` +
+        `${Math.round(closed.answers / closed.seconds)} answers stored/s (target: ≥ 1,000 answers/s)`,
+      `storage saturation input→reply latency ${latency(closed.latencies)}`,
+    );
+    if (closed.answers === 0)
+      return [...lines, 'storage fixed load skipped: run 1 stored no answers'];
+
+    const intervalMs = (participants * 1000 * answersPerTurn) / answerRate;
+    const schedule = fixedRateSchedule(participants, intervalMs, seed);
+    const open = await runParticipants(send, { participants, turnsEach, prefix: 'load', schedule });
+    lines.push(
+      `storage fixed load (open loop), ${participants} participants × ${turnsEach} turns, one every ` +
+        `${intervalMs.toFixed(0)} ms each (${answersPerTurn.toFixed(2)} answers/turn): offered ` +
+        `${answerRate.toLocaleString('en')} answers/s, achieved ${Math.round(open.answers / open.seconds)} answers/s`,
+      `storage fixed load latency from scheduled send ${latency(open.latencies)} ` +
+        `(target: p99 < 50 ms at 1,000 answers/s)`,
+    );
+    return lines;
   } finally {
     await database.db.dropDatabase().catch(() => undefined);
     await database.close();
@@ -70,15 +87,12 @@ export async function benchStorage(): Promise<string[]> {
   }
 }
 
-function nextInput(reply: EngineReply | undefined): EngineInput {
-  const choices = reply?.choices ?? [];
-  const ticked = !reply?.multiSelect || choices.some((c) => c.label.startsWith('✓'));
-  const done = choices.find(
-    (c) => (c.id === '_done' && ticked) || c.id === 'confirm' || c.id === 'yes',
-  );
-  const first = choices.find((c) => !c.id.startsWith('_') && c.id !== 'other' && c.id !== 'none');
-  const pick = done ?? first;
-  if (reply?.promptId && pick)
-    return { kind: 'choice', promptId: reply.promptId, choiceId: pick.id };
-  return { kind: 'text', text: 'Des bus plus tard le soir' };
+function latency(sorted: readonly number[]): string {
+  return `median ${quantile(sorted, 0.5).toFixed(1)} ms, p99 ${quantile(sorted, 0.99).toFixed(1)} ms`;
+}
+
+function envNumber(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!(value > 0)) throw new Error(`${name} must be a positive number`);
+  return value;
 }
