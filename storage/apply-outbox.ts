@@ -21,7 +21,7 @@ import { checkForWrite, parseStored } from './storage-error.js';
 
 /**
  * What is known of the participant document before applying an outbox:
- * - `new`: this is the participant's first version, insert it;
+ * - `new`: first written now (consent was just given, or an older outbox), insert it;
  * - `same`: it holds everything this outbox would write (only the activity time may lag);
  * - `older`: it exists with an older version and different fields, update it;
  * - `unknown`: read it first (a replay, or a load by another process).
@@ -111,7 +111,8 @@ async function writeParticipant(
   outbox: Outbox,
   known: ParticipantKnown,
 ): Promise<void> {
-  if (known === 'same') return;
+  // Nothing about a person is kept before they agree (older outboxes did not say: written).
+  if (known === 'same' || outbox.participant.consented === false) return;
   const { at, participant: p } = outbox;
   const changes = {
     consultationId: p.consultationId,

@@ -48,6 +48,8 @@ export const outboxSchema = z.object({
     status: z.enum(['started', 'completed']),
     remindersOff: z.boolean(),
     completedThemes: z.array(z.string()),
+    /** Whether the person has agreed (before that, no participant document is written). */
+    consented: z.boolean().optional(),
     consentGiven: z.boolean(),
     completedNow: z.boolean(),
   }),

@@ -309,7 +309,8 @@ interface Committed {
 }
 
 /**
- * Whether the participant document needs writing: not when the version before was committed
+ * Whether the participant document needs writing: not before consent (it is created with it),
+ * and not when the version before was committed
  * here with the same participant fields, and its activity time is recent enough. Completed
  * themes alone do not count (figures per theme read them from the sessions).
  */
@@ -318,7 +319,8 @@ function participantKnown(
   before: CachedSession | undefined,
   at: Date,
 ): ParticipantKnown {
-  if (outbox.version === 1) return 'new';
+  if (outbox.participant.consented === false) return 'same'; // nothing kept before consent
+  if (outbox.version === 1 || before?.state.consented === false) return 'new';
   if (before?.participantWrittenAt === undefined) return 'unknown';
   const p = outbox.participant;
   const s = before.state;

@@ -1,8 +1,10 @@
 /**
  * Superseded session versions waiting to be slimmed. Slimming is an update, the slowest write
  * on FerretDB v1, and nothing depends on it soon (a full old version is only wasted space), so
- * it runs when no version was added for `idleMs`, in batches. Bounded: under endless load the
- * oldest ids are dropped, and those versions simply keep their state.
+ * it runs when no version was added for `idleMs`, in small batches (each update holds
+ * FerretDB's write lock for a few milliseconds: a turn arriving meanwhile waits for one batch
+ * at most). Bounded: under endless load the oldest ids are dropped, and those versions simply
+ * keep their state.
  */
 export class SlimQueue {
   private ids: string[] = [];
@@ -14,7 +16,7 @@ export class SlimQueue {
     private readonly slim: (ids: readonly string[]) => Promise<void>,
     private readonly idleMs: number,
     private readonly maxQueued = 100_000,
-    private readonly batchSize = 200,
+    private readonly batchSize = 8,
   ) {}
 
   add(id: string): void {

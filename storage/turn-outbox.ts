@@ -27,6 +27,7 @@ export function turnOutbox(turn: TurnToCommit, version: number): Outbox {
       status: state.completed ? 'completed' : 'started',
       remindersOff: state.remindersOff,
       completedThemes: [...state.completedThemes],
+      consented: state.consented,
       consentGiven: events.some((event) => event.type === 'consent_given'),
       completedNow: events.some((event) => event.type === 'questionnaire_completed'),
     },

@@ -56,13 +56,28 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
         state: buildTurn(alice, null).state,
         recentInboundIds: ['tg:1'],
       });
+      // Nothing about the person but their identity and session before they agree.
+      expect(await raw(db, 'participants').countDocuments({ _id: participantId })).toBe(0);
+      await commit(
+        buildTurn(
+          alice,
+          loaded,
+          {
+            state: (s) => ({ ...s, consented: true, stage: 'council' }),
+            events: [{ type: 'consent_given' }],
+          },
+          { at: t1 },
+        ),
+      );
       const participant = await raw(db, 'participants').findOne({ _id: participantId });
       expect(participant).toMatchObject({
         identities: [alice],
         consultationId,
         lang: 'fr',
         status: 'started',
+        consentedAt: t1,
         createdAt: t1,
+        sessionVersion: 2,
       });
       expect(await store.load({ channel: 'web', externalId: '1001' })).toBeNull();
     });
