@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import type { Collections } from './collections.js';
-import { slimmedFields } from './documents.js';
 import { isDuplicateKeyError } from './duplicate-key.js';
+import { SessionVersions } from './session-versions.js';
 
 // Only what deletion needs, parsed loosely: erasure must work even on a corrupt document.
 const consultationOf = z.object({ consultationId: z.string() });
-const versionOf = z.object({ version: z.number() });
 
 /**
  * Erases everything personal about a participant and counts the deletion anonymously under
@@ -20,10 +19,11 @@ export async function deleteParticipantData(
   const consultationId = (await consultationOfParticipant(c, participantId)) ?? 'all';
   // First a last session version marked deleted: from now on no turn built on an earlier one
   // can commit, in this process or another (each version's `_id` stays taken, see below).
-  const blocked = await blockSessions(c, participantId, at);
+  const versions = new SessionVersions(c);
+  const { blocked, version } = await blockSessions(c, versions, participantId, at);
   const erased = await sweepParticipantData(c, participantId);
   // Versions become tombstones: `_id`, participant id (random), version and times only.
-  await c.sessions.updateMany({ participantId }, { $unset: slimmedFields });
+  await versions.slimAll(participantId, version);
   if (options.count && (blocked || erased)) {
     await c.deletions.updateOne({ _id: consultationId }, { $inc: { count: 1 } }, { upsert: true });
   }
@@ -47,16 +47,20 @@ export async function sweepParticipantData(
   return identities.deletedCount + participants.deletedCount > 0;
 }
 
-/** Appends the deletion marker after the newest version. Returns false if it was there. */
-async function blockSessions(c: Collections, participantId: string, at: Date): Promise<boolean> {
+/**
+ * Appends the deletion marker after the newest version (found by `_id`, which FerretDB v1
+ * serves from an index). Returns whether this call added it, and its version.
+ */
+async function blockSessions(
+  c: Collections,
+  versions: SessionVersions,
+  participantId: string,
+  at: Date,
+): Promise<{ blocked: boolean; version: number }> {
   for (;;) {
-    const newest = await c.sessions
-      .find({ participantId }, { projection: { version: 1, deleted: 1 } })
-      .sort({ version: -1 })
-      .limit(1)
-      .next();
-    if (newest !== null && newest.deleted === true) return false;
-    const version = (versionOf.safeParse(newest).data?.version ?? 0) + 1;
+    const newest = await versions.newest(participantId);
+    const version = (newest?.version ?? 0) + (newest?.deleted === true ? 0 : 1);
+    if (newest?.deleted === true) return { blocked: false, version };
     try {
       await c.sessions.insertOne({
         _id: `${participantId}:${version}`,
@@ -66,7 +70,7 @@ async function blockSessions(c: Collections, participantId: string, at: Date): P
         committedAt: at,
         deleted: true,
       });
-      return true;
+      return { blocked: true, version };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error; // a turn committed meanwhile: after it
     }

@@ -34,6 +34,13 @@ export class SessionVersions {
     this.batcher = new InsertBatcher(c.sessions);
   }
 
+  /** Slims versions 1 to `version` (a deletion: every version at once). */
+  async slimAll(participantId: string, version: number): Promise<void> {
+    const ids = Array.from({ length: version }, (_, n) => `${participantId}:${n + 1}`);
+    for (let start = 0; start < ids.length; start += 100)
+      await this.slim(ids.slice(start, start + 100));
+  }
+
   /**
    * The newest version (null if the participant has none, or was deleted), searched from
    * `from`, a version believed to exist (0: none known).
@@ -62,7 +69,8 @@ export class SessionVersions {
     );
   }
 
-  private async newest(participantId: string, from: number): Promise<SessionDoc | null> {
+  /** The newest version's document, slimmed or not (null: none). */
+  async newest(participantId: string, from = 0): Promise<SessionDoc | null> {
     let found = from > 0 ? await this.read(participantId, from) : null;
     let low = found === null ? 0 : from; // exists (0: nothing known)
     let step = 1;
