@@ -196,21 +196,19 @@ async function insertTranscript(
   participantId: string,
   outbox: Outbox,
 ): Promise<void> {
-  const docs = outbox.transcript.map((entry, n) =>
-    checkForWrite(
-      transcriptDocSchema,
-      {
-        ...entry,
-        _id: `${participantId}:${outbox.version}:${n}`,
-        participantId,
-        channel: outbox.identity.channel,
-        at: outbox.at,
-        turn: outbox.version,
-        n,
-      },
-      `transcripts/${participantId}`,
-    ),
+  if (outbox.transcript.length === 0) return;
+  const _id = `${participantId}:${outbox.version}`;
+  const doc = checkForWrite(
+    transcriptDocSchema,
+    {
+      _id,
+      participantId,
+      channel: outbox.identity.channel,
+      at: outbox.at,
+      turn: outbox.version,
+      lines: outbox.transcript,
+    },
+    `transcripts/${_id}`,
   );
-  // Each line is its own insert: on a replay, lines already there are refused alone.
-  await w.transcripts.insertAll(docs);
+  await w.transcripts.insert(doc); // on a replay, refused as a duplicate: already there
 }

@@ -51,10 +51,9 @@ export async function ensureIndexes(db: Db, options: RetentionOptions = {}): Pro
     { consultationId: 1, councilId: 1, status: 1 },
     { name: 'consultation_council_status' },
   );
-  await c.transcripts.createIndex(
-    { participantId: 1, turn: 1, n: 1 },
-    { name: 'participant_turn' },
-  );
+  // Transcripts were one document per line until 2026-11-25 (index participant_turn).
+  await c.transcripts.dropIndex('participant_turn').catch(() => undefined);
+  await c.transcripts.createIndex({ participantId: 1, turn: 1 }, { name: 'participant_turns' });
   await c.invitationCodes.createIndex({ councilId: 1 }, { name: 'council' });
   const transcripts = await ensureExpiry(db, c.transcripts, days.retentionDays);
   const inbound = await ensureExpiry(db, c.processedInbound, days.inboundRetentionDays);

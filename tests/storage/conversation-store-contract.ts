@@ -6,6 +6,7 @@ import type {
   ConversationStore,
   TurnToCommit,
 } from '../../storage/conversation-store.js';
+import { transcriptDocSchema } from '../../storage/documents.js';
 import { answerTurn, buildTurn, consultationId, questionnaireVersion, text } from './build-turn.js';
 import { raw } from './raw-collection.js';
 
@@ -218,10 +219,13 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
     it('writes the transcript with channel, direction and time', async () => {
       const { participantId } = await commit(buildTurn(alice, null, {}, { at: t1 }));
       await commit(answerTurn(alice, await store.load(alice), 'q1', text('oui'), { at: t2 }));
-      const lines = await raw(db, 'transcripts')
-        .find({ participantId })
-        .sort({ turn: 1, n: 1 })
-        .toArray();
+      const turns = (
+        await raw(db, 'transcripts').find({ participantId }).sort({ turn: 1 }).toArray()
+      ).map((doc) => transcriptDocSchema.parse(doc));
+      expect(turns.map((t) => t.turn)).toEqual([1, 2]);
+      const lines = turns.flatMap(({ channel, at, lines }) =>
+        lines.map((line) => ({ channel, at, ...line })),
+      );
       expect(
         lines.map(({ channel, direction, text, choiceIds, at }) => ({
           channel,

@@ -59,11 +59,12 @@ async function latency(chatId: number, action: () => Promise<void>): Promise<num
 /** How many of the flood's messages were answered (each at least once), checking they came in order. */
 async function answeredInOrder(chatId: number): Promise<number> {
   const link = await collections(database.db).identities.findOne({ _id: `telegram:${chatId}` });
-  const lines = await collections(database.db)
-    .transcripts.find({ participantId: link?.participantId, direction: 'in' })
-    .sort({ turn: 1, n: 1 })
+  const turns = await collections(database.db)
+    .transcripts.find({ participantId: link?.participantId })
+    .sort({ turn: 1 })
     .toArray();
-  const numbers = lines
+  const numbers = turns
+    .flatMap((turn) => turn.lines.filter((l) => l.direction === 'in'))
     .map((l) => /^message (\d+)$/.exec(l.text)?.[1])
     .filter((n) => n !== undefined)
     .map(Number);
