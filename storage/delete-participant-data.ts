@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Collections } from './collections.js';
 import { isDuplicateKeyError } from './duplicate-key.js';
-import { SessionVersions } from './session-versions.js';
+import type { SessionVersions } from './session-versions.js';
 
 // Only what deletion needs, parsed loosely: erasure must work even on a corrupt document.
 const consultationOf = z.object({ consultationId: z.string() });
@@ -12,6 +12,7 @@ const consultationOf = z.object({ consultationId: z.string() });
  */
 export async function deleteParticipantData(
   c: Collections,
+  versions: SessionVersions,
   participantId: string,
   at: Date,
   options: { count: boolean } = { count: true },
@@ -19,7 +20,6 @@ export async function deleteParticipantData(
   const consultationId = (await consultationOfParticipant(c, participantId)) ?? 'all';
   // First a last session version marked deleted: from now on no turn built on an earlier one
   // can commit, in this process or another (each version's `_id` stays taken, see below).
-  const versions = new SessionVersions(c);
   const { blocked, version } = await blockSessions(c, versions, participantId, at);
   const erased = await sweepParticipantData(c, participantId);
   // Versions become tombstones: `_id`, participant id (random), version and times only.
@@ -59,8 +59,8 @@ async function blockSessions(
 ): Promise<{ blocked: boolean; version: number }> {
   for (;;) {
     const newest = await versions.newest(participantId);
-    const version = (newest?.version ?? 0) + (newest?.deleted === true ? 0 : 1);
-    if (newest?.deleted === true) return { blocked: false, version };
+    if (newest?.deleted === true) return { blocked: false, version: newest.version };
+    const version = (newest?.version ?? 0) + 1;
     try {
       await c.sessions.insertOne({
         _id: `${participantId}:${version}`,

@@ -4,10 +4,9 @@ import {
   type Document,
   type OptionalUnlessRequiredId,
 } from 'mongodb';
+import { duplicateKeyCode, writeErrorsOf } from './duplicate-key.js';
 
 export type InsertOutcome = 'inserted' | 'duplicate';
-
-const duplicateKeyCode = 11000;
 
 /**
  * Group commit for inserts: documents inserted at about the same time by concurrent turns go
@@ -21,14 +20,12 @@ const duplicateKeyCode = 11000;
  */
 export class InsertBatcher<T extends Document> {
   private pending: Pending<T>[] = [];
-  private inFlight = 0;
+  private flushing = false;
   private scheduled = false;
 
   constructor(
     private readonly collection: Collection<T>,
     private readonly maxBatch = 500,
-    /** Batches sent before the first is acknowledged: the server then never waits for us. */
-    private readonly maxInFlight = 1,
   ) {}
 
   /** Resolves once the document is stored (or found to exist); rejects on any other error. */
@@ -39,13 +36,8 @@ export class InsertBatcher<T extends Document> {
     });
   }
 
-  /** Inserts several documents, each with its own outcome, in the same batch. */
-  insertAll(docs: readonly OptionalUnlessRequiredId<T>[]): Promise<InsertOutcome[]> {
-    return Promise.all(docs.map((doc) => this.insert(doc)));
-  }
-
   private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.maxInFlight) return;
+    if (this.scheduled || this.flushing) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -54,16 +46,15 @@ export class InsertBatcher<T extends Document> {
   }
 
   private async flush(): Promise<void> {
-    this.inFlight += 1;
+    this.flushing = true;
     try {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, this.maxBatch);
         await this.send(batch);
       }
     } finally {
-      this.inFlight -= 1;
+      this.flushing = false;
     }
-    if (this.pending.length > 0) this.schedule();
   }
 
   private async send(batch: Pending<T>[]): Promise<void> {
@@ -80,9 +71,7 @@ export class InsertBatcher<T extends Document> {
         return;
       }
       const failed = new Map<number, number | undefined>();
-      const writeErrors = Array.isArray(error.writeErrors)
-        ? error.writeErrors
-        : [error.writeErrors];
+      const writeErrors = writeErrorsOf(error);
       for (const writeError of writeErrors) failed.set(writeError.index, writeError.code);
       // Anything but per-document errors (a connection lost mid-batch…): nobody may assume.
       if (failed.size === 0 || error.result.insertedCount + failed.size !== batch.length) {

@@ -149,7 +149,7 @@ export class MongoConversationStore implements ConversationStore {
 
   async deleteParticipant(participantId: string): Promise<void> {
     this.cache.forgetParticipant(participantId);
-    await deleteParticipantData(this.c, participantId, this.now());
+    await deleteParticipantData(this.c, this.versions, participantId, this.now());
     // A turn of this participant committed just before the deletion may still be writing.
     setTimeout(() => {
       sweepParticipantData(this.c, participantId).catch(() => undefined);

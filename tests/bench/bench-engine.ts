@@ -1,7 +1,6 @@
-import type { EngineInput } from '../../dialogs/engine-input.js';
-import type { EngineReply } from '../../dialogs/engine-reply.js';
 import { resumeSession, startSession } from '../../dialogs/resume-session.js';
 import { engineContext } from '../helpers/engine-context.js';
+import { nextInput } from './next-input.js';
 import { quantile } from './quantile.js';
 
 /**
@@ -37,15 +36,4 @@ export function benchEngine(seconds = 3): string[] {
       `(${questionnaires} whole questionnaires; step median ${quantile(stepTimes, 0.5).toFixed(3)} ms, ` +
       `p99 ${quantile(stepTimes, 0.99).toFixed(3)} ms) (target: ≥ 50,000 steps/s)`,
   ];
-}
-
-/** Taps the first real choice, or "C'est tout"/"Valider" when offered, or types a short answer. */
-function nextInput(reply: EngineReply | undefined): EngineInput {
-  const choices = reply?.choices ?? [];
-  const ticked = !reply?.multiSelect || choices.some((c) => c.label.startsWith('✓'));
-  const done = choices.find((c) => (c.id === '_done' && ticked) || c.id === 'confirm');
-  const first = choices.find((c) => !c.id.startsWith('_') && c.id !== 'other' && c.id !== 'none');
-  if (reply?.promptId && (done ?? first))
-    return { kind: 'choice', promptId: reply.promptId, choiceId: (done ?? first)?.id ?? '' };
-  return { kind: 'text', text: 'Des bus plus tard le soir' };
 }

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HandledTurn } from '../../bot/handle-turn.js';
 import type { EngineInput } from '../../dialogs/engine-input.js';
-import type { EngineReply } from '../../dialogs/engine-reply.js';
 import type { ChannelIdentity } from '../../storage/conversation-store.js';
+import { nextInput } from './next-input.js';
 
 /** One turn through the handler, as a channel would send it. */
 export type SendTurn = (
@@ -83,18 +83,4 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
-}
-
-/** Taps "C'est tout"/"Valider"/"Oui" when offered, else the first real choice, else types. */
-export function nextInput(reply: EngineReply | undefined): EngineInput {
-  const choices = reply?.choices ?? [];
-  const ticked = !reply?.multiSelect || choices.some((c) => c.label.startsWith('✓'));
-  const done = choices.find(
-    (c) => (c.id === '_done' && ticked) || c.id === 'confirm' || c.id === 'yes',
-  );
-  const first = choices.find((c) => !c.id.startsWith('_') && c.id !== 'other' && c.id !== 'none');
-  const pick = done ?? first;
-  if (reply?.promptId && pick)
-    return { kind: 'choice', promptId: reply.promptId, choiceId: pick.id };
-  return { kind: 'text', text: 'Des bus plus tard le soir' };
 }
