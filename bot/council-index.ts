@@ -1,4 +1,4 @@
-import type { CouncilDirectory } from '../dialogs/engine-context.js';
+import type { CouncilDirectory, CouncilSearch } from '../dialogs/engine-context.js';
 import { normalizeText } from '../dialogs/nlu/normalize-text.js';
 import type { CouncilRef } from '../dialogs/session-state.js';
 
@@ -12,6 +12,7 @@ export interface IndexedCouncil extends CouncilRef {
  */
 export class CouncilIndex implements CouncilDirectory {
   private byCode = new Map<string, CouncilRef>();
+  private byCouncilId = new Map<string, CouncilRef>();
   private entries: { council: CouncilRef; name: string; commune: string }[] = [];
 
   constructor(councils: readonly IndexedCouncil[] = []) {
@@ -24,10 +25,12 @@ export class CouncilIndex implements CouncilDirectory {
 
   replace(councils: readonly IndexedCouncil[]): void {
     this.byCode = new Map();
+    this.byCouncilId = new Map();
     this.entries = [];
     for (const { invitationCodes, ...council } of councils) {
       for (const code of [...invitationCodes, council.id])
         this.byCode.set(code.toUpperCase(), council);
+      this.byCouncilId.set(council.id, council);
       this.entries.push({
         council,
         name: normalizeText(council.name),
@@ -40,15 +43,22 @@ export class CouncilIndex implements CouncilDirectory {
     return this.byCode.get(code.trim().toUpperCase());
   }
 
+  byId(id: string): CouncilRef | undefined {
+    return this.byCouncilId.get(id);
+  }
+
   /** Exact commune first, then names or communes starting with, then containing, the text. */
-  search(text: string, limit: number): CouncilRef[] {
+  search(text: string, limit: number, offset = 0): CouncilSearch {
     const query = normalizeText(text);
-    if (query.length < 3) return [];
+    if (query.length < 3) return { councils: [], total: 0 };
     const scored = this.entries
       .map((entry) => ({ entry, score: scoreOf(entry, query) }))
       .filter((s) => s.score > 0)
       .sort((a, b) => b.score - a.score || a.entry.name.localeCompare(b.entry.name));
-    return scored.slice(0, limit).map((s) => s.entry.council);
+    return {
+      councils: scored.slice(offset, offset + limit).map((s) => s.entry.council),
+      total: scored.length,
+    };
   }
 }
 

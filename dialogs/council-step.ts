@@ -43,7 +43,7 @@ export function answerCouncil(turn: Turn, input: { choiceId?: string; text?: str
   const text = input.text.trim();
   const invited = ctx.councils.byInvitationCode(text);
   if (invited) return selectCouncil(turn, invited);
-  const found = ctx.councils.search(text, MAX_CANDIDATES);
+  const found = ctx.councils.search(text, MAX_CANDIDATES).councils;
   if (found.length === 0) {
     state.failures += 1;
     turn.emit({ type: 'input_rejected', reason: 'no_match' });

@@ -9,8 +9,18 @@ export interface CouncilDirectory {
   /** How many councils there are; with none, the council step is not asked. */
   readonly size: number;
   byInvitationCode(code: string): CouncilRef | undefined;
-  /** Councils whose commune or neighbourhood name matches, best first. */
-  search(text: string, limit: number): CouncilRef[];
+  byId(id: string): CouncilRef | undefined;
+  /**
+   * Councils matching a neighbourhood or commune name, a postcode, an INSEE code or a
+   * département, best first: `limit` of them from `offset`, and how many match in all
+   * (so the engine can offer « voir plus »).
+   */
+  search(text: string, limit: number, offset?: number): CouncilSearch;
+}
+
+export interface CouncilSearch {
+  councils: CouncilRef[];
+  total: number;
 }
 
 /** What the engine is given besides the state and the input: it reads no clock of its own. */

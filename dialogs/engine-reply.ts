@@ -22,4 +22,8 @@ export interface EngineReply {
   progress?: Progress;
   /** Several choices may be ticked before confirming (rendered as toggles). */
   multiSelect?: boolean;
+  /** The text asks people to type numbers: channels show each choice's number on its button. */
+  numbered?: boolean;
+  /** The prompt expects free text of at most this many characters (shown before typing). */
+  textLimit?: number;
 }

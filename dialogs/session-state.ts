@@ -3,7 +3,13 @@ import { answerValueSchema } from './answer-value.js';
 
 const langSchema = z.enum(['fr', 'en']);
 
-const councilRefSchema = z.object({ id: z.string(), name: z.string(), commune: z.string() });
+const councilRefSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  commune: z.string(),
+  /** Département code ("59", "2A", "974"), shown beside the commune. */
+  department: z.string().optional(),
+});
 
 /** A question awaiting more than one message: "Autre" text, ranking picks, ticked boxes. */
 const pendingSchema = z.discriminatedUnion('kind', [

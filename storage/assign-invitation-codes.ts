@@ -1,5 +1,5 @@
 import type { Collections } from './collections.js';
-import { invitationCodeDocSchema } from './documents.js';
+import { invitationCodeDocSchema } from './council-documents.js';
 import { isDuplicateKeyError } from './duplicate-key.js';
 import { generateInvitationCode } from './invitation-code.js';
 import { checkForWrite, parseStored } from './storage-error.js';

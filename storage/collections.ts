@@ -1,10 +1,9 @@
 import type { Collection, Db } from 'mongodb';
+import type { CouncilDoc, InvitationCodeDoc } from './council-documents.js';
 import type {
   AnswerDoc,
-  CouncilDoc,
   DeletionCountDoc,
   IdentityDoc,
-  InvitationCodeDoc,
   ParticipantDoc,
   ProcessedInboundDoc,
   SessionDoc,

@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import { assignInvitationCodes } from './assign-invitation-codes.js';
 import { collections, type Collections } from './collections.js';
-import { councilDocSchema, invitationCodeDocSchema, type CouncilDoc } from './documents.js';
+import { councilDocSchema, invitationCodeDocSchema, type CouncilDoc } from './council-documents.js';
 import { isDuplicateKeyError } from './duplicate-key.js';
 import {
   generateInvitationCode,

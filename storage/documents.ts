@@ -178,25 +178,6 @@ export const processedInboundDocSchema = z.object({ _id: z.string(), at: z.date(
 /** Anonymous: a consultation id (or "all") and how many participants asked to be deleted. */
 export const deletionCountDocSchema = z.object({ _id: z.string(), count: z.int().min(0) });
 
-export const councilDocSchema = z.object({
-  _id: z.string(),
-  name: z.string(),
-  commune: z.string(),
-  communeInsee: z.string(),
-  department: z.string(),
-  departmentName: z.string(),
-  invitationCodes: z.array(z.string()),
-  createdAt: z.date(),
-  updatedAt: z.date(),
-});
-
-/** `_id` is the code: the unique key (FerretDB v1 does not enforce unique indexes on arrays). */
-export const invitationCodeDocSchema = z.object({
-  _id: z.string(),
-  councilId: z.string(),
-  createdAt: z.date(),
-});
-
 export type StoredState = z.infer<typeof storedStateSchema>;
 export type Outbox = z.infer<typeof outboxSchema>;
 export type AnswerWrite = z.infer<typeof answerWriteSchema>;
@@ -208,5 +189,3 @@ export type AnswerDoc = z.infer<typeof answerDocSchema>;
 export type TranscriptDoc = z.infer<typeof transcriptDocSchema>;
 export type ProcessedInboundDoc = z.infer<typeof processedInboundDocSchema>;
 export type DeletionCountDoc = z.infer<typeof deletionCountDocSchema>;
-export type CouncilDoc = z.infer<typeof councilDocSchema>;
-export type InvitationCodeDoc = z.infer<typeof invitationCodeDocSchema>;

@@ -30,7 +30,9 @@ export async function runCouncilsCommand(config: Config, args: string[]): Promis
       return errors.length > 0 ? 1 : 0;
     }
     const councils = await listCouncils(runtime.db);
-    const shown = values.search ? new CouncilIndex(councils).search(values.search, 50) : councils;
+    const shown = values.search
+      ? new CouncilIndex(councils).search(values.search, 50).councils
+      : councils;
     const codes = new Map(councils.map((c) => [c.id, c.invitationCodes]));
     for (const council of shown) {
       process.stdout.write(

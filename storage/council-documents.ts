@@ -1,0 +1,24 @@
+// The stored shape of councils and their invitation codes, parsed on read and checked on write.
+import { z } from 'zod';
+
+export const councilDocSchema = z.object({
+  _id: z.string(),
+  name: z.string(),
+  commune: z.string(),
+  communeInsee: z.string(),
+  department: z.string(),
+  departmentName: z.string(),
+  invitationCodes: z.array(z.string()),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+/** `_id` is the code: the unique key (FerretDB v1 does not enforce unique indexes on arrays). */
+export const invitationCodeDocSchema = z.object({
+  _id: z.string(),
+  councilId: z.string(),
+  createdAt: z.date(),
+});
+
+export type CouncilDoc = z.infer<typeof councilDocSchema>;
+export type InvitationCodeDoc = z.infer<typeof invitationCodeDocSchema>;
