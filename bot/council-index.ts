@@ -4,6 +4,7 @@ import { normalizeInvitationCode } from '../storage/invitation-code.js';
 import { referencePostcodes } from '../storage/reference-postcodes.js';
 import {
   councilEntry,
+  memoisedPlace,
   type CouncilEntry,
   type IndexedCouncil,
 } from './council-search/council-entry.js';
@@ -41,8 +42,9 @@ export class CouncilIndex implements CouncilDirectory {
     const byCode = new Map<string, CouncilRef>();
     const byCouncilId = new Map<string, CouncilRef>();
     const entries: CouncilEntry[] = [];
+    const placeOf = memoisedPlace();
     for (const council of councils) {
-      const entry = councilEntry(council, this.postcodes);
+      const entry = councilEntry(council, this.postcodes, placeOf);
       for (const code of [...council.invitationCodes, council.id])
         byCode.set(normalizeInvitationCode(code), entry.ref);
       byCouncilId.set(council.id, entry.ref);

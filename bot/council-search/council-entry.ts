@@ -33,17 +33,21 @@ export interface CouncilEntry {
   sortKey: string;
 }
 
-/** Multi-commune QPVs list their communes separated by "; ". */
+/**
+ * Multi-commune QPVs list their communes separated by "; ". `placeOf` is `place`, or a
+ * memoised `place` while a whole list is indexed (its communes and départements repeat).
+ */
 export function councilEntry(
   council: IndexedCouncil,
   postcodesOf: ReadonlyMap<string, readonly string[]>,
+  placeOf: (text: string) => Place = place,
 ): CouncilEntry {
   const { id, name, commune, department } = council;
   const ref: CouncilRef =
     department === undefined ? { id, name, commune } : { id, name, commune, department };
   const communes = commune
     .split(';')
-    .map((part) => place(part))
+    .map((part) => placeOf(part.trim()))
     .filter((p) => p.compact !== '');
   const insee = (council.communeInsee ?? '')
     .split(';')
@@ -51,7 +55,7 @@ export function councilEntry(
     .filter((code) => code !== '');
   const postcodes = [...new Set(insee.flatMap((code) => postcodesOf.get(code) ?? []))];
   const departmentCode = (department ?? '').trim().toUpperCase();
-  const namePlace = place(name);
+  const namePlace = placeOf(name);
   const words = new Set([
     ...communes.flatMap((p) => p.words),
     ...namePlace.words,
@@ -63,7 +67,7 @@ export function councilEntry(
     ref,
     communes,
     name: namePlace,
-    departmentName: council.departmentName ? place(council.departmentName) : undefined,
+    departmentName: council.departmentName ? placeOf(council.departmentName) : undefined,
     departmentCode,
     insee,
     postcodes,
@@ -75,4 +79,14 @@ export function councilEntry(
 export function place(text: string): Place {
   const words = placeWords(text);
   return { words, content: contentWords(words), compact: words.join('') };
+}
+
+/** `place`, remembering its answers: for indexing a whole list, not for what people type. */
+export function memoisedPlace(): (text: string) => Place {
+  const seen = new Map<string, Place>();
+  return (text) => {
+    let found = seen.get(text);
+    if (found === undefined) seen.set(text, (found = place(text)));
+    return found;
+  };
 }

@@ -27,27 +27,70 @@ const scores = {
   departmentTypo: 30,
 } as const;
 
-/** The words and names of the whole list, gathered once per list for typo look-ups. */
+/** The words and names of the whole list, gathered once per list for quick look-ups. */
 export interface Vocabulary {
-  /** Words of names (letters), for typo look-ups. */
-  words: readonly string[];
+  /** Words of names (letters), by length, for typo look-ups. */
+  wordsByLength: readonly (LengthBucket | undefined)[];
+  /** The same, sorted, to find the words a prefix starts. */
+  sortedWords: readonly string[];
   /** Each word or code → the positions of the councils that have it. */
   entriesByWord: ReadonlyMap<string, readonly number[]>;
-  /** Commune and département names run together. */
-  placeNames: readonly string[];
+  /** Commune and département names run together, by length. */
+  placeNamesByLength: readonly (LengthBucket | undefined)[];
+}
+
+/** Words of one length, with the set of letters of each (see `letterSet`). */
+interface LengthBucket {
+  words: string[];
+  letters: number[];
 }
 
 export function vocabularyOf(entries: readonly CouncilEntry[]): Vocabulary {
   const entriesByWord = new Map<string, number[]>();
   const placeNames = new Set<string>();
   entries.forEach((entry, position) => {
-    for (const word of entry.words)
-      entriesByWord.set(word, [...(entriesByWord.get(word) ?? []), position]);
+    for (const word of entry.words) {
+      const positions = entriesByWord.get(word);
+      if (positions) positions.push(position);
+      else entriesByWord.set(word, [position]);
+    }
     for (const commune of entry.communes) placeNames.add(commune.compact);
     if (entry.departmentName) placeNames.add(entry.departmentName.compact);
   });
-  const words = [...entriesByWord.keys()].filter((word) => !/\d/.test(word));
-  return { words, entriesByWord, placeNames: [...placeNames] };
+  const words = [...entriesByWord.keys()].filter((word) => !/\d/.test(word)).sort();
+  return {
+    wordsByLength: byLength(words),
+    sortedWords: words,
+    entriesByWord,
+    placeNamesByLength: byLength([...placeNames].sort()),
+  };
+}
+
+function byLength(words: readonly string[]): LengthBucket[] {
+  const buckets: LengthBucket[] = [];
+  for (const word of words) {
+    const bucket = (buckets[word.length] ??= { words: [], letters: [] });
+    bucket.words.push(word);
+    bucket.letters.push(letterSet(word));
+  }
+  return buckets;
+}
+
+/**
+ * The letters of a word as bits. One typo changes at most two letters of the set (a swap
+ * none), so words whose sets differ by more than 2 × bound are skipped without computing
+ * their distance: most of the list, cheaply.
+ */
+function letterSet(word: string): number {
+  let bits = 0;
+  for (let i = 0; i < word.length; i += 1) bits |= 1 << (word.charCodeAt(i) % 31);
+  return bits;
+}
+
+function bitCount(bits: number): number {
+  let rest = bits - ((bits >>> 1) & 0x55555555);
+  rest = (rest & 0x33333333) + ((rest >>> 2) & 0x33333333);
+  return (((rest + (rest >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /**
@@ -122,8 +165,8 @@ function textQuery(text: string, vocabulary: Vocabulary): TextQuery | undefined 
   return {
     place: query,
     id: text.trim().toUpperCase(),
-    wordCosts: query.content.map((word, index) => costsOf(word, index === last, vocabulary.words)),
-    placeTypos: placeTyposOf(query.compact, vocabulary.placeNames),
+    wordCosts: query.content.map((word, index) => costsOf(word, index === last, vocabulary)),
+    placeTypos: typosOf(query.compact, vocabulary.placeNamesByLength),
   };
 }
 
@@ -242,29 +285,53 @@ const prefixCost = 0.5;
  * the start of one (last word only, as it may still be being typed), else its typos.
  * Codes (digits) are only taken whole.
  */
-function costsOf(word: string, isLast: boolean, words: readonly string[]): Map<string, number> {
+function costsOf(word: string, isLast: boolean, vocabulary: Vocabulary): Map<string, number> {
   const costs = new Map<string, number>();
-  if (/\d/.test(word)) return costs.set(word, 0);
-  const bound = typoBound(word.length);
-  const prefix = isLast && word.length >= 3;
-  for (const candidate of words) {
-    if (candidate === word) costs.set(candidate, 0);
-    else if (prefix && candidate.startsWith(word)) costs.set(candidate, prefixCost);
-    else if (bound > 0) {
-      const distance = editDistance(word, candidate, bound);
-      if (distance <= bound) costs.set(candidate, distance);
+  if (vocabulary.entriesByWord.has(word)) costs.set(word, 0);
+  if (/\d/.test(word)) return costs;
+  if (isLast && word.length >= 3) {
+    const words = vocabulary.sortedWords;
+    for (let i = lowerBound(words, word); i < words.length; i += 1) {
+      const candidate = words[i] ?? '';
+      if (!candidate.startsWith(word)) break;
+      if (candidate !== word) costs.set(candidate, prefixCost);
     }
   }
+  for (const [candidate, distance] of typosOf(word, vocabulary.wordsByLength))
+    if (!costs.has(candidate)) costs.set(candidate, distance);
   return costs;
 }
 
-function placeTyposOf(compact: string, placeNames: readonly string[]): Map<string, number> {
+/** The words of `byLength` within the typos a word of this length may carry. */
+function typosOf(
+  text: string,
+  byLength: readonly (LengthBucket | undefined)[],
+): Map<string, number> {
   const typos = new Map<string, number>();
-  const bound = typoBound(compact.length);
+  const bound = typoBound(text.length);
   if (bound === 0) return typos;
-  for (const name of placeNames) {
-    const distance = editDistance(compact, name, bound);
-    if (distance <= bound) typos.set(name, distance);
+  const letters = letterSet(text);
+  for (let length = text.length - bound; length <= text.length + bound; length += 1) {
+    const bucket = byLength[length];
+    if (bucket === undefined) continue;
+    for (let i = 0; i < bucket.words.length; i += 1) {
+      if (bitCount(letters ^ (bucket.letters[i] ?? 0)) > 2 * bound) continue;
+      const candidate = bucket.words[i] ?? '';
+      const distance = editDistance(text, candidate, bound);
+      if (distance > 0 && distance <= bound) typos.set(candidate, distance);
+    }
   }
   return typos;
+}
+
+/** The first position in sorted `words` not before `word`. */
+function lowerBound(words: readonly string[], word: string): number {
+  let low = 0;
+  let high = words.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((words[middle] ?? '') < word) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
