@@ -267,9 +267,8 @@ function better(
   score: number,
   distance: number,
 ): ScoredEntry {
-  if (best && (best.score > score || (best.score === score && best.distance <= distance)))
-    return best;
-  return ranked(entry, score, distance);
+  const candidate = ranked(entry, score, distance);
+  return best !== undefined && byRank(best, candidate) <= 0 ? best : candidate;
 }
 
 /** Among equals, a QPV of one commune before one that spans several. */
