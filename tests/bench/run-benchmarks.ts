@@ -18,7 +18,11 @@ if (selected('nlu')) {
   for (const line of await benchNlu()) console.log(line);
   for (const line of benchMatchChoice()) console.log(line);
 }
-if (selected('councils')) for (const line of benchCouncils()) console.log(line);
+if (selected('councils')) {
+  for (const line of benchCouncils()) console.log(line);
+  const { benchCouncilStorage } = await import('./bench-council-storage.js');
+  for (const line of await benchCouncilStorage()) console.log(line);
+}
 if (selected('storage')) {
   const { benchStorage } = await import('./bench-storage.js');
   for (const line of await benchStorage()) console.log(line);
