@@ -24,9 +24,9 @@ export type CouncilDoc = z.infer<typeof councilDocSchema>;
 export type InvitationCodeDoc = z.infer<typeof invitationCodeDocSchema>;
 
 /**
- * In `settings`, `_id` "councils_revision": bumped by every change to the councils or their
- * codes, so running servers notice an import by reading one document by `_id` (cheap on
- * FerretDB, where only such reads use an index).
+ * In `settings`, `_id` "councils_revision": bumped by every import and every code added, so
+ * running servers notice by reading one document by `_id` (cheap on FerretDB, where only such
+ * reads use an index).
  */
 export const councilRevisionDocSchema = z.object({
   _id: z.literal('councils_revision'),

@@ -98,7 +98,8 @@ export async function importCouncils(
     );
   }
   for (const { _id, $set } of updates) await c.councils.updateOne({ _id }, { $set });
-  if (inserts.length > 0 || updates.length > 0 || created > 0) await bumpCouncilRevision(db, now);
+  // Even when nothing changed: an import cut short before its bump is then seen when re-run.
+  await bumpCouncilRevision(db, now);
   return report;
 }
 

@@ -6,7 +6,7 @@ import { parseStored } from './storage-error.js';
 
 const revisionId = 'councils_revision';
 
-/** The councils' revision: 0 before the first change, then one more per change. */
+/** The councils' revision: 0 before the first import, then one more per import or new code. */
 export async function readCouncilRevision(db: Db): Promise<number> {
   const raw = await revisions(db).findOne({ _id: revisionId });
   if (raw === null) return 0;

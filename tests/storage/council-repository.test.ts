@@ -121,17 +121,18 @@ describe('council repository', () => {
     expect((await findByInvitationCode(db, first))?.id).toBe(tourcoing.code);
   });
 
-  it('counts a revision for every change, so running servers reload', async () => {
+  it('counts a revision for every import and new code, so running servers reload', async () => {
     const { db } = database;
     expect(await readCouncilRevision(db)).toBe(0);
     await importCouncils(db, [roubaix]);
     expect(await readCouncilRevision(db)).toBe(1);
     await importCouncils(db, [roubaix]);
-    expect(await readCouncilRevision(db)).toBe(1);
+    expect(await readCouncilRevision(db)).toBe(2);
     await addInvitationCode(db, roubaix.code, 'RBX2017');
-    expect(await readCouncilRevision(db)).toBe(2);
+    expect(await readCouncilRevision(db)).toBe(3);
     expect(await addInvitationCode(db, 'QN99999X', 'ABCDEF')).toMatchObject({ ok: false });
-    expect(await readCouncilRevision(db)).toBe(2);
+    expect(await addInvitationCode(db, tourcoing.code, 'a.b')).toMatchObject({ ok: false });
+    expect(await readCouncilRevision(db)).toBe(3);
   });
 
   it('finds a council by its invitation code, however it is typed', async () => {
