@@ -8,7 +8,7 @@ import { codeLifetimeMinutes, ContinuationCodes } from '../storage/continuation-
 import { startEmbeddedServer } from '../storage/embedded-server.js';
 import { MongoConversationStore } from '../storage/mongo-conversation-store.js';
 import { ensureIndexes, openDatabase } from '../storage/open-database.js';
-import { importReferenceCouncilsIfEmpty } from '../storage/reference-councils.js';
+import { prepareCouncils } from '../storage/prepare-councils.js';
 import type { Config } from './config.js';
 import { CouncilIndex } from './council-index.js';
 import { createTurnHandler, type TurnHandler } from './handle-turn.js';
@@ -56,7 +56,7 @@ export async function startRuntime(
     config.MONGODB_WRITE_CONCERN === 'majority' ? 'majority' : Number(config.MONGODB_WRITE_CONCERN);
   const database = await openDatabase({ uri, dbName: config.MONGODB_DB, writeConcern });
   await ensureIndexes(database.db, { retentionDays: config.TRANSCRIPT_RETENTION_DAYS });
-  if (options.referenceCouncils !== false) await importReferenceCouncilsIfEmpty(database.db);
+  if (options.referenceCouncils !== false) await prepareCouncils(database.db);
   const councils = new CouncilIndex();
   const councilWatch = await watchCouncils(database.db, councils, {
     onError: (error) => log.warn({ err: error }, 'could not check for new councils'),

@@ -1,3 +1,4 @@
+import type { Db } from 'mongodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   addInvitationCode,
@@ -7,6 +8,7 @@ import {
   listCouncils,
 } from '../../storage/council-repository.js';
 import { readCouncilRevision } from '../../storage/council-revision.js';
+import { prepareCouncils } from '../../storage/prepare-councils.js';
 import { derivedInvitationCode, invitationAlphabet } from '../../storage/invitation-code.js';
 import { ensureIndexes } from '../../storage/open-database.js';
 import type { QpvRow } from '../../storage/parse-qpv-csv.js';
@@ -72,23 +74,7 @@ describe('council repository', () => {
     const other = await useTestDatabase();
     try {
       await importCouncils(other.db, [tourcoing, roubaix]);
-      // An older version gave Roubaix a random code, already on its posters.
-      await raw(db, 'councils').insertOne({
-        _id: roubaix.code,
-        name: roubaix.name,
-        commune: roubaix.commune,
-        communeInsee: roubaix.communeInsee,
-        department: roubaix.department,
-        departmentName: roubaix.departmentName,
-        invitationCodes: ['K7QH3M'],
-        createdAt: new Date('2024-01-01'),
-        updatedAt: new Date('2024-01-01'),
-      });
-      await raw(db, 'invitation_codes').insertOne({
-        _id: 'K7QH3M',
-        councilId: roubaix.code,
-        createdAt: new Date('2024-01-01'),
-      });
+      await storeAsAnOlderVersion(db, roubaix, 'K7QH3M');
       expect(await importCouncils(db, [roubaix, tourcoing])).toMatchObject({
         inserted: 1,
         unchanged: 1,
@@ -107,6 +93,20 @@ describe('council repository', () => {
     } finally {
       await other.drop();
     }
+  });
+
+  it('gives the councils of an older version their derived codes once, on a start', async () => {
+    const { db } = database;
+    await storeAsAnOlderVersion(db, roubaix, 'K7QH3M');
+    expect(await prepareCouncils(db)).toEqual({ imported: undefined, derivedCodesAdded: 1 });
+    expect((await findCouncil(db, roubaix.code))?.invitationCodes.sort()).toEqual(
+      ['K7QH3M', derivedInvitationCode(roubaix.code)].sort(),
+    );
+    expect(await readCouncilRevision(db)).toBe(1);
+    // Later starts read one marker document and change nothing.
+    expect(await prepareCouncils(db)).toEqual({ imported: undefined, derivedCodesAdded: 0 });
+    expect(await readCouncilRevision(db)).toBe(1);
+    expect(await listCouncils(db)).toHaveLength(1); // not the shipped list on top
   });
 
   it('gives a council its next derived code when the first is taken', async () => {
@@ -210,3 +210,17 @@ describe('council repository', () => {
     });
   });
 });
+
+/** A council as an older version stored it: one random invitation code, printed on posters. */
+async function storeAsAnOlderVersion(db: Db, row: QpvRow, code: string): Promise<void> {
+  const { code: id, ...fields } = row;
+  const at = new Date('2024-01-01');
+  await raw(db, 'councils').insertOne({
+    _id: id,
+    ...fields,
+    invitationCodes: [code],
+    createdAt: at,
+    updatedAt: at,
+  });
+  await raw(db, 'invitation_codes').insertOne({ _id: code, councilId: id, createdAt: at });
+}
