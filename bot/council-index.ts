@@ -1,21 +1,36 @@
 import type { CouncilDirectory, CouncilSearch } from '../dialogs/engine-context.js';
-import { normalizeText } from '../dialogs/nlu/normalize-text.js';
 import type { CouncilRef } from '../dialogs/session-state.js';
+import { normalizeInvitationCode } from '../storage/invitation-code.js';
+import { referencePostcodes } from '../storage/reference-postcodes.js';
+import {
+  councilEntry,
+  memoisedPlace,
+  type CouncilEntry,
+  type IndexedCouncil,
+} from './council-search/council-entry.js';
+import { searchCouncils, vocabularyOf, type Vocabulary } from './council-search/search-councils.js';
 
-export interface IndexedCouncil extends CouncilRef {
-  invitationCodes: readonly string[];
-}
+export type { IndexedCouncil } from './council-search/council-entry.js';
 
 /**
  * The councils in memory (about 1,500: a few hundred kilobytes), so the engine can look them
- * up synchronously. `replace` swaps in a fresh list read from storage.
+ * up and search them synchronously. `replace` swaps in a fresh list read from storage.
+ *
+ * @example
+ *   const index = new CouncilIndex(await listCouncils(db));
+ *   index.search('st denis', 6).councils[0]?.commune // "Saint-Denis"
  */
 export class CouncilIndex implements CouncilDirectory {
   private byCode = new Map<string, CouncilRef>();
   private byCouncilId = new Map<string, CouncilRef>();
-  private entries: { council: CouncilRef; name: string; commune: string }[] = [];
+  private entries: CouncilEntry[] = [];
+  private vocabulary: Vocabulary = vocabularyOf([]);
 
-  constructor(councils: readonly IndexedCouncil[] = []) {
+  /** `postcodes`: INSEE code → postcodes (the shipped table unless a test gives its own). */
+  constructor(
+    councils: readonly IndexedCouncil[] = [],
+    private readonly postcodes: ReadonlyMap<string, readonly string[]> = referencePostcodes,
+  ) {
     this.replace(councils);
   }
 
@@ -24,49 +39,42 @@ export class CouncilIndex implements CouncilDirectory {
   }
 
   replace(councils: readonly IndexedCouncil[]): void {
-    this.byCode = new Map();
-    this.byCouncilId = new Map();
-    this.entries = [];
-    for (const { invitationCodes, ...council } of councils) {
-      for (const code of [...invitationCodes, council.id])
-        this.byCode.set(code.toUpperCase(), council);
-      this.byCouncilId.set(council.id, council);
-      this.entries.push({
-        council,
-        name: normalizeText(council.name),
-        commune: normalizeText(council.commune),
-      });
+    const byCode = new Map<string, CouncilRef>();
+    const byCouncilId = new Map<string, CouncilRef>();
+    const entries: CouncilEntry[] = [];
+    const placeOf = memoisedPlace();
+    for (const council of councils) {
+      const entry = councilEntry(council, this.postcodes, placeOf);
+      for (const code of [...council.invitationCodes, council.id])
+        byCode.set(normalizeInvitationCode(code), entry.ref);
+      byCouncilId.set(council.id, entry.ref);
+      entries.push(entry);
     }
+    this.byCode = byCode;
+    this.byCouncilId = byCouncilId;
+    this.entries = entries;
+    this.vocabulary = vocabularyOf(entries);
   }
 
+  /** Any of the council's codes, or its QPV code, however typed (« k7q-h3m. » finds K7QH3M). */
   byInvitationCode(code: string): CouncilRef | undefined {
-    return this.byCode.get(code.trim().toUpperCase());
+    return this.byCode.get(normalizeInvitationCode(code));
   }
 
   byId(id: string): CouncilRef | undefined {
     return this.byCouncilId.get(id);
   }
 
-  /** Exact commune first, then names or communes starting with, then containing, the text. */
+  /**
+   * By neighbourhood or commune name (typos, accents and hyphens forgiven), postcode, INSEE
+   * code or département, best first: `limit` councils from `offset`, and how many match.
+   */
   search(text: string, limit: number, offset = 0): CouncilSearch {
-    const query = normalizeText(text);
-    if (query.length < 3) return { councils: [], total: 0 };
-    const scored = this.entries
-      .map((entry) => ({ entry, score: scoreOf(entry, query) }))
-      .filter((s) => s.score > 0)
-      .sort((a, b) => b.score - a.score || a.entry.name.localeCompare(b.entry.name));
+    const found = searchCouncils(this.entries, this.vocabulary, text);
+    const start = Math.max(0, Math.floor(offset));
     return {
-      councils: scored.slice(offset, offset + limit).map((s) => s.entry.council),
-      total: scored.length,
+      councils: found.slice(start, start + Math.max(0, limit)).map((scored) => scored.entry.ref),
+      total: found.length,
     };
   }
-}
-
-function scoreOf(entry: { name: string; commune: string }, query: string): number {
-  const communes = entry.commune.split(' ');
-  if (entry.commune === query || entry.name === query) return 4;
-  if (entry.commune.startsWith(query) || entry.name.startsWith(query)) return 3;
-  if (communes.includes(query) || ` ${entry.name} `.includes(` ${query} `)) return 2;
-  if (entry.commune.includes(query) || entry.name.includes(query)) return 1;
-  return 0;
 }

@@ -5,14 +5,15 @@ import { defaultCatalog, shippedConsultation } from '../dialogs/load-consultatio
 import { createIntentRecognizer } from '../dialogs/nlu/create-intent-recognizer.js';
 import { translator, type Catalog } from '../dialogs/translate.js';
 import { codeLifetimeMinutes, ContinuationCodes } from '../storage/continuation-codes.js';
-import { listCouncils } from '../storage/council-repository.js';
 import { startEmbeddedServer } from '../storage/embedded-server.js';
 import { MongoConversationStore } from '../storage/mongo-conversation-store.js';
 import { ensureIndexes, openDatabase } from '../storage/open-database.js';
+import { prepareCouncils } from '../storage/prepare-councils.js';
 import type { Config } from './config.js';
 import { CouncilIndex } from './council-index.js';
 import { createTurnHandler, type TurnHandler } from './handle-turn.js';
 import type { Logger } from './logger.js';
+import { watchCouncils } from './watch-councils.js';
 
 export interface Runtime {
   config: Config;
@@ -23,7 +24,7 @@ export interface Runtime {
   councils: CouncilIndex;
   consultation: Consultation;
   catalog: Catalog;
-  /** Reads the councils again (after an import, or periodically). */
+  /** Reads the councils again now (a running server also reloads them after any import). */
   refreshCouncils(): Promise<void>;
   close(): Promise<void>;
 }
@@ -35,7 +36,7 @@ export interface Runtime {
 export async function startRuntime(
   config: Config,
   log: Logger,
-  options: { conversations?: boolean } = {},
+  options: { conversations?: boolean; referenceCouncils?: boolean } = {},
 ): Promise<Runtime> {
   const loaded = shippedConsultation({
     opensAt: config.CONSULTATION_OPENS_AT,
@@ -55,9 +56,11 @@ export async function startRuntime(
     config.MONGODB_WRITE_CONCERN === 'majority' ? 'majority' : Number(config.MONGODB_WRITE_CONCERN);
   const database = await openDatabase({ uri, dbName: config.MONGODB_DB, writeConcern });
   await ensureIndexes(database.db, { retentionDays: config.TRANSCRIPT_RETENTION_DAYS });
+  if (options.referenceCouncils !== false) await prepareCouncils(database.db);
   const councils = new CouncilIndex();
-  const refreshCouncils = async () => councils.replace(await listCouncils(database.db));
-  await refreshCouncils();
+  const councilWatch = await watchCouncils(database.db, councils, {
+    onError: (error) => log.warn({ err: error }, 'could not check for new councils'),
+  });
   // Commands that hold no conversation (exports, councils) skip training the NLU.
   const recognizer = options.conversations === false ? undefined : await createIntentRecognizer();
   const store = new MongoConversationStore(database.db);
@@ -96,8 +99,9 @@ export async function startRuntime(
     councils,
     consultation: loaded.consultation,
     catalog: defaultCatalog,
-    refreshCouncils,
+    refreshCouncils: councilWatch.refresh,
     close: async () => {
+      await councilWatch.stop();
       await database.close();
       await embedded?.stop();
     },

@@ -22,3 +22,16 @@ export const invitationCodeDocSchema = z.object({
 
 export type CouncilDoc = z.infer<typeof councilDocSchema>;
 export type InvitationCodeDoc = z.infer<typeof invitationCodeDocSchema>;
+
+/**
+ * In `settings`, `_id` "councils_revision": bumped by every import and every code added, so
+ * running servers notice by reading one document by `_id` (cheap on FerretDB, where only such
+ * reads use an index).
+ */
+export const councilRevisionDocSchema = z.object({
+  _id: z.literal('councils_revision'),
+  value: z.number().int().nonnegative(),
+  updatedAt: z.date(),
+});
+
+export type CouncilRevisionDoc = z.infer<typeof councilRevisionDocSchema>;

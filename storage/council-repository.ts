@@ -1,7 +1,8 @@
-import type { Db } from 'mongodb';
+import { MongoBulkWriteError, type Db } from 'mongodb';
 import { assignInvitationCodes } from './assign-invitation-codes.js';
 import { collections, type Collections } from './collections.js';
 import { councilDocSchema, invitationCodeDocSchema, type CouncilDoc } from './council-documents.js';
+import { bumpCouncilRevision } from './council-revision.js';
 import { isDuplicateKeyError } from './duplicate-key.js';
 import {
   generateInvitationCode,
@@ -31,7 +32,8 @@ export type AddInvitationCodeResult =
 
 /**
  * Inserts new councils and updates changed ones (idempotent: a second import of the same rows
- * changes nothing), giving every council without an invitation code a random one.
+ * changes nothing), giving every council its derived invitation code (the same on every
+ * install) beside any code it had. Running servers see the change (`bumpCouncilRevision`).
  */
 export async function importCouncils(
   db: Db,
@@ -77,13 +79,27 @@ export async function importCouncils(
       updates.push({ _id, $set: changed ? { ...changes, invitationCodes } : { invitationCodes } });
     }
   }
+  // Councils no longer in the list keep their place, and get their derived code too.
+  const listed = new Set(rows.map((row) => row.code));
+  for (const before of existing.values()) {
+    const invitationCodes = codes.get(before._id) ?? [];
+    if (!listed.has(before._id) && before.invitationCodes.join() !== invitationCodes.join())
+      updates.push({ _id: before._id, $set: { invitationCodes } });
+  }
   // Inserts are fast on FerretDB; updates are one by one, so only what changed is updated.
   if (inserts.length > 0) {
-    await c.councils.insertMany(inserts, { ordered: false }).catch((error: unknown) => {
-      if (!isDuplicateKeyError(error)) throw error; // inserted meanwhile by a concurrent import
-    });
+    // A council inserted meanwhile by a concurrent import is counted there, not here.
+    report.inserted = await c.councils.insertMany(inserts, { ordered: false }).then(
+      (result) => result.insertedCount,
+      (error: unknown) => {
+        if (!isDuplicateKeyError(error)) throw error;
+        return error instanceof MongoBulkWriteError ? error.insertedCount : 0;
+      },
+    );
   }
   for (const { _id, $set } of updates) await c.councils.updateOne({ _id }, { $set });
+  // Even when nothing changed: an import cut short before its bump is then seen when re-run.
+  await bumpCouncilRevision(db, now);
   return report;
 }
 
@@ -129,12 +145,14 @@ export async function addInvitationCode(
       if (owner?.councilId !== councilId) return { ok: false, reason: 'taken' };
     }
     await c.councils.updateOne({ _id: councilId }, { $addToSet: { invitationCodes: code } });
+    await bumpCouncilRevision(db, now);
     return { ok: true, code };
   }
   for (let attempt = 0; attempt < 10; attempt += 1) {
     const code = generateInvitationCode();
     if (await claimCode(c, code, councilId, now)) {
       await c.councils.updateOne({ _id: councilId }, { $addToSet: { invitationCodes: code } });
+      await bumpCouncilRevision(db, now);
       return { ok: true, code };
     }
   }

@@ -1,4 +1,5 @@
 import { cpus, totalmem } from 'node:os';
+import { benchCouncils } from './bench-councils.js';
 import { benchEngine } from './bench-engine.js';
 import { benchMatchChoice, benchNlu } from './bench-nlu.js';
 
@@ -16,6 +17,11 @@ if (selected('engine')) for (const line of benchEngine()) console.log(line);
 if (selected('nlu')) {
   for (const line of await benchNlu()) console.log(line);
   for (const line of benchMatchChoice()) console.log(line);
+}
+if (selected('councils')) {
+  for (const line of benchCouncils()) console.log(line);
+  const { benchCouncilStorage } = await import('./bench-council-storage.js');
+  for (const line of await benchCouncilStorage()) console.log(line);
 }
 if (selected('storage')) {
   const { benchStorage } = await import('./bench-storage.js');

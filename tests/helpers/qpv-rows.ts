@@ -1,6 +1,6 @@
 import type { QpvRow } from '../../storage/parse-qpv-csv.js';
 
-/** Nouveau Roubaix as the reference list has it (shared/data/qpv-2024.csv). */
+/** Nouveau Roubaix as the reference list has it (storage/reference/qpv-2024.csv). */
 export const roubaixRow: QpvRow = {
   code: 'QN05981M',
   name: 'Nouveau Roubaix',

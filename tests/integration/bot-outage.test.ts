@@ -35,7 +35,9 @@ describe('bot with the database down', () => {
       LOG_LEVEL: 'silent',
     });
     if (!parsed.ok) throw new Error(parsed.problems.join('; '));
-    runtime = await startRuntime(parsed.config, createLogger('silent'));
+    runtime = await startRuntime(parsed.config, createLogger('silent'), {
+      referenceCouncils: false,
+    });
     const { server, port } = await startServer(runtime, []);
     baseUrl = `http://127.0.0.1:${port}`;
     stopHttp = () => new Promise((resolve) => server.close(() => resolve()));

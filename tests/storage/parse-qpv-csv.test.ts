@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { roubaixRow } from '../helpers/qpv-rows.js';
 import { describe, expect, it } from 'vitest';
 import { parseQpvCsv } from '../../storage/parse-qpv-csv.js';
+import { referenceCouncilsFile } from '../../storage/reference-councils.js';
+import { roubaixRow } from '../helpers/qpv-rows.js';
 
-// shared/ sits beside the repository (here and in CI): <repo>/../shared/data.
-const referenceFile = new URL('../../../shared/data/qpv-2024.csv', import.meta.url);
 const header = 'code,name,commune,commune_insee,department,department_name';
 
 describe('parseQpvCsv', () => {
   it('reads the whole reference list, accents intact', () => {
-    const { rows, errors } = parseQpvCsv(readFileSync(referenceFile, 'utf8'));
+    const { rows, errors } = parseQpvCsv(readFileSync(referenceCouncilsFile, 'utf8'));
     expect(errors).toEqual([]);
     expect(rows).toHaveLength(1493);
     expect(rows.find((row) => row.code === 'QN05981M')).toEqual(roubaixRow);
