@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatPageGzippedBytes } from '../../bot/web/chat-page-routes.js';
 import { replyToActivity } from '../../bot/web/reply-to-activity.js';
+import type { EngineReply } from '../../dialogs/engine-reply.js';
 import { addInvitationCode, importCouncils } from '../../storage/council-repository.js';
 import { DirectLineRepository } from '../../storage/directline-repository.js';
 import { launchChromium } from '../helpers/launch-chromium.js';
@@ -278,25 +279,47 @@ describe('the chat page in a phone browser', () => {
       web.runtime.catalog.en['web.footer.privacy'],
     );
 
-    // A free-text prompt with a limit, as the bot sends it: the limit shows before typing,
-    // a counter near it, a warning beyond it.
+    // Replies the engine gives in ways today's questionnaire does not reach, as the bot sends
+    // them: a numbered multiple choice, then a free text with a limit.
     const conversationId = await page.evaluate(
       () => JSON.parse(localStorage.getItem('concerto.session') ?? '{}').conversationId,
     );
     const repo = new DirectLineRepository(web.runtime.db);
-    const conversation = await repo.findConversation(String(conversationId));
-    const reply = replyToActivity(
-      { text: 'Tell us in a few words.', promptId: 'edu_marche', textLimit: 50 },
-      'en',
-      web.runtime.catalog,
-      conversation?.userId ?? '',
-    );
-    await repo.append(
-      String(conversationId),
-      [{ activity: { ...reply, from: { id: 'concerto', role: 'bot' } } }],
-      new Date(),
-    );
-    await page.reload();
+    const userId = (await repo.findConversation(String(conversationId)))?.userId ?? '';
+    const botSays = async (reply: EngineReply) => {
+      const activity = replyToActivity(reply, 'en', web.runtime.catalog, userId);
+      const from = { id: 'concerto', role: 'bot' };
+      await repo.append(String(conversationId), [{ activity: { ...activity, from } }], new Date());
+      await page.reload();
+      await page.locator('#log .msg.bot').first().waitFor();
+      await settled(page);
+    };
+    await botSays({
+      text: 'Type the numbers, for example: 1, 3',
+      promptId: 'edu_idees',
+      multiSelect: true,
+      numbered: true,
+      choices: [
+        { id: 'devoirs', label: '✓ Homework help' },
+        { id: 'classes', label: 'Smaller classes' },
+        { id: '_done', label: 'Confirm' },
+      ],
+    });
+    expect(await page.locator('#choices button .num').allTextContents()).toEqual(['1', '2']);
+    expect(await page.locator('#choices button .label').allTextContents()).toEqual([
+      'Homework help',
+      'Smaller classes',
+    ]);
+    expect(
+      await page
+        .locator('#choices button')
+        .evaluateAll((b) => b.map((el) => el.getAttribute('aria-pressed'))),
+    ).toEqual(['true', 'false']);
+    expect(await page.locator('#actions button .num').count()).toBe(0);
+    await page.screenshot({ path: `${artifacts}/english-numbered.png` });
+
+    // A free text with a limit: the limit shows before typing, a counter near it, a warning beyond.
+    await botSays({ text: 'Tell us in a few words.', promptId: 'edu_marche', textLimit: 50 });
     const limit = page.locator('#text-limit');
     await page.waitForFunction(() => document.getElementById('text-limit')?.hidden === false);
     expect(await limit.textContent()).toBe('50 characters at most');
