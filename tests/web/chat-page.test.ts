@@ -107,12 +107,24 @@ async function check(run: Run, name: string, afterTap = true): Promise<void> {
  * A multiple choice, by taps: two options ticked (and, once per run, two more: one too many),
  * each tick updating the list in place, then « Valider ».
  */
-async function answerMultiple(run: Run, prompt: ScreenPrompt, tooMany: boolean): Promise<void> {
+async function answerMultiple(
+  run: Run,
+  prompt: ScreenPrompt,
+  how: { tooMany: boolean; keyboard: boolean },
+): Promise<void> {
   const { page } = run;
   const options = prompt.choices.filter((c) => !c.choiceId.startsWith('_'));
-  const picks = options.slice(0, tooMany ? 4 : 2);
+  const picks = options.slice(0, how.tooMany ? 4 : 2);
   for (const [i, option] of picks.entries()) {
-    await tapButton(page, option.choiceId);
+    if (how.keyboard && i === 0) {
+      // From the question (where a tap left the focus), Tab reaches the first option, Space ticks.
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-choice'))).toBe(
+        option.choiceId,
+      );
+      await page.keyboard.press('Space');
+      run.seen.add('keyboard');
+    } else await tapButton(page, option.choiceId);
     const button = page.locator(`#choices button[data-choice="${option.choiceId}"]`);
     // Ticked at once, and still ticked once the bot has answered (except one too many).
     await settled(page);
@@ -121,7 +133,7 @@ async function answerMultiple(run: Run, prompt: ScreenPrompt, tooMany: boolean):
     if (i < 3) expect(await button.getAttribute('aria-pressed')).toBe('true');
     await check(run, `${prompt.promptId}-tick-${i + 1}`);
   }
-  if (tooMany) {
+  if (how.tooMany) {
     // Three at most here: the fourth is undone and the reason is shown by the choices.
     const note = page.locator('#choice-note');
     await note.waitFor();
@@ -131,6 +143,14 @@ async function answerMultiple(run: Run, prompt: ScreenPrompt, tooMany: boolean):
     expect(box && viewport && box.y >= 0 && box.y + box.height <= viewport.height).toBe(true);
     const fourth = page.locator(`#choices button[data-choice="${picks[3]?.choiceId}"]`);
     expect(await fourth.getAttribute('aria-pressed')).toBe('false');
+    expect((await promptOnScreen(page)).bubbles).toBe(prompt.bubbles);
+    // A tick taken back, and given again.
+    const first = page.locator(`#choices button[data-choice="${picks[0]?.choiceId}"]`);
+    for (const pressed of ['false', 'true']) {
+      await first.click();
+      await settled(page);
+      expect(await first.getAttribute('aria-pressed')).toBe(pressed);
+    }
     expect((await promptOnScreen(page)).bubbles).toBe(prompt.bubbles);
     run.seen.add('too-many');
   }
@@ -145,13 +165,19 @@ async function answerMultiple(run: Run, prompt: ScreenPrompt, tooMany: boolean):
  * ticks two on a multiple choice, writes a sentence when there is nothing to tap, confirms the
  * review. False once the questionnaire is finished.
  */
-async function step(run: Run, options: { tooMany: boolean; refuse: boolean }): Promise<boolean> {
+async function step(
+  run: Run,
+  options: { tooMany: boolean; refuse: boolean; keyboard: boolean },
+): Promise<boolean> {
   const { page } = run;
   const prompt = await promptOnScreen(page);
   const id = (choiceId: string) => prompt.choices.find((c) => c.choiceId === choiceId);
   if (prompt.promptId === '_done') return false;
   if (prompt.multiSelect) {
-    await answerMultiple(run, prompt, options.tooMany && !run.seen.has('too-many'));
+    await answerMultiple(run, prompt, {
+      tooMany: options.tooMany && !run.seen.has('too-many'),
+      keyboard: options.keyboard && !run.seen.has('keyboard'),
+    });
     return true;
   }
   const real = prompt.choices.find(
@@ -229,7 +255,11 @@ describe('the chat page in a phone browser', () => {
       let steps = 0;
       let axedMultiple = false;
       for (; steps < 80; steps += 1) {
-        const more = await step(run, { tooMany: index === 1, refuse: index === 0 });
+        const more = await step(run, {
+          tooMany: index === 1,
+          refuse: index === 0,
+          keyboard: index === 2,
+        });
         if (!more) break;
         await check(run, `step-${steps}`);
         if (!axedMultiple && (await promptOnScreen(page)).multiSelect) {
@@ -243,6 +273,7 @@ describe('the chat page in a phone browser', () => {
       expect(run.seen.has('multiple')).toBe(true);
       if (index === 0) expect(run.seen.has('refused')).toBe(true);
       if (index === 1) expect(run.seen.has('too-many')).toBe(true);
+      if (index === 2) expect(run.seen.has('keyboard')).toBe(true);
       expect(await page.locator('#progressbar').getAttribute('aria-valuenow')).toBe('100');
       expect(
         await page
