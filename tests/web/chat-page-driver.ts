@@ -35,10 +35,11 @@ export async function promptOnScreen(page: Page): Promise<ScreenPrompt> {
  * What keeps the current question from being read and answered, measured with bounding boxes:
  * its start under the header or below the answers, its text cut while it would fit, something
  * drawn over it, its first two options (and « Valider ») off screen, out of their list or covered.
- * Empty when all is well.
+ * After a tick, the option just tapped stands for the first two (the person may have scrolled
+ * the list to reach it). Empty when all is well.
  */
-export async function readabilityProblems(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+export async function readabilityProblems(page: Page, tapped?: string): Promise<string[]> {
+  return page.evaluate((tappedId) => {
     const problems: string[] = [];
     const rect = (el: Element) => el.getBoundingClientRect();
     const name = (el: Element | null) =>
@@ -67,7 +68,9 @@ export async function readabilityProblems(page: Page): Promise<string[]> {
     const pinned = Array.from(document.querySelectorAll('#actions button'));
     const list = rect(document.getElementById('choices')!);
     const wanted = [
-      ...options.slice(0, 2),
+      ...(tappedId
+        ? options.filter((b) => b instanceof HTMLElement && b.dataset.choice === tappedId)
+        : options.slice(0, 2)),
       ...(options.length === 0 ? pinned.slice(0, 1) : []),
       ...pinned.filter((b) => b instanceof HTMLElement && b.dataset.choice === '_done'),
     ];
@@ -87,7 +90,7 @@ export async function readabilityProblems(page: Page): Promise<string[]> {
     }
     if (document.documentElement.scrollWidth > innerWidth) problems.push('sideways scrolling');
     return problems;
-  });
+  }, tapped);
 }
 
 /** Every axe-core violation (any impact), as "rule (impact): target". */

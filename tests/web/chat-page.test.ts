@@ -84,12 +84,12 @@ interface Run {
 }
 
 /** Screenshot and bounding-box check of the step just taken (and where the focus went). */
-async function check(run: Run, name: string, afterTap = true): Promise<void> {
+async function check(run: Run, name: string, afterTap = true, tapped?: string): Promise<void> {
   run.shots += 1;
   await run.page.screenshot({
     path: `${run.dir}/${String(run.shots).padStart(2, '0')}-${name}.png`,
   });
-  for (const problem of await readabilityProblems(run.page))
+  for (const problem of await readabilityProblems(run.page, tapped))
     run.problems.push(`${name}: ${problem}`);
   const focus = await run.page.evaluate(() => {
     const el = document.activeElement;
@@ -131,7 +131,7 @@ async function answerMultiple(
     const after = await promptOnScreen(page);
     expect(after.bubbles, 'a tick adds no bubble').toBe(prompt.bubbles);
     if (i < 3) expect(await button.getAttribute('aria-pressed')).toBe('true');
-    await check(run, `${prompt.promptId}-tick-${i + 1}`);
+    await check(run, `${prompt.promptId}-tick-${i + 1}`, true, option.choiceId);
   }
   if (how.tooMany) {
     // Three at most here: the fourth is undone and the reason is shown by the choices.

@@ -346,7 +346,11 @@ function setAwaiting(count) {
 }
 
 function setNote(text) {
-  if ($('choice-note').textContent !== text) $('choice-note').textContent = text;
+  const note = $('choice-note');
+  if (note.textContent === text) return;
+  const resized = (note.textContent === '') !== (text === '');
+  note.textContent = text;
+  if (resized) settle(); // the note takes room: the list gives it back, not the question
 }
 
 function showProgress(p, line) {
@@ -474,26 +478,28 @@ function settle() {
   if (pinnedLayout()) {
     // Below a short screen's fold there is only the footer: the conversation comes first.
     if (window.scrollY > 0) window.scrollTo(0, 0);
-    const buttons = [...list.children];
     const full = list.scrollHeight;
-    let least = full;
-    if (buttons.length > 2) {
-      const top = list.getBoundingClientRect().top;
-      const second = buttons[1].getBoundingClientRect();
-      const third = buttons[2].getBoundingClientRect();
-      least = Math.min(
-        full,
-        second.bottom - top + (third.top - second.bottom) + third.height * 0.45,
-      );
-    }
+    // Where the list can end: through a button (45 % of it shown), so that a list cut short
+    // never looks complete. The least it shows is two buttons and a part of the third.
+    const top = list.getBoundingClientRect().top - list.scrollTop;
+    const cuts = [...list.children].map((b) => {
+      const r = b.getBoundingClientRect();
+      return r.top - top + r.height * 0.45;
+    });
+    const least = cuts.length > 2 ? Math.min(full, cuts[2]) : full;
+    const cutAt = (limit) =>
+      limit >= full ? full : Math.max(...cuts.filter((c) => c <= limit), least);
     // The screen's height is fixed: what the list does not take, the conversation gets.
     const shared = main.clientHeight + list.clientHeight;
     const room = shared - (question ? question.offsetHeight + 16 : 0);
     // A question too long to fit whole anyway (the consent) starts at the top and scrolls:
     // then the list may take up to half the room, so that every answer is seen at once.
-    const height =
-      room >= least ? Math.min(full, room) : Math.max(least, Math.min(full, shared / 2));
+    const height = cutAt(room >= least ? room : Math.max(least, shared / 2));
     list.style.maxHeight = `${Math.ceil(height)}px`;
+    // The option just tapped stays under the finger when the list gets shorter.
+    const tapped = list.contains(document.activeElement) ? document.activeElement : null;
+    if (tapped && tapped.offsetTop + tapped.offsetHeight > list.scrollTop + list.clientHeight)
+      list.scrollTop = tapped.offsetTop + tapped.offsetHeight - list.clientHeight + 4;
     if (question) {
       const bottom = main.scrollHeight - main.clientHeight;
       main.scrollTop = Math.min(bottom, question.offsetTop - 8);
