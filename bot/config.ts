@@ -12,6 +12,13 @@ const isoDate = optional.refine((v) => v === undefined || !Number.isNaN(Date.par
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+const email = z.email();
+const webAddress = z.url({ protocol: /^https?$/ });
+const contact = optional.refine(
+  (v) => v === undefined || email.safeParse(v).success || webAddress.safeParse(v).success,
+  { message: 'must be an e-mail address or an http(s) address, e.g. dpo@example.org' },
+);
+
 /** Every setting of DESIGN.md's contract table, with its default. */
 const configSchema = z.object({
   PORT: port.default(3000),
@@ -51,6 +58,8 @@ const configSchema = z.object({
   DEFAULT_LANG: z.enum(['fr', 'en']).default('fr'),
   TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   PSEUDONYM_SECRET: optional,
+  /** The operator's data-protection contact, shown on the privacy and legal pages. */
+  PRIVACY_CONTACT: contact,
 });
 
 export type Config = z.infer<typeof configSchema>;

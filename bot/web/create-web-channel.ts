@@ -44,7 +44,13 @@ export const createWebChannel: ChannelFactory = async (runtime) => {
   const channel: Channel = {
     name: 'web',
     routes: [
-      ...chatPageRoutes(catalog),
+      ...chatPageRoutes(catalog, {
+        councilByCode: (code) => runtime.councils.byInvitationCode(code),
+        facts: {
+          contact: config.PRIVACY_CONTACT,
+          transcriptDays: config.TRANSCRIPT_RETENTION_DAYS,
+        },
+      }),
       webSessionRoute(
         repo,
         tokens,

@@ -77,8 +77,10 @@ export async function benchWebPage(): Promise<string[]> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
     const url = `http://127.0.0.1:${port}/`;
-    // Warm the server (code paths, first turn) without spending a session on it.
-    for (const path of ['', 'static/chat.js', 'static/chat.css'])
+    // Warm the server (code paths, first turn) without spending a session on it: the page
+    // and the versioned script and styles it names.
+    const html = await (await fetch(url)).text();
+    for (const [, path] of html.matchAll(/"\/(static\/[^"]+)"/g))
       await (await fetch(url + path)).text();
     const start = { kind: 'start', payload: '' } satisfies EngineInput;
     await runtime.handleTurn({ channel: 'console', externalId: 'bench-web-warm-up' }, start);

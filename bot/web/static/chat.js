@@ -1,25 +1,44 @@
 // Concerto's web chat. Talks to our own Direct Line: REST to send, a WebSocket (or polling)
 // to receive. The conversation and unsent messages live in localStorage, so a reload, a lost
 // connection or a visit days later carries on where the person stopped and loses nothing typed.
+//
+// After every step the question being asked and its first buttons are on screen: the log is
+// scrolled to the question's start once the buttons are laid out, and a long list of choices
+// scrolls inside its own box. A multiple choice is updated in place (no new bubble per tap).
 
 const api = '/v3/directline';
 const sessionKey = 'concerto.session';
 const outboxKey = 'concerto.outbox';
+const inviteKey = 'concerto.invite';
 const $ = (id) => document.getElementById(id);
 const strings = JSON.parse($('strings').textContent);
+/** Same shapes as the server's invitationPath: `/c/CODE`, `/c/CODE.`, `/c/code/`… */
+const invitationPath = /^\/c\/([A-Za-z0-9_-]{1,64})(?:[.,;:!)/]|%20|%C2%A0|%C2%BB|%E2%80%A6)*$/i;
 
-let lang = 'fr';
+let lang = document.documentElement.lang === 'en' ? 'en' : 'fr';
 let session = null; // { conversationId, token, watermark }
 let outbox = readJson(outboxKey) ?? [];
 let socket = null;
 let pollTimer = 0;
 let flushing = false;
 let retryDelay = 1000;
-let focusChoices = false;
+/** The prompt on screen: { promptId, multiSelect, textLimit, freeText, li }. */
+let current = null;
+/** Ticks sent but not answered yet: until then the page's own ticks are the truth. */
+let awaitingToggles = 0;
+/** The text last sent, given back if the same free-text question is asked again (refused). */
+let draft = null;
+/** A choice was tapped: the next question takes the focus, so nobody is left on the page body. */
+let followFocus = false;
+/** The prompt a text was typed for: when the bot moves on to buttons, the keyboard goes down. */
+let typedOn = null;
 const seen = new Set();
 const echoed = new Set(); // client ids of our messages the server already has
 
-const t = (key) => strings[lang]?.[key] ?? strings.fr[key] ?? key;
+const t = (key, params) =>
+  (strings[lang]?.[key] ?? strings.fr[key] ?? key).replace(/\{(\w+)\}/g, (whole, name) =>
+    params && name in params ? String(params[name]) : whole,
+  );
 
 function readJson(key) {
   try {
@@ -41,22 +60,33 @@ function saveSession() {
   writeJson(sessionKey, { ...session, lang });
 }
 
+/** The visitor's language: the browser's first French or English preference, else French. */
+function browserLang() {
+  const prefs = navigator.languages?.length ? navigator.languages : [navigator.language ?? ''];
+  for (const tag of prefs) {
+    const base = String(tag).slice(0, 2).toLowerCase();
+    if (base === 'fr' || base === 'en') return base;
+  }
+  return 'fr';
+}
+
 function applyLang(next) {
   if (next !== 'fr' && next !== 'en') return;
   lang = next;
   document.documentElement.lang = next;
   document.title = t('web.title');
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-label]'))
+    el.setAttribute('aria-label', t(el.dataset.i18nLabel));
   $('text').placeholder = t('web.placeholder');
-  $('log-region').setAttribute('aria-label', t('web.log_label'));
-  $('choices').setAttribute('aria-label', t('web.choices_label'));
+  updateCounter();
 }
 
 function setStatus(key) {
   const text = key ? t(key) : '';
   if ($('status').textContent === text) return;
   $('status').textContent = text;
-  $('main').scrollTop = $('main').scrollHeight; // the footer changed height: keep the last message in view
+  settle(); // the answer area changed height: keep the question in view
 }
 
 /** fetch with a timeout; resolves to the Response, or null when the network failed. */
@@ -81,7 +111,7 @@ async function call(method, url, body, token) {
 
 async function openSession() {
   const stored = readJson(sessionKey);
-  if (stored?.lang) applyLang(stored.lang);
+  applyLang(stored?.lang ?? browserLang());
   let fresh = false;
   if (stored?.token && stored.conversationId) {
     const res = await call('POST', '/web/session', { token: stored.token });
@@ -117,11 +147,16 @@ async function renewToken() {
 // --- receiving -----------------------------------------------------------------------------
 
 function receive(group) {
-  for (const activity of group.activities ?? []) render(activity);
+  const activities = group.activities ?? [];
+  let changed = false;
+  activities.forEach((activity, i) => {
+    if (render(activity, activities[i + 1])) changed = true;
+  });
   if (group.watermark && Number(group.watermark) >= Number(session.watermark || 0)) {
     session.watermark = group.watermark;
     saveSession();
   }
+  if (changed) settle();
 }
 
 async function pull() {
@@ -175,69 +210,232 @@ async function connect() {
 function bubble(kind, text) {
   const li = document.createElement('li');
   li.className = `msg ${kind}`;
-  const who = document.createElement('span');
-  who.className = 'visually-hidden';
-  who.textContent = `${t(kind === 'bot' ? 'web.bot' : 'web.you')} `;
-  li.append(who, document.createTextNode(text));
+  li.tabIndex = -1; // the focus can be put on it, so that a screen reader reads it
+  setBubbleText(li, kind, text);
   $('log').append(li);
-  li.scrollIntoView({ block: 'end', behavior: 'auto' });
   return li;
 }
 
-function render(activity) {
-  if (!activity?.id || seen.has(activity.id)) return;
+function setBubbleText(li, kind, text) {
+  const who = document.createElement('span');
+  who.className = 'visually-hidden';
+  who.textContent = `${t(kind === 'bot' ? 'web.bot' : 'web.you')} `;
+  li.replaceChildren(who, document.createTextNode(text));
+  li.dataset.text = text;
+}
+
+/** Shows one activity; true when the conversation changed in a way that needs a new layout. */
+function render(activity, next) {
+  if (!activity?.id || seen.has(activity.id)) return false;
   seen.add(activity.id);
-  if (activity.from?.role !== 'bot') {
-    const clientId = activity.channelData?.clientActivityId;
-    if (clientId) echoed.add(clientId);
-    const mine = clientId && document.querySelector(`[data-client-id="${CSS.escape(clientId)}"]`);
-    if (mine) markSent(mine);
-    else if (activity.type === 'message') bubble('me', activity.text ?? '');
-    return;
-  }
-  if (activity.type !== 'message') return;
+  if (activity.from?.role !== 'bot') return renderOwn(activity);
+  if (activity.type !== 'message') return false;
   if (activity.locale) applyLang(activity.locale.startsWith('en') ? 'en' : 'fr');
   const data = activity.channelData ?? {};
   let text = activity.text ?? '';
   if (data.progressLine && text.startsWith(`${data.progressLine}\n`))
     text = text.slice(data.progressLine.length + 1);
-  bubble('bot', text);
+  const actions = activity.suggestedActions?.actions ?? [];
   if (data.progress) showProgress(data.progress, data.progressLine);
-  if (data.promptId === '_done')
-    showProgress({ theme: 2, themes: 1, question: 1, questions: 1 }, null);
-  showChoices(activity);
+  if (data.promptId === '_done') showProgress(null, t('web.progress_done'));
+
+  const sameMultiple =
+    data.multiSelect && current?.multiSelect && current.promptId === data.promptId;
+  if (sameMultiple) return updateMultiple(text, data, actions);
+  // A complaint about the ticks just before the same list again: say it by the choices.
+  const nextData = next?.from?.role === 'bot' ? (next.channelData ?? {}) : {};
+  if (
+    !data.promptId &&
+    actions.length === 0 &&
+    current?.multiSelect &&
+    nextData.multiSelect &&
+    nextData.promptId === current.promptId
+  ) {
+    setNote(text);
+    return false;
+  }
+
+  const li = bubble('bot', text);
+  setNote('');
+  showChoices(actions, data);
+  current?.li.classList.remove('current');
+  current = data.promptId || actions.length > 0 ? promptOf(data, actions, li) : null;
+  if (current) {
+    li.classList.add('current');
+    giveBackDraft(current);
+    if (typedOn !== null && typedOn !== current.promptId && !current.freeText) followFocus = true;
+    typedOn = null;
+  }
+  updateCounter();
   saveSession();
+  return true;
+}
+
+/** The person's own message echoed by the server (or replayed after a reload). */
+function renderOwn(activity) {
+  const clientId = activity.channelData?.clientActivityId;
+  if (clientId) echoed.add(clientId);
+  const mine = clientId && document.querySelector(`[data-client-id="${CSS.escape(clientId)}"]`);
+  if (mine) {
+    markSent(mine);
+    return false;
+  }
+  if (activity.type !== 'message' || isTick(activity.value)) return false;
+  bubble('me', activity.text ?? '');
+  return true;
+}
+
+/** A tap on an option of the multiple choice on screen: it changes ticks, it says nothing. */
+function isTick(value) {
+  return (
+    current?.multiSelect &&
+    value?.promptId === current.promptId &&
+    typeof value.choiceId === 'string' &&
+    !value.choiceId.startsWith('_')
+  );
+}
+
+function promptOf(data, actions, li) {
+  const options = actions.filter((a) => !String(a.value?.choiceId ?? '').startsWith('_'));
+  return {
+    promptId: data.promptId ?? '',
+    multiSelect: Boolean(data.multiSelect),
+    textLimit: Number(data.textLimit) || 0,
+    freeText: Boolean(data.textLimit) || options.length === 0,
+    li,
+  };
+}
+
+/** The multiple choice on screen, again with new ticks: changed where it is, not appended. */
+function updateMultiple(text, data, actions) {
+  setAwaiting(awaitingToggles - 1);
+  let moved = false;
+  if (current.li.dataset.text !== text || current.li !== $('log').lastElementChild) {
+    // Typed numbers came in between: the updated question goes after them, where people look.
+    if (current.li !== $('log').lastElementChild) {
+      current.li.remove();
+      current.li = bubble('bot', text);
+      current.li.classList.add('current');
+      moved = true;
+    } else setBubbleText(current.li, 'bot', text);
+  }
+  if (!sameButtons(actions)) {
+    showChoices(actions, data);
+    moved = true;
+  } else if (awaitingToggles === 0) {
+    const picked = new Set(data.picked ?? []);
+    for (const button of $('choices').querySelectorAll('button[aria-pressed]'))
+      button.setAttribute('aria-pressed', String(picked.has(button.dataset.choice)));
+  }
+  return moved;
+}
+
+function sameButtons(actions) {
+  const shown = [...document.querySelectorAll('#answer button[data-choice]')].map(
+    (b) => b.dataset.choice,
+  );
+  const wanted = actions.map((a) => String(a.value?.choiceId ?? ''));
+  return shown.length === wanted.length && shown.every((id) => wanted.includes(id));
+}
+
+/** Ticks on their way: the list says so (aria-busy) until the bot has answered them all. */
+function setAwaiting(count) {
+  awaitingToggles = Math.max(0, count);
+  if (awaitingToggles > 0) $('choices').setAttribute('aria-busy', 'true');
+  else $('choices').removeAttribute('aria-busy');
+}
+
+function setNote(text) {
+  const note = $('choice-note');
+  if (note.textContent === text) return;
+  const resized = (note.textContent === '') !== (text === '');
+  note.textContent = text;
+  if (resized) settle(); // the note takes room: the list gives it back, not the question
 }
 
 function showProgress(p, line) {
-  const done = Math.max(0, p.theme - 1 + (p.question - 1) / Math.max(1, p.questions));
-  const percent = Math.min(100, Math.round((100 * done) / Math.max(1, p.themes)));
+  let percent = 100;
+  if (p) {
+    const done = Math.max(0, p.theme - 1 + (p.question - 1) / Math.max(1, p.questions));
+    percent = Math.min(100, Math.round((100 * done) / Math.max(1, p.themes)));
+  }
   $('progress').hidden = false;
+  $('top').classList.add('started');
   $('progress-fill').style.width = `${percent}%`;
   $('progressbar').setAttribute('aria-valuenow', String(percent));
-  $('progressbar').setAttribute('aria-valuetext', line ?? `${percent} %`);
-  if (line !== null) $('progress-text').textContent = line ?? '';
+  $('progressbar').setAttribute('aria-valuetext', line ? `${line} (${percent} %)` : `${percent} %`);
+  $('progress-text').textContent = line ?? `${percent} %`;
 }
 
-function showChoices(activity) {
-  const box = $('choices');
-  box.replaceChildren();
-  box.dataset.prompt = activity.channelData?.promptId ?? '';
-  for (const action of activity.suggestedActions?.actions ?? []) {
+/** The buttons of a reply: options in a list that scrolls, Valider / Passer pinned below it. */
+function showChoices(actions, data) {
+  const list = $('choices');
+  const pinned = $('actions');
+  list.replaceChildren();
+  pinned.replaceChildren();
+  list.dataset.prompt = data.promptId ?? '';
+  const picked = new Set(data.picked ?? []);
+  actions.forEach((action, index) => {
+    const id = String(action.value?.choiceId ?? '');
+    const isOption = !id.startsWith('_');
     const button = document.createElement('button');
     button.type = 'button';
-    button.textContent = action.title;
-    button.dataset.choice = action.value?.choiceId ?? '';
-    button.addEventListener('click', (event) => {
-      // A keyboard press (detail 0) keeps focus in the choices; a tap does not pop the keyboard up.
-      focusChoices = event.detail === 0;
-      box.replaceChildren();
-      send({ type: 'message', text: action.title, value: action.value }, action.title);
-    });
-    box.append(button);
+    button.dataset.choice = id;
+    const label = document.createElement('span');
+    label.className = 'label';
+    const title = String(action.title ?? '');
+    label.textContent = data.multiSelect && title.startsWith('✓ ') ? title.slice(2) : title;
+    if (data.multiSelect && isOption) {
+      button.className = 'toggle';
+      button.setAttribute('aria-pressed', String(picked.has(id)));
+      const mark = document.createElement('span');
+      mark.className = 'mark';
+      mark.setAttribute('aria-hidden', 'true');
+      button.append(mark);
+    }
+    if (data.numbered && isOption) {
+      const number = document.createElement('span');
+      number.className = 'num';
+      number.textContent = String(index + 1);
+      button.append(number);
+    }
+    button.append(label);
+    button.addEventListener('click', () => tap(button, action, data));
+    (isOption ? list : pinned).append(button);
+  });
+  list.scrollTop = 0;
+}
+
+function tap(button, action, data) {
+  const label = button.querySelector('.label')?.textContent ?? '';
+  if (button.hasAttribute('aria-pressed')) {
+    // Ticks change at once; the bot's answer confirms them (or undoes one too many).
+    button.setAttribute('aria-pressed', String(button.getAttribute('aria-pressed') !== 'true'));
+    setAwaiting(awaitingToggles + 1);
+    setNote('');
+    send({ type: 'message', text: label, value: action.value });
+    return;
   }
-  if (focusChoices) (box.querySelector('button') ?? $('text')).focus();
-  focusChoices = false;
+  let said = label;
+  if (data.multiSelect) {
+    const ticked = [...$('choices').querySelectorAll('button[aria-pressed="true"] .label')];
+    if (ticked.length > 0) said = ticked.map((el) => el.textContent).join(', ');
+  }
+  const value = action.type === 'imBack' ? undefined : action.value;
+  clearChoices();
+  followFocus = true;
+  const li = send(
+    { type: 'message', text: action.type === 'imBack' ? action.value : said, value },
+    said,
+  );
+  li?.focus({ preventScroll: true });
+}
+
+function clearChoices() {
+  $('choices').replaceChildren();
+  $('actions').replaceChildren();
+  setNote('');
+  setAwaiting(0);
 }
 
 function markSent(li) {
@@ -247,7 +445,11 @@ function markSent(li) {
 
 function markProblem(clientId, key) {
   const li = document.querySelector(`[data-client-id="${CSS.escape(clientId)}"]`);
-  if (!li) return;
+  if (!li) {
+    // A tick refused by the server: the bot's ticks are the truth again.
+    if (key === 'web.failed') setAwaiting(0);
+    return;
+  }
   li.classList.add('pending');
   let note = li.querySelector('.note');
   if (!note) {
@@ -258,6 +460,61 @@ function markProblem(clientId, key) {
   note.textContent = t(key);
 }
 
+// --- layout --------------------------------------------------------------------------------
+
+/** True when header, log and answers share the screen (not on very short screens). */
+const pinnedLayout = () => window.matchMedia('(min-height: 28rem)').matches;
+
+/**
+ * Sizes the list of choices and scrolls the log once everything is in place: the question's
+ * first line and its first buttons visible, the list giving way to the question when both
+ * cannot fit whole (never below two buttons and a part of the third, which shows it scrolls).
+ */
+function settle() {
+  const list = $('choices');
+  const main = $('main');
+  list.style.maxHeight = '';
+  const question = current?.li ?? $('log').lastElementChild;
+  if (pinnedLayout()) {
+    // Below a short screen's fold there is only the footer: the conversation comes first.
+    if (window.scrollY > 0) window.scrollTo(0, 0);
+    const full = list.scrollHeight;
+    // Where the list can end: through a button (45 % of it shown), so that a list cut short
+    // never looks complete. The least it shows is two buttons and a part of the third.
+    const top = list.getBoundingClientRect().top - list.scrollTop;
+    const cuts = [...list.children].map((b) => {
+      const r = b.getBoundingClientRect();
+      return r.top - top + r.height * 0.45;
+    });
+    const least = cuts.length > 2 ? Math.min(full, cuts[2]) : full;
+    const cutAt = (limit) =>
+      limit >= full ? full : Math.max(...cuts.filter((c) => c <= limit), least);
+    // The screen's height is fixed: what the list does not take, the conversation gets.
+    const shared = main.clientHeight + list.clientHeight;
+    const room = shared - (question ? question.offsetHeight + 16 : 0);
+    // A question too long to fit whole anyway (the consent) starts at the top and scrolls:
+    // then the list may take up to half the room, so that every answer is seen at once.
+    const height = cutAt(room >= least ? room : Math.max(least, shared / 2));
+    list.style.maxHeight = `${Math.ceil(height)}px`;
+    // The option just tapped stays under the finger when the list gets shorter.
+    const tapped = list.contains(document.activeElement) ? document.activeElement : null;
+    if (tapped && tapped.offsetTop + tapped.offsetHeight > list.scrollTop + list.clientHeight)
+      list.scrollTop = tapped.offsetTop + tapped.offsetHeight - list.clientHeight + 4;
+    if (question) {
+      const bottom = main.scrollHeight - main.clientHeight;
+      main.scrollTop = Math.min(bottom, question.offsetTop - 8);
+    } else main.scrollTop = main.scrollHeight;
+  } else if (question) {
+    const top = question.getBoundingClientRect().top + window.scrollY - 8;
+    const bottom = document.documentElement.scrollHeight - window.innerHeight;
+    window.scrollTo(0, Math.max(0, Math.min(bottom, top)));
+  }
+  if (followFocus && current?.li) {
+    current.li.focus({ preventScroll: true });
+    followFocus = false;
+  }
+}
+
 // --- sending -------------------------------------------------------------------------------
 
 function newId() {
@@ -266,24 +523,42 @@ function newId() {
     : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-/** Queues an activity (kept in localStorage until the server has it), shows it, sends it. */
+/**
+ * Queues an activity (kept in localStorage until the server has it), shows it when it has a
+ * label, sends it. Returns the person's bubble, if any.
+ */
 function send(activity, label) {
   const clientActivityId = newId();
   const item = {
     clientActivityId,
     label,
-    activity: { ...activity, locale: lang, channelData: { clientActivityId } },
+    activity: {
+      ...activity,
+      locale: lang === 'en' ? 'en-GB' : 'fr-FR',
+      channelData: { clientActivityId },
+    },
   };
   outbox.push(item);
   writeJson(outboxKey, outbox);
-  if (label) bubble('me', label).dataset.clientId = clientActivityId;
+  let li;
+  if (label) {
+    li = bubble('me', label);
+    li.dataset.clientId = clientActivityId;
+    scrollToEnd();
+  }
   void flush();
+  return li;
+}
+
+function scrollToEnd() {
+  if (pinnedLayout()) $('main').scrollTop = $('main').scrollHeight;
+  else window.scrollTo(0, document.documentElement.scrollHeight);
 }
 
 async function flush() {
   if (flushing || !session) return;
   flushing = true;
-  $('typing').hidden = outbox.length === 0;
+  $('typing').hidden = !outbox.some((item) => item.label);
   try {
     while (outbox.length > 0) {
       const item = outbox[0];
@@ -299,7 +574,7 @@ async function flush() {
       ) {
         markProblem(item.clientActivityId, 'web.failed');
       } else if (!res?.ok) {
-        markProblem(item.clientActivityId, 'web.pending');
+        for (const waiting of outbox) markProblem(waiting.clientActivityId, 'web.pending');
         setStatus('web.offline');
         setTimeout(flush, retryDelay);
         retryDelay = Math.min(retryDelay * 2, 30000);
@@ -317,6 +592,47 @@ async function flush() {
   }
 }
 
+// --- free text -----------------------------------------------------------------------------
+
+/** The same free-text question asked again right after: the text refused is back in the box. */
+function giveBackDraft(prompt) {
+  const kept = draft;
+  draft = null;
+  if (!kept || kept.promptId !== prompt.promptId || !kept.freeText) return;
+  if ($('text').value !== '') return;
+  $('text').value = kept.text;
+  fitTextarea();
+}
+
+function updateCounter() {
+  const out = $('text-limit');
+  const max = current?.textLimit ?? 0;
+  const count = $('text').value.length;
+  let text = '';
+  if (max > 0 && count >= max * 0.8) {
+    const over = count - max;
+    text =
+      over > 0 ? t('web.text_over', { count, max, over }) : t('web.text_count', { count, max });
+  } else if (max > 0) text = t('web.text_limit', { max });
+  const invalid = max > 0 && count > max;
+  out.classList.toggle('over', invalid);
+  if (invalid) $('text').setAttribute('aria-invalid', 'true');
+  else $('text').removeAttribute('aria-invalid');
+  if (out.textContent !== text) out.textContent = text;
+  if (out.hidden !== (text === '')) {
+    out.hidden = text === '';
+    settle();
+  }
+}
+
+function fitTextarea() {
+  const box = $('text');
+  box.style.height = '';
+  // Empty, it keeps its one line (a long placeholder would otherwise make it taller).
+  if (box.value !== '') box.style.height = `${Math.min(box.scrollHeight + 4, 8 * 16)}px`;
+  updateCounter();
+}
+
 // --- start ---------------------------------------------------------------------------------
 
 function restorePending() {
@@ -324,6 +640,13 @@ function restorePending() {
     if (item.label && !echoed.has(item.clientActivityId))
       bubble('me', item.label).dataset.clientId = item.clientActivityId;
   }
+}
+
+/** The invitation code of the address, tidied (`/c/rbx7kq.` → RBX7KQ), shown as `/c/RBX7KQ`. */
+function invitationCode() {
+  const code = invitationPath.exec(location.pathname)?.[1]?.toUpperCase() ?? '';
+  if (code && location.pathname !== `/c/${code}`) history.replaceState(null, '', `/c/${code}`);
+  return code;
 }
 
 async function start() {
@@ -341,8 +664,10 @@ async function start() {
   restorePending();
   setStatus('');
   void connect();
-  if (fresh) {
-    const code = /^\/c\/([A-Za-z0-9_-]{1,64})$/.exec(location.pathname)?.[1] ?? '';
+  const code = invitationCode();
+  if (fresh || (code && code !== readJson(inviteKey))) {
+    // A link of another council on a phone that already talks: the bot decides what to do.
+    writeJson(inviteKey, code);
     send({ type: 'event', name: 'start', value: code });
   } else {
     void flush();
@@ -353,8 +678,11 @@ $('composer').addEventListener('submit', (event) => {
   event.preventDefault();
   const text = $('text').value.trim();
   if (!text) return;
+  draft = current ? { text, promptId: current.promptId, freeText: current.freeText } : null;
+  typedOn = current?.promptId ?? '';
   $('text').value = '';
-  $('choices').replaceChildren();
+  fitTextarea();
+  clearChoices();
   send({ type: 'message', text }, text);
 });
 
@@ -365,13 +693,18 @@ $('text').addEventListener('keydown', (event) => {
   }
 });
 
-$('lang').addEventListener('click', () =>
+$('text').addEventListener('input', fitTextarea);
+
+$('lang').addEventListener('click', () => {
+  followFocus = true;
   send(
     { type: 'message', text: t('web.language'), value: { command: 'language' } },
     t('web.language'),
-  ),
-);
+  );
+});
 
 window.addEventListener('online', () => void flush());
+// The keyboard opening, a phone turned: lay the question out again.
+window.addEventListener('resize', () => settle());
 
 void start();
