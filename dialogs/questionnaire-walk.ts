@@ -93,11 +93,14 @@ export function progressOf(
   const theme = consultation.themes[themeIndex];
   if (!theme) return undefined;
   const shown = theme.questions.filter((q) => isVisible(q, answers));
+  const asked = visibleQuestions(consultation, answers);
+  const answered = asked.filter((q) => answers[q.id] !== undefined).length;
   return {
     theme: themeIndex + 1,
     themes: consultation.themes.length,
     question: shown.findIndex((q) => q.id === questionId) + 1,
     questions: shown.length,
+    percent: Math.floor((100 * answered) / Math.max(1, asked.length)),
   };
 }
 

@@ -6,21 +6,34 @@ export interface ChoiceCandidate {
   id: string;
   label: string;
   synonyms?: readonly string[];
+  /** Phrases that suggest this choice without naming it ("bof"): proposed, never taken as is. */
+  guesses?: readonly string[];
+  /** Never named by a number ("Sans avis"); such choices come after all the numbered ones. */
+  unnumbered?: boolean;
 }
 
+/**
+ * `sure` is false when the text names the choice among words of its own ("j'ai 2 enfants"),
+ * only through a word such as "pas" or "très", or after a negation: the engine then proposes
+ * the choice and asks, instead of storing it.
+ */
 export type ChoiceMatch =
-  { kind: 'one'; id: string } | { kind: 'many'; ids: string[] } | { kind: 'none' };
+  | { kind: 'one'; id: string; sure: boolean }
+  | { kind: 'many'; ids: string[]; sure: boolean }
+  | { kind: 'none' };
 
 /**
  * The choice, or choices, a typed text names: by the number shown ("2", "n°2", "deux",
  * "premier"), by label or synonym (case, accents, punctuation, small typos and surrounding
- * words ignored), or by a prefix of 4 letters or more. Never a guess: `none` when unsure.
+ * words ignored), or by a prefix of 4 letters or more. Never a guess: `none` when unsure
+ * which, `sure: false` when unsure whether.
  *
  * @example
  * const themes = [{ id: 'emploi', label: 'Emploi' }, { id: 'mobilite', label: 'Mobilité' }];
- * matchChoice('je dirais la mobilite', themes); // { kind: 'one', id: 'mobilite' }
- * matchChoice('1 et 2', themes); // { kind: 'many', ids: ['emploi', 'mobilite'] }
+ * matchChoice('je dirais la mobilite', themes); // { kind: 'one', id: 'mobilite', sure: true }
+ * matchChoice('1 et 2', themes); // { kind: 'many', ids: ['emploi', 'mobilite'], sure: true }
  * matchChoice('3', themes); // { kind: 'none' }
+ * matchChoice('pas la mobilite', themes); // { kind: 'none' }
  */
 export function matchChoice(text: string, choices: readonly ChoiceCandidate[]): ChoiceMatch {
   const words = toWords(text);
@@ -34,34 +47,58 @@ export function matchChoice(text: string, choices: readonly ChoiceCandidate[]): 
   const exact = choices.flatMap((_, index) =>
     phrases[index]?.some((phrase) => phrase.join(' ') === whole) === true ? [index] : [],
   );
-  if (exact.length > 0) return exact.length === 1 ? toMatch(exact, choices) : noMatch;
-  if (numberOne.has(whole)) return toMatch([0], choices);
+  if (exact.length > 0) return exact.length === 1 ? toMatch(exact, choices, true) : noMatch;
+  const numbered = choices.filter((choice) => choice.unnumbered !== true).length;
+  if (numberOne.has(whole)) return numbered > 0 ? toMatch([0], choices, true) : noMatch;
 
   const found = new Set<number>();
   const covered = findPhrases(words, phrases, found);
   if (covered === undefined) return noMatch;
   const contentWords = phrases.map((ofChoice) => [...new Set(ofChoice.flatMap(toContentWords))]);
-  let run: ReadonlySet<number>[] = [];
-  let otherWords = 0;
+  let run: Run = [];
+  const others: string[] = [];
+  /** Where the words naming a choice are, to tell "pas la mobilité" from "mobilité, pas sûr". */
+  const naming: number[] = covered.flatMap((isCovered, index) => (isCovered ? [index] : []));
+  let weakOnly = false;
+  const closeRun = (): boolean => {
+    // "pas" alone is no « Pas urgent », nor "non" « La non-connaissance des codes ».
+    if (run.length > 0 && run.every((entry) => weakWords.has(entry.word))) weakOnly = true;
+    const added = addRun(
+      run.map((entry) => entry.choices),
+      found,
+    );
+    run = [];
+    return added;
+  };
   for (const [position, word] of words.entries()) {
     if (covered[position] === true || stopwords.has(word)) continue;
-    const candidates = candidatesOf(word, words[position - 1], choices.length, contentWords);
+    const candidates = candidatesOf(word, words[position - 1], numbered, contentWords);
     if (candidates === 'none') return noMatch;
     if (candidates.kind === 'word' && candidates.choices.size > 0) {
-      run.push(candidates.choices);
+      run.push({ word, choices: candidates.choices });
+      naming.push(position);
       continue;
     }
-    if (candidates.kind === 'word') otherWords++;
-    if (!addRun(run, found)) return noMatch;
-    run = [];
-    if (candidates.kind === 'number') found.add(candidates.choice);
+    if (candidates.kind === 'word') others.push(word);
+    if (!closeRun()) return noMatch;
+    if (candidates.kind === 'number') {
+      found.add(candidates.choice);
+      naming.push(position);
+    }
   }
-  if (!addRun(run, found)) return noMatch;
+  if (!closeRun()) return noMatch;
   // A sentence that mentions "travail" in passing is an opinion, not the choice "Emploi".
-  if (otherWords > maxOtherWords) return noMatch;
+  if (others.length > maxOtherWords) return noMatch;
+  const negations = words.flatMap((word, index) =>
+    negationWords.has(word) && !naming.includes(index) ? [index] : [],
+  );
+  // "pas la mobilité", "not the bus": the text names a choice to rule it out.
+  if (negations.some((at) => naming.some((name) => name > at && name - at <= 2))) return noMatch;
+  const sure = !weakOnly && negations.length === 0 && others.every((word) => hedgeWords.has(word));
   return toMatch(
     [...found].sort((a, b) => a - b),
     choices,
+    sure,
   );
 }
 
@@ -72,11 +109,17 @@ const noMatch: ChoiceMatch = { kind: 'none' };
 
 const maxOtherWords = 5;
 
-function toMatch(indexes: readonly number[], choices: readonly ChoiceCandidate[]): ChoiceMatch {
+type Run = { word: string; choices: ReadonlySet<number> }[];
+
+function toMatch(
+  indexes: readonly number[],
+  choices: readonly ChoiceCandidate[],
+  sure: boolean,
+): ChoiceMatch {
   const ids = indexes.flatMap((index) => choices[index]?.id ?? []);
   const [first] = ids;
   if (first === undefined) return noMatch;
-  return ids.length === 1 ? { kind: 'one', id: first } : { kind: 'many', ids };
+  return ids.length === 1 ? { kind: 'one', id: first, sure } : { kind: 'many', ids, sure };
 }
 
 function toWords(text: string): string[] {
@@ -156,10 +199,29 @@ function findSequence(words: readonly string[], phrase: readonly string[]): numb
   return starts;
 }
 
-/** Equal, or a typo away: same first letter, and within the tolerance for its length. */
+/**
+ * Equal, or a typo away: same first letter, and within the tolerance for its length (words
+ * of five letters or more); an
+ * apostrophe left out counts as none ("daccord" is "d'accord", "lemploi" is "l'emploi").
+ */
 function sameWord(typed: string, expected: string): boolean {
   if (typed === expected) return true;
+  if (
+    expected.length >= 4 &&
+    elided.test(typed) &&
+    /^[aeiouyh]/.test(expected) &&
+    sameWord(typed.slice(1), expected)
+  )
+    return true;
   if (typed[0] !== expected[0] || /\d/.test(typed) || /\d/.test(expected)) return false;
+  // Four letters are too few to tell a typo from another word ("sais" is not "sans"): only
+  // the plural, the singular, or the last letter left out ("fai").
+  if (expected.length <= 4)
+    return (
+      typed === `${expected}s` ||
+      `${typed}s` === expected ||
+      (typed.length === 3 && expected.startsWith(typed))
+    );
   const tolerance = typoTolerance(expected.length);
   return tolerance > 0 && editDistance(typed, expected, tolerance) <= tolerance;
 }
@@ -241,4 +303,31 @@ const stopwords = new Set([
   ...['l', 'la', 'le', 'les', 'm', 'ma', 'me', 'mes', 'moi', 'mon', 'n', 'ou', 'par', 'pour'],
   ...['sur', 'un', 'une', 'y', 'an', 'and', 'for', 'i', 'in', 'is', 'it', 'my', 'of', 'on'],
   ...['or', 'the', 'to', 'with'],
+]);
+
+/** A letter that loses its vowel before another vowel: "l'", "d'", "j'", "qu'" less the "u". */
+const elided = /^[cdjlmnst][aeiouyh]/;
+
+/** Words that qualify a choice without naming it: "pas" alone is not « Pas urgent ». */
+const weakWords = new Set([
+  ...['pas', 'peu', 'tres', 'trop', 'assez', 'plus', 'moins', 'bien', 'tout', 'vraiment'],
+  ...['not', 'very', 'quite', 'too', 'more', 'less', 'much', 'little', 'all', 'really'],
+  ...['non', 'oui', 'no', 'yes', 'ok'],
+]);
+
+/** Words that turn what follows them down: "pas la mobilité", "not the bus". */
+const negationWords = new Set([
+  ...['pas', 'non', 'ne', 'jamais', 'sans', 'aucun', 'aucune', 'rien', 'ni'],
+  ...['not', 'no', 'never', 'without', 'nothing', 'none', 'nor', 't'],
+]);
+
+/** Words people put around an answer that do not change it: "je dirais plutôt le 2". */
+const hedgeWords = new Set([
+  ...['dirais', 'dirai', 'dis', 'pense', 'crois', 'choisis', 'choisirais', 'choisi', 'prends'],
+  ...['prendrais', 'prend', 'mets', 'mettrais', 'met', 'vote', 'opte', 'surtout', 'plutot'],
+  ...['perso', 'personnellement', 'franchement', 'bah', 'ben', 'euh', 'bon', 'alors', 'voila'],
+  ...['ca', 'cest', 'numero', 'num', 'reponse', 'choix', 'option', 'celle', 'celui', 'ci'],
+  ...['oui', 'ok', 'okay', 'ouais', 'clairement', 'evidemment', 'think', 'say', 'pick'],
+  ...['choose', 'go', 'guess', 'would', 'id', 'answer', 'choice', 'number', 'definitely'],
+  ...['yes', 'yeah', 'well', 'that', 'one', 'this', 'please', 'svp', 'stp', 'merci', 'thanks'],
 ]);

@@ -113,16 +113,24 @@ function isCommand(name: string): name is CommandName {
   return commandNames.some((command) => command === name);
 }
 
-/** A reply on one line: text, then [id=label | …] and the progress, as a reviewer reads it. */
+/**
+ * A reply on one line, as a reviewer reads it: text, then [id=label | …], the presentation
+ * flags (#numbered, #multi, #limit=600) and the progress (theme · question · percent).
+ */
 function describeReply(reply: EngineReply): string {
   const parts = [reply.text];
   if (reply.choices)
     parts.push(
       `[${reply.promptId}: ${reply.choices.map((c) => `${c.id}=${c.label}`).join(' | ')}]`,
     );
+  else if (reply.promptId && reply.textLimit) parts.push(`[${reply.promptId}]`);
+  if (reply.numbered) parts.push('#numbered');
+  if (reply.multiSelect) parts.push('#multi');
+  if (reply.textLimit) parts.push(`#limit=${reply.textLimit}`);
   if (reply.progress) {
     const p = reply.progress;
-    parts.push(`(${p.theme}/${p.themes} · ${p.question}/${p.questions})`);
+    const percent = p.percent === undefined ? '' : ` · ${p.percent} %`;
+    parts.push(`(${p.theme}/${p.themes} · ${p.question}/${p.questions}${percent})`);
   }
   return parts.join(' ');
 }

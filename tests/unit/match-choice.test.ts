@@ -35,8 +35,9 @@ const transport: ChoiceCandidate[] = [
   { id: 'bike', label: 'Vélo' },
 ];
 
-const one = (id: string): ChoiceMatch => ({ kind: 'one', id });
-const many = (...ids: string[]): ChoiceMatch => ({ kind: 'many', ids });
+const one = (id: string): ChoiceMatch => ({ kind: 'one', id, sure: true });
+const many = (...ids: string[]): ChoiceMatch => ({ kind: 'many', ids, sure: true });
+const unsure = (id: string): ChoiceMatch => ({ kind: 'one', id, sure: false });
 const none: ChoiceMatch = { kind: 'none' };
 
 describe('matchChoice', () => {
@@ -60,7 +61,6 @@ describe('matchChoice', () => {
     ['je dirais la mobilité !', themes, one('mobilite')],
     ["Plutôt d'accord", agreement, one('rather_agree')],
     ['plutot pas daccord', agreement, one('rather_disagree')],
-    ['pas du tout', agreement, one('disagree')],
     ['tout à fait', agreement, one('agree')],
     ['les transports en commun', transport, one('bus')],
     ['3 à 5', howOften, one('some')],
