@@ -78,22 +78,24 @@ export function promptCouncilCandidates(turn: Turn): void {
   const { t, state } = turn;
   const pending = state.pending?.kind === 'councils' ? state.pending : undefined;
   const candidates = pending?.candidates ?? [];
-  const shown = (pending?.offset ?? 0) + candidates.length;
-  const more = (pending?.total ?? 0) > shown;
-  turn.say(
-    t(more ? 'council.candidates_more' : 'council.candidates', {
-      shown,
-      total: pending?.total ?? candidates.length,
-    }),
-    {
-      choices: [
-        ...candidates.map((c) => ({ id: c.id, label: describeCouncil(turn, c) })),
-        ...(more ? [{ id: MORE, label: t('council.more') }] : []),
-        { id: NONE, label: t('council.none') },
-      ],
-      promptId: PROMPT.council,
-    },
-  );
+  const offset = pending?.offset ?? 0;
+  const shown = offset + candidates.length;
+  const total = pending?.total ?? candidates.length;
+  const more = total > shown;
+  const key =
+    offset > 0
+      ? 'council.candidates_next'
+      : more
+        ? 'council.candidates_more'
+        : 'council.candidates';
+  turn.say(t(key, { shown: candidates.length, from: offset + 1, to: shown, total }), {
+    choices: [
+      ...candidates.map((c) => ({ id: c.id, label: describeCouncil(turn, c) })),
+      ...(more ? [{ id: MORE, label: t('council.more') }] : []),
+      { id: NONE, label: t('council.none') },
+    ],
+    promptId: PROMPT.council,
+  });
 }
 
 /** An invitation code, a commune or neighbourhood name, or a tap on one of the councils found. */
@@ -114,8 +116,9 @@ export function answerCouncil(turn: Turn, input: { choiceId?: string; text?: str
   if (pending?.query && (input.choiceId === MORE || saysMore(turn, input.text))) {
     return showCouncils(turn, pending.query, (pending.offset ?? 0) + candidates.length);
   }
+  // A council's button stays valid after « Voir plus » showed the next ones.
   const picked = input.choiceId
-    ? candidates.find((c) => c.id === input.choiceId)
+    ? (candidates.find((c) => c.id === input.choiceId) ?? ctx.councils.byId(input.choiceId))
     : pickTyped(input.text ?? '', candidates);
   if (picked) return selectCouncil(turn, picked);
   if (input.text === undefined) {
