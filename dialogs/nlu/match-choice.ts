@@ -52,30 +52,33 @@ export function matchChoice(text: string, choices: readonly ChoiceCandidate[]): 
   if (numberOne.has(whole)) return numbered > 0 ? toMatch([0], choices, true) : noMatch;
 
   const found = new Set<number>();
-  const covered = findPhrases(words, phrases, found);
+  const typos = { found: false };
+  const covered = findPhrases(words, phrases, found, typos);
   if (covered === undefined) return noMatch;
-  const contentWords = phrases.map((ofChoice) => [...new Set(ofChoice.flatMap(toContentWords))]);
+  const phraseContents = phrases.map((ofChoice) => ofChoice.map(toContentWords));
+  const contentWords = phraseContents.map((ofChoice) => [...new Set(ofChoice.flat())]);
   let run: Run = [];
   const others: string[] = [];
   /** Where the words naming a choice are, to tell "pas la mobilité" from "mobilité, pas sûr". */
   const naming: number[] = covered.flatMap((isCovered, index) => (isCovered ? [index] : []));
   let weakOnly = false;
+  let partial = typos.found;
   const closeRun = (): boolean => {
     // "pas" alone is no « Pas urgent », nor "non" « La non-connaissance des codes ».
     if (run.length > 0 && run.every((entry) => weakWords.has(entry.word))) weakOnly = true;
-    const added = addRun(
-      run.map((entry) => entry.choices),
-      found,
-    );
+    // "saute" is a typo away from "santé": short words are too close to others to be sure.
+    if (run.some((entry) => entry.fuzzy)) partial = true;
+    const added = addRun(run, found, phraseContents);
     run = [];
-    return added;
+    if (added === 'partial') partial = true;
+    return added !== 'ambiguous';
   };
   for (const [position, word] of words.entries()) {
     if (covered[position] === true || stopwords.has(word)) continue;
     const candidates = candidatesOf(word, words[position - 1], numbered, contentWords);
     if (candidates === 'none') return noMatch;
     if (candidates.kind === 'word' && candidates.choices.size > 0) {
-      run.push({ word, choices: candidates.choices });
+      run.push({ word, choices: candidates.choices, fuzzy: candidates.fuzzy === true });
       naming.push(position);
       continue;
     }
@@ -94,7 +97,8 @@ export function matchChoice(text: string, choices: readonly ChoiceCandidate[]): 
   );
   // "pas la mobilité", "not the bus": the text names a choice to rule it out.
   if (negations.some((at) => naming.some((name) => name > at && name - at <= 2))) return noMatch;
-  const sure = !weakOnly && negations.length === 0 && others.every((word) => hedgeWords.has(word));
+  const sure =
+    !weakOnly && !partial && negations.length === 0 && others.every((word) => hedgeWords.has(word));
   return toMatch(
     [...found].sort((a, b) => a - b),
     choices,
@@ -103,13 +107,18 @@ export function matchChoice(text: string, choices: readonly ChoiceCandidate[]): 
 }
 
 type Candidates =
-  { kind: 'number'; choice: number } | { kind: 'word'; choices: ReadonlySet<number> } | 'none';
+  | { kind: 'number'; choice: number }
+  | { kind: 'word'; choices: ReadonlySet<number>; fuzzy?: boolean }
+  | 'none';
 
 const noMatch: ChoiceMatch = { kind: 'none' };
 
 const maxOtherWords = 5;
 
-type Run = { word: string; choices: ReadonlySet<number> }[];
+/** Typos in words this short are taken for a guess only. */
+const shortWord = 6;
+
+type Run = { word: string; choices: ReadonlySet<number>; fuzzy: boolean }[];
 
 function toMatch(
   indexes: readonly number[],
@@ -155,21 +164,24 @@ function findPhrases(
   words: readonly string[],
   phrases: readonly (readonly (readonly string[])[])[],
   found: Set<number>,
+  fuzzy: { found: boolean },
 ): boolean[] | undefined {
-  const spans: { choice: number; start: number; end: number }[] = [];
+  const spans: { choice: number; start: number; end: number; fuzzy: boolean }[] = [];
   const contentPositions = words.flatMap((word, index) => (stopwords.has(word) ? [] : [index]));
   const contentWords = contentPositions.flatMap((index) => words[index] ?? []);
   for (const [choice, ofChoice] of phrases.entries()) {
     for (const phrase of ofChoice) {
       for (const start of findSequence(words, phrase)) {
-        spans.push({ choice, start, end: start + phrase.length });
+        const fuzzy = isFuzzy(words.slice(start, start + phrase.length), phrase);
+        spans.push({ choice, start, end: start + phrase.length, fuzzy });
       }
       const content = toContentWords(phrase);
       for (const start of findSequence(contentWords, content)) {
         const first = contentPositions[start];
         const last = contentPositions[start + content.length - 1];
         if (first !== undefined && last !== undefined) {
-          spans.push({ choice, start: first, end: last + 1 });
+          const fuzzy = isFuzzy(contentWords.slice(start, start + content.length), content);
+          spans.push({ choice, start: first, end: last + 1, fuzzy });
         }
       }
     }
@@ -184,9 +196,30 @@ function findPhrases(
     if (overlapping.some((other) => other.choice !== span.choice)) return undefined;
     kept.push(span);
     found.add(span.choice);
+    if (span.fuzzy) fuzzy.found = true;
     for (let index = span.start; index < span.end; index++) covered[index] = true;
   }
   return covered;
+}
+
+/** Whether a short word was read through a typo: « saute » for « santé ». */
+function isFuzzy(typed: readonly string[], expected: readonly string[]): boolean {
+  return typed.some((word, index) => isShortTypo(word, expected[index] ?? word));
+}
+
+/**
+ * A typo in a short word, not a plural, a final letter more or less ("emploie", "fai") or
+ * a left-out apostrophe ("lemploi"): such a word is taken for a guess only.
+ */
+function isShortTypo(typed: string, expected: string): boolean {
+  if (typed === expected || expected.length > shortWord) return false;
+  // A doubled letter typed once or twice: "acord", "accord".
+  if (typed.replace(/(.)\1+/g, '$1') === expected.replace(/(.)\1+/g, '$1')) return false;
+  const longer = typed.length > expected.length ? typed : expected;
+  const shorter = longer === typed ? expected : typed;
+  if (longer.length === shorter.length + 1 && longer.startsWith(shorter)) return false;
+  if (elided.test(typed) && typed.length > 2) return isShortTypo(typed.slice(1), expected);
+  return true;
 }
 
 function findSequence(words: readonly string[], phrase: readonly string[]): number[] {
@@ -243,13 +276,23 @@ function candidatesOf(
     if (cardinals.has(word) && previous !== undefined && plural.has(previous)) return 'none';
     const position = number === 'last' ? count : number;
     const inRange = position >= 1 && position <= count;
-    if (withWord.size === 0) return inRange ? { kind: 'number', choice: position - 1 } : 'none';
+    // "2" for « Question 2 »: the number and the label agree.
+    const same = withWord.size === 1 && withWord.has(position - 1);
+    if (withWord.size === 0 || (same && inRange))
+      return inRange ? { kind: 'number', choice: position - 1 } : 'none';
     if (inRange) withWord.add(position - 1);
     return { kind: 'word', choices: withWord };
   }
   if (withWord.size > 0) return { kind: 'word', choices: withWord };
   const typo = choicesWhere(contentWords, (words) => words.some((w) => sameWord(word, w)));
-  if (typo.size > 0 || word.length < 4 || /\d/.test(word)) return { kind: 'word', choices: typo };
+  if (typo.size > 0 || word.length < 4 || /\d/.test(word))
+    return {
+      kind: 'word',
+      choices: typo,
+      fuzzy: contentWords.some((words) =>
+        words.some((w) => sameWord(word, w) && isShortTypo(word, w)),
+      ),
+    };
   const prefix = choicesWhere(contentWords, (words) =>
     words.some((w) => w.length > word.length && w.startsWith(word)),
   );
@@ -267,24 +310,52 @@ function choicesWhere(
 
 /**
  * Adds what a run of words names: the one choice all its words share ("tout à fait" in
- * "Tout à fait d'accord"), else one choice per word ("emploi, culture"). False if ambiguous.
+ * "Tout à fait d'accord"), else one choice per word ("emploi, culture"). 'ambiguous' when
+ * it cannot tell; 'partial' when the words are only part of every label or synonym of what
+ * they name ("teachers" in « parent-teacher meetings », "famille" in « relation école-famille »).
  */
-function addRun(run: readonly ReadonlySet<number>[], found: Set<number>): boolean {
+function addRun(
+  run: Run,
+  found: Set<number>,
+  phraseContents: readonly (readonly (readonly string[])[])[],
+): 'whole' | 'partial' | 'ambiguous' {
   const [first, ...rest] = run;
-  if (first === undefined) return true;
-  const shared = [...first].filter((choice) => rest.every((choices) => choices.has(choice)));
+  if (first === undefined) return 'whole';
+  const shared = [...first.choices].filter((choice) =>
+    rest.every((entry) => entry.choices.has(choice)),
+  );
   const [only] = shared;
   if (only !== undefined) {
-    if (shared.length > 1) return false;
+    if (shared.length > 1) return 'ambiguous';
     found.add(only);
-    return true;
+    return covers(
+      run.map((entry) => entry.word),
+      phraseContents[only] ?? [],
+    )
+      ? 'whole'
+      : 'partial';
   }
-  for (const choices of run) {
-    const [choice] = choices;
-    if (choice === undefined || choices.size > 1) return false;
+  let whole = true;
+  for (const entry of run) {
+    const [choice] = entry.choices;
+    if (choice === undefined || entry.choices.size > 1) return 'ambiguous';
     found.add(choice);
+    if (!covers([entry.word], phraseContents[choice] ?? [])) whole = false;
   }
-  return true;
+  return whole ? 'whole' : 'partial';
+}
+
+/** Whether the words name every content word of one of the phrases. */
+function covers(words: readonly string[], phrases: readonly (readonly string[])[]): boolean {
+  return phrases.some((phrase) =>
+    phrase.every((expected) =>
+      words.some(
+        (word) =>
+          sameWord(word, expected) ||
+          (word.length >= 4 && expected.length > word.length && expected.startsWith(word)),
+      ),
+    ),
+  );
 }
 
 /** "un", "one": alone, the first choice; in a sentence, an article. */

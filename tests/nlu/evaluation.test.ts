@@ -10,6 +10,7 @@ import { intentNames } from '../../dialogs/nlu/intent-name.js';
 import { toCommandWords } from '../../dialogs/nlu/to-command-words.js';
 import evaluationSet from './evaluation-set.json' with { type: 'json' };
 import holdoutSet from './holdout-set.json' with { type: 'json' };
+import phoneSet from './phone-set.json' with { type: 'json' };
 
 const itemsSchema = z.object({
   items: z.array(
@@ -17,6 +18,8 @@ const itemsSchema = z.object({
       text: z.string(),
       lang: z.enum(['fr', 'en']),
       intent: z.enum([...intentNames, 'none']),
+      /** For an answer: the choices it names at the questions the engine test drives. */
+      means: z.record(z.string(), z.array(z.string())).optional(),
     }),
   ),
 });
@@ -37,20 +40,42 @@ type Item = z.infer<typeof itemsSchema>['items'][number];
  *
  * The minimums at the engine's score only guard against regressions.
  */
-const sets: { name: string; items: Item[]; minAccuracy: number; minAtEngineScore: number }[] = [
+const sets: {
+  name: string;
+  items: Item[];
+  minAccuracy: number;
+  minAtEngineScore: number;
+  /** At least this many utterances in each language. */
+  perLanguage: number;
+  /** Share of navigation intents (commands, not yes / no / answers) to get right. */
+  minNavigation?: number;
+}[] = [
   {
     name: 'evaluation set',
     items: itemsSchema.parse(evaluationSet).items,
     minAccuracy: 0.95,
     minAtEngineScore: 0.93,
+    perLanguage: 100,
   },
   {
     name: 'hold-out set',
     items: itemsSchema.parse(holdoutSet).items,
     minAccuracy: 0.9,
     minAtEngineScore: 0.85,
+    perLanguage: 50,
+  },
+  {
+    name: 'phone-style set',
+    items: itemsSchema.parse(phoneSet).items,
+    minAccuracy: 0.95,
+    minAtEngineScore: 0.9,
+    perLanguage: 300,
+    minNavigation: 0.95,
   },
 ];
+
+/** Commands a person gives; yes, no and answers are read by each step instead. */
+const navigation: readonly string[] = intentNames.filter((name) => name !== 'yes' && name !== 'no');
 
 /** The score under which the engine ignores a guess (INTENT_SCORE, dialogs/command-from-text.ts). */
 const engineScore = 0.8;
@@ -69,9 +94,12 @@ beforeAll(async () => {
 
 describe.each(sets)(
   'intent recognition on the $name',
-  ({ name, items, minAccuracy, minAtEngineScore }) => {
+  ({ name: setName, items, minAccuracy, minAtEngineScore, perLanguage, minNavigation }) => {
     it('holds enough utterances, a fair share of them answers rather than intents', () => {
-      expect(items.length).toBeGreaterThanOrEqual(name === 'evaluation set' ? 200 : 100);
+      for (const lang of ['fr', 'en'])
+        expect(items.filter((item) => item.lang === lang).length, lang).toBeGreaterThanOrEqual(
+          perLanguage,
+        );
       expect(items.filter((item) => item.intent === 'none').length).toBeGreaterThanOrEqual(
         Math.floor(items.length / 8),
       );
@@ -81,9 +109,11 @@ describe.each(sets)(
       const tally = new Map<string, { right: number; total: number }>();
       const misses: string[] = [];
       let rightAtEngineScore = 0;
+      const guesses = new Map<Item, string>();
       for (const item of items) {
         const guess = await recognizer.classify(item.text, item.lang);
         const got = guess?.intent ?? 'none';
+        guesses.set(item, got);
         const right = got === item.intent;
         const sure = guess !== null && guess.score >= engineScore ? guess.intent : 'none';
         if (sure === item.intent) rightAtEngineScore++;
@@ -109,10 +139,18 @@ describe.each(sets)(
       const atEngineScore =
         `accuracy counting only guesses with score ≥ ${engineScore} as guesses: ` +
         `${percent(rightAtEngineScore, items.length)}  ${rightAtEngineScore}/${items.length}`;
-      console.log([`NLU ${name}`, ...rows, atEngineScore, 'misses:', ...misses].join('\n'));
+      console.log([`NLU ${setName}`, ...rows, atEngineScore, 'misses:', ...misses].join('\n'));
+      const commands = items.filter((item) => navigation.includes(item.intent));
+      const rightCommands = commands.filter((item) => guesses.get(item) === item.intent).length;
+      console.log(
+        `navigation intents (${navigation.join(', ')}): ` +
+          `${percent(rightCommands, commands.length)}  ${rightCommands}/${commands.length}`,
+      );
       const { right = 0, total = 1 } = tally.get('all') ?? {};
       expect(right / total).toBeGreaterThanOrEqual(minAccuracy);
       expect(rightAtEngineScore / items.length).toBeGreaterThanOrEqual(minAtEngineScore);
+      if (minNavigation !== undefined)
+        expect(rightCommands / commands.length).toBeGreaterThanOrEqual(minNavigation);
     });
 
     it('shares no utterance with the training data', () => {
@@ -126,6 +164,16 @@ describe.each(sets)(
     });
   },
 );
+
+describe('the phone-style set', () => {
+  it('shares no utterance with the two sets written before it', () => {
+    const earlier = new Set(
+      sets.slice(0, 2).flatMap(({ items }) => items.map((i) => toKey(i.text))),
+    );
+    const phone = sets[2]?.items ?? [];
+    expect(phone.filter((item) => earlier.has(toKey(item.text))).map((i) => i.text)).toEqual([]);
+  });
+});
 
 function toKey(text: string): string {
   return toCommandWords(text).join(' ');

@@ -133,8 +133,10 @@ describe('the shipped consultation file', () => {
       ...['for_besoins', 'for_urgence', 'mob_idees', 'mob_urgence', 'par_besoin', 'par_urgence'],
       ...['cul_idees', 'cul_urgence'],
     ]);
-    for (const id of ['role', 'par_parent', 'atelier'])
-      expect('noOpinion' in question(id) && question(id).noOpinion, id).not.toBe(true);
+    for (const id of ['role', 'par_parent', 'atelier']) {
+      const q = question(id);
+      expect('noOpinion' in q && q.noOpinion, id).not.toBe(true);
+    }
     // Every scale is an opinion: none can leave out « Sans avis ».
     for (const q of allQuestions.filter((q) => q.type === 'scale'))
       expect(q.type === 'scale' && q.noOpinion, q.id).toBe(true);

@@ -61,7 +61,6 @@ describe('matchChoice', () => {
     ['je dirais la mobilité !', themes, one('mobilite')],
     ["Plutôt d'accord", agreement, one('rather_agree')],
     ['plutot pas daccord', agreement, one('rather_disagree')],
-    ['tout à fait', agreement, one('agree')],
     ['les transports en commun', transport, one('bus')],
     ['3 à 5', howOften, one('some')],
     ['plus de 5', howOften, one('many')],
@@ -161,6 +160,16 @@ describe('matchChoice, sure or not', () => {
     ['plus tard', barriers, unsure('sport')],
     // « sais » is no typo of « sans » (four letters are too few): only « pas » is left
     ['je sais pas', withNoOpinion, unsure('sans_avis')],
+    // only part of a label: « tout à fait » of « Tout à fait d'accord »
+    ['tout à fait', agreement, unsure('agree')],
+    // a short word a typo away from a choice's: « saute » and « santé »
+    ['on saute', [{ id: 'indirect', label: 'Freins', synonyms: ['santé'] }], unsure('indirect')],
+    // one word of a longer synonym: « teachers » in « parent-teacher meetings »
+    [
+      'more teachers',
+      [{ id: 'parents', label: 'Parents', synonyms: ['parent-teacher meetings'] }],
+      unsure('parents'),
+    ],
   ])('%j only suggests a choice', (text, choices, expected) => {
     expect(matchChoice(text, choices)).toEqual(expected);
   });
