@@ -58,7 +58,16 @@ export function rankOf(place: number, t: ReturnType<typeof translator>): string 
 }
 
 function labelOf(question: Question, catalog: Catalog, lang: Lang) {
-  const labels = new Map(choiceCandidates(question, catalog, lang).map((c) => [c.id, c.label]));
+  const candidates = choiceCandidates(question, catalog, lang);
+  let labels = labelMaps.get(candidates);
+  if (!labels) {
+    labels = new Map(candidates.map((c) => [c.id, c.label]));
+    labelMaps.set(candidates, labels);
+  }
+  const known = labels;
   return (id: string, other: string | undefined): string =>
-    id === OTHER && other ? `${labels.get(id) ?? id} (${other})` : (labels.get(id) ?? id);
+    id === OTHER && other ? `${known.get(id) ?? id} (${other})` : (known.get(id) ?? id);
 }
+
+/** Candidates are built once per question and language: so are their labels by id. */
+const labelMaps = new WeakMap<readonly unknown[], ReadonlyMap<string, string>>();

@@ -87,20 +87,22 @@ export function progressOf(
   answers: Answers,
   questionId: string,
 ): Progress | undefined {
-  const themeIndex = consultation.themes.findIndex((t) =>
-    t.questions.some((q) => q.id === questionId),
-  );
-  const theme = consultation.themes[themeIndex];
+  const theme = themeOf(consultation, questionId);
   if (!theme) return undefined;
   const shown = theme.questions.filter((q) => isVisible(q, answers));
-  const asked = visibleQuestions(consultation, answers);
-  const answered = asked.filter((q) => answers[q.id] !== undefined).length;
+  let asked = 0;
+  let answered = 0;
+  for (const question of allQuestions(consultation)) {
+    if (!isVisible(question, answers)) continue;
+    asked += 1;
+    if (answers[question.id] !== undefined) answered += 1;
+  }
   return {
-    theme: themeIndex + 1,
+    theme: consultation.themes.indexOf(theme) + 1,
     themes: consultation.themes.length,
     question: shown.findIndex((q) => q.id === questionId) + 1,
     questions: shown.length,
-    percent: Math.floor((100 * answered) / Math.max(1, asked.length)),
+    percent: Math.floor((100 * answered) / Math.max(1, asked)),
   };
 }
 

@@ -71,9 +71,14 @@ export async function createIntentRecognizer(
       // « pourquoi ? », « c'est quoi un conseil citoyen ? », « what does drop out mean »:
       // asked about the step itself or words no command uses, the question is for explaining.
       const back = questionBackOf(text);
-      const aboutCommand = back?.about
+      const about = (back?.about ?? '')
         .split(' ')
-        .some((word) => word !== '' && known[lang].vocabulary.correct(word) !== undefined);
+        .filter((word) => word !== '' && !functionWords.has(word));
+      // « c'est quoi mes réponses ? » is about a command (the summary), « c'est quoi les codes
+      // du travail ? » about a choice: most of the words it is about tell.
+      const aboutCommand =
+        about.filter((word) => known[lang].vocabulary.correct(word) !== undefined).length * 2 >
+        about.length;
       if (back && !aboutCommand) return { intent: 'explain', score: questionBackScore };
       const unknown = corrected.filter((word) => word === undefined).length;
       // Commands are short and use few words; an answer brings words of its own.
@@ -90,8 +95,8 @@ export async function createIntentRecognizer(
         corrected.map((word, index) => word ?? words[index]).join(' '),
       );
       const intent = intentNames.find((name) => name === result.intent);
-      // « c'est quoi mes réponses ? » asks for the summary; a vaguer question back explains.
-      if (back && (intent === undefined || result.score < questionBackScore))
+      // « c'est quoi mes réponses ? » asks for the summary; when unsure, a question explains.
+      if (back && (intent === undefined || result.score < minScore))
         return { intent: 'explain', score: questionBackScore };
       if (intent === undefined || result.score < minScore) return null;
       // NLP.js spreads its score over the intents sharing a word ("plus", "continuer"): a text

@@ -20,6 +20,8 @@ export interface QuestionBack {
  * @example questionBackOf('pourquoi pas') // undefined
  */
 export function questionBackOf(text: string): QuestionBack | undefined {
+  // A number, an emoji, a long sentence: no question back (and no need to read further).
+  if (!/\p{L}/u.test(text) || text.length > maxLength || !askingStem.test(text)) return undefined;
   const asked = /[?¿]/.test(text);
   const all = toCommandWords(text);
   let start = 0;
@@ -44,6 +46,11 @@ export function questionBackOf(text: string): QuestionBack | undefined {
 }
 
 const maxWords = 14;
+const maxLength = 160;
+
+/** Every marker below holds one of these: texts without any are read no further. */
+const askingStem =
+  /pour|pk|pq|quoi|koi|qu|quel|veut|vx|sign|sert|hein|comment|kes|kez|why|wh|wat|wot|mean|how|huh/i;
 
 /**
  * Whether a question back stays one inside a free-text answer: about the bot or the question
