@@ -24,6 +24,13 @@ const slashAliases = new Map<string, CommandName>(
   } satisfies Record<string, CommandName>),
 );
 
+/** Said to open a conversation, and nothing else. */
+const greetings = new Set([
+  ...['bonjour', 'bonsoir', 'salut', 'coucou', 'slt', 'cc', 'bjr', 'bsr', 'wesh', 'yo'],
+  ...['bonjour madame', 'bonjour monsieur', 'salut a tous', 'rebonjour', 're'],
+  ...['hello', 'hi', 'hey', 'hiya', 'good morning', 'good afternoon', 'good evening', 'hi there'],
+]);
+
 const INTENT_SCORE = 0.8;
 const MAX_WORDS_IN_FREE_TEXT = 5;
 
@@ -69,6 +76,8 @@ export function commandFromText(
   }
   const word = commandWords.get(normalizeText(text));
   if (word) return word;
+  // « Bonjour » alone, at any step: hello back, and the question on screen again.
+  if (greetings.has(normalizeText(text))) return 'resume';
   if (!intent || intent.score < INTENT_SCORE || context === 'choice_matched') return undefined;
   // "2" or "👍" is an answer or nothing, never a command.
   if (!/\p{L}/u.test(text)) return undefined;
