@@ -15,6 +15,7 @@ import {
 import { NO_OPINION, type Question } from './questionnaire-schema.js';
 import { newlyCompletedThemes, nextQuestion, themeOf } from './questionnaire-walk.js';
 import { promptReview } from './review-step.js';
+import { pendingOf } from './pending-of.js';
 import type { PendingStep } from './session-state.js';
 import type { Turn } from './turn.js';
 import { yesNoOf } from './yes-no-of.js';
@@ -31,15 +32,9 @@ export function answerQuestion(turn: Turn, question: Question, input: AnswerInpu
   if (pending?.kind === 'confirm') {
     const proposed = pending;
     const verdict =
-      input.kind === 'choice'
-        ? input.choiceId === CONFIRM_YES
-          ? 'yes'
-          : input.choiceId === CONFIRM_NO
-            ? 'no'
-            : undefined
-        : input.kind === 'text'
-          ? yesNoOf(turn, input)
-          : undefined;
+      input.kind === 'confirmed'
+        ? undefined
+        : yesNoOf(turn, input, { yes: CONFIRM_YES, no: CONFIRM_NO });
     // Whatever the reply, the picks made before the guess stay.
     pending = restorePicks(state, question, proposed);
     if (verdict === 'yes')
@@ -188,16 +183,6 @@ function proposeGuess(
     ...(pending?.kind === 'picks' && pending.other ? { other: pending.other } : {}),
   };
   promptQuestion(turn, question);
-}
-
-/** The pending step that belongs to `question`, if any. */
-export function pendingOf(
-  pending: PendingStep | undefined,
-  question: Question,
-): Extract<PendingStep, { questionId: string }> | undefined {
-  return pending && 'questionId' in pending && pending.questionId === question.id
-    ? pending
-    : undefined;
 }
 
 function restorePicks(

@@ -8,6 +8,7 @@ import { NO_OPINION, type Question } from './questionnaire-schema.js';
 import { findQuestion, progressOf } from './questionnaire-walk.js';
 import { promptReview, promptReviewTheme } from './review-step.js';
 import { promptCouncil, promptCouncilCandidates, promptSwitchCouncil } from './council-step.js';
+import { pendingOf } from './pending-of.js';
 import type { Turn } from './turn.js';
 
 /** Prompt ids of the steps that are not questions; a button carries one of these or a question id. */
@@ -84,10 +85,7 @@ export function promptConsent(turn: Turn, mode: 'full' | 'short' | 'details'): v
 /** A question with its hint, its buttons and, when it was answered before, the current answer. */
 export function promptQuestion(turn: Turn, question: Question): void {
   const { t, state, ctx } = turn;
-  const pending =
-    state.pending && 'questionId' in state.pending && state.pending.questionId === question.id
-      ? state.pending
-      : undefined;
+  const pending = pendingOf(state.pending, question);
   if (pending?.kind === 'other') {
     turn.say(t('other.ask'), { promptId: question.id, textLimit: OTHER_TEXT_MAX });
     return;

@@ -185,14 +185,7 @@ export function answerSwitchCouncil(
   const { state, ctx, t } = turn;
   const pending = state.pending?.kind === 'switch_council' ? state.pending : undefined;
   state.pending = undefined;
-  const said =
-    input.kind === 'choice'
-      ? input.choiceId === SWITCH
-        ? 'yes'
-        : input.choiceId === STAY
-          ? 'no'
-          : undefined
-      : yesNoOf(turn, input);
+  const said = yesNoOf(turn, input, { yes: SWITCH, no: STAY });
   const council = pending ? ctx.councils.byId(pending.councilId) : undefined;
   if (said === 'yes' && council) {
     state.councilId = council.id;

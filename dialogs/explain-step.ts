@@ -5,6 +5,7 @@ import { matchChoice } from './nlu/match-choice.js';
 import type { QuestionBack } from './nlu/question-back-of.js';
 import type { Question } from './questionnaire-schema.js';
 import { findQuestion } from './questionnaire-walk.js';
+import { pendingOf } from './pending-of.js';
 import type { Turn } from './turn.js';
 
 /**
@@ -56,10 +57,7 @@ export function explanationOf(turn: Turn, back: QuestionBack | undefined): strin
  */
 function explainQuestion(turn: Turn, question: Question, back: QuestionBack | undefined): string[] {
   const { state, ctx, t } = turn;
-  const pending =
-    state.pending && 'questionId' in state.pending && state.pending.questionId === question.id
-      ? state.pending
-      : undefined;
+  const pending = pendingOf(state.pending, question);
   if (pending?.kind === 'confirm') {
     const answer = formatChoices(question, pending.choiceIds, ctx.catalog, state.lang);
     return [t('explain.confirm', { answer })];

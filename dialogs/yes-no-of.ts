@@ -7,17 +7,22 @@ import type { Turn } from './turn.js';
 const YES_NO_SCORE = 0.6;
 
 /**
- * Yes or no from a button, an NLU intent, or a typed "oui"/"non"; never from a question back
- * (« pourquoi ? » is no « pourquoi pas »).
+ * Yes or no from a button (ids `buttons`), an NLU intent, or a typed "oui"/"non"; never from
+ * a question back (« pourquoi ? » is no « pourquoi pas »).
  */
 export function yesNoOf(
   turn: Turn,
   input:
     | { kind: 'choice'; choiceId: string }
     | { kind: 'text'; text: string; intent?: IntentGuess | null | undefined },
+  buttons: { yes: string; no: string } = { yes: 'yes', no: 'no' },
 ): 'yes' | 'no' | undefined {
   if (input.kind === 'choice')
-    return input.choiceId === 'yes' ? 'yes' : input.choiceId === 'no' ? 'no' : undefined;
+    return input.choiceId === buttons.yes
+      ? 'yes'
+      : input.choiceId === buttons.no
+        ? 'no'
+        : undefined;
   if (questionBackOf(input.text)) return undefined;
   const yesNo = choiceCandidates(
     { type: 'yesno', id: 'yn', text: 'yn', required: true },

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import en from '../../locales/nlu/en.json' with { type: 'json' };
 import fr from '../../locales/nlu/fr.json' with { type: 'json' };
 import {
@@ -8,22 +7,7 @@ import {
 } from '../../dialogs/nlu/create-intent-recognizer.js';
 import { intentNames } from '../../dialogs/nlu/intent-name.js';
 import { toCommandWords } from '../../dialogs/nlu/to-command-words.js';
-import evaluationSet from './evaluation-set.json' with { type: 'json' };
-import holdoutSet from './holdout-set.json' with { type: 'json' };
-import phoneSet from './phone-set.json' with { type: 'json' };
-
-const itemsSchema = z.object({
-  items: z.array(
-    z.object({
-      text: z.string(),
-      lang: z.enum(['fr', 'en']),
-      intent: z.enum([...intentNames, 'none']),
-      /** For an answer: the choices it names at the questions the engine test drives. */
-      means: z.record(z.string(), z.array(z.string())).optional(),
-    }),
-  ),
-});
-type Item = z.infer<typeof itemsSchema>['items'][number];
+import { evaluationSets, type Item } from './evaluation-items.js';
 
 /**
  * Three sets of utterances written apart from the training data, as other people would type
@@ -61,21 +45,21 @@ const sets: {
 }[] = [
   {
     name: 'evaluation set',
-    items: itemsSchema.parse(evaluationSet).items,
+    items: evaluationSets.evaluation,
     minAccuracy: 0.95,
     minAtEngineScore: 0.93,
     perLanguage: 100,
   },
   {
     name: 'hold-out set',
-    items: itemsSchema.parse(holdoutSet).items,
+    items: evaluationSets.holdout,
     minAccuracy: 0.9,
     minAtEngineScore: 0.85,
     perLanguage: 50,
   },
   {
     name: 'phone-style set',
-    items: itemsSchema.parse(phoneSet).items,
+    items: evaluationSets.phone,
     minAccuracy: 0.92,
     minAtEngineScore: 0.92,
     perLanguage: 300,

@@ -1,32 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { understand } from '../../bot/handle-turn.js';
 import type { AnswerValue } from '../../dialogs/answer-value.js';
 import {
   createIntentRecognizer,
   type IntentRecognizer,
 } from '../../dialogs/nlu/create-intent-recognizer.js';
-import { intentNames } from '../../dialogs/nlu/intent-name.js';
 import type { EngineInput } from '../../dialogs/engine-input.js';
 import { resumeSession } from '../../dialogs/resume-session.js';
 import { initialState, type SessionState } from '../../dialogs/session-state.js';
 import { engineContext } from '../helpers/engine-context.js';
-import evaluationSet from './evaluation-set.json' with { type: 'json' };
-import holdoutSet from './holdout-set.json' with { type: 'json' };
-import phoneSet from './phone-set.json' with { type: 'json' };
+import { evaluationSets } from './evaluation-items.js';
 
-const itemsSchema = z.object({
-  items: z.array(
-    z.object({
-      text: z.string(),
-      lang: z.enum(['fr', 'en']),
-      intent: z.enum([...intentNames, 'none']),
-      means: z.record(z.string(), z.array(z.string())).optional(),
-    }),
-  ),
-});
-
-const items = [evaluationSet, holdoutSet, phoneSet].flatMap((set) => itemsSchema.parse(set).items);
+const items = Object.values(evaluationSets).flat();
 
 const ctx = engineContext('2026-11-25T10:00:00+01:00');
 
