@@ -3,7 +3,7 @@ import { askCurrent, formatDate, PROMPT } from './ask-current.js';
 import { choiceCandidates } from './choice-candidates.js';
 import { commandFromText } from './command-from-text.js';
 import { answerConsent, consentOf } from './consent-step.js';
-import { answerCouncil, answerSwitchCouncil } from './council-step.js';
+import { answerCouncil, answerSwitchCouncil, askCouncilIfMissing } from './council-step.js';
 import type { EngineContext, TurnResult } from './engine-context.js';
 import { commandNames, type CommandName, type EngineInput } from './engine-input.js';
 import { matchChoice } from './nlu/match-choice.js';
@@ -108,6 +108,8 @@ function answer(turn: Turn, input: Answer): void {
   if (pending === 'confirm_delete') return confirmDelete(turn, yesNoOf(turn, input));
   if (pending === 'language') return chooseLanguage(turn, choiceId ?? text ?? '');
   if (pending === 'switch_council') return answerSwitchCouncil(turn, input);
+  // Councils were imported after this person finished, or while they sat on the review.
+  if ((state.stage === 'review' || state.stage === 'done') && askCouncilIfMissing(turn)) return;
   switch (state.stage) {
     case 'consent':
       return answerConsent(turn, input);

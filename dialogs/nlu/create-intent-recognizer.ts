@@ -55,8 +55,8 @@ export async function createIntentRecognizer(
   return {
     async classify(text, lang) {
       const typed = toCommandWords(text);
-      // Emoji, punctuation or a number alone ("2", "🙂") answer a question.
-      if (typed.every((word) => /^\d+$/.test(word))) return null;
+      // Emoji, punctuation or numbers alone ("2", "🙂", "2 and 7") answer a question.
+      if (typed.every((word) => /^\d+$/.test(word) || functionWords.has(word))) return null;
       const exact = known[lang].utterances.get(typed.join(' '));
       if (exact !== undefined) return { intent: exact, score: 1 };
       // "yes" or "stop" typed in the other language than the conversation's.
