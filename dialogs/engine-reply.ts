@@ -5,9 +5,8 @@ export interface Progress {
   question: number;
   questions: number;
   /**
-   * Share of the questions asked to this person that are answered, 0–100. The review and
-   * closing replies of a finished questionnaire carry 100 (theme and question are then the
-   * last ones), so a progress bar can reach its end.
+   * 100 on the review and closing replies once every question is answered (theme and
+   * question are then the last ones), so a progress bar can reach its end. Absent before.
    */
   percent?: number;
 }

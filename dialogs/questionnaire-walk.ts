@@ -90,19 +90,11 @@ export function progressOf(
   const theme = themeOf(consultation, questionId);
   if (!theme) return undefined;
   const shown = theme.questions.filter((q) => isVisible(q, answers));
-  let asked = 0;
-  let answered = 0;
-  for (const question of allQuestions(consultation)) {
-    if (!isVisible(question, answers)) continue;
-    asked += 1;
-    if (answers[question.id] !== undefined) answered += 1;
-  }
   return {
     theme: consultation.themes.indexOf(theme) + 1,
     themes: consultation.themes.length,
     question: shown.findIndex((q) => q.id === questionId) + 1,
     questions: shown.length,
-    percent: Math.floor((100 * answered) / Math.max(1, asked)),
   };
 }
 
