@@ -1,8 +1,10 @@
 import type { AnswerValue } from './answer-value.js';
 import { askCurrent, previousPicks, promptQuestion, SKIP } from './ask-current.js';
 import { choiceCandidates } from './choice-candidates.js';
-import { normalizeText } from './nlu/normalize-text.js';
+import { askCouncilIfMissing } from './council-step.js';
 import type { RejectReason } from './engine-event.js';
+import { formatAnswer, formatChoices } from './format-answer.js';
+import { normalizeText } from './nlu/normalize-text.js';
 import {
   DONE,
   parseAnswer,
@@ -10,19 +12,38 @@ import {
   type AnswerInput,
   type ParsedAnswer,
 } from './parse-answer.js';
-import type { Question } from './questionnaire-schema.js';
+import { NO_OPINION, type Question } from './questionnaire-schema.js';
 import { newlyCompletedThemes, nextQuestion, themeOf } from './questionnaire-walk.js';
 import { promptReview } from './review-step.js';
+import { pendingOf } from './pending-of.js';
+import type { PendingStep } from './session-state.js';
 import type { Turn } from './turn.js';
+import { yesNoOf } from './yes-no-of.js';
+
+/** The buttons under « Vous voulez dire … ? ». */
+export const CONFIRM_YES = '_yes';
+export const CONFIRM_NO = '_no';
 
 /** Applies a message to the question on screen: record it, keep collecting, or reprompt. */
 export function answerQuestion(turn: Turn, question: Question, input: AnswerInput): void {
   const { state, ctx } = turn;
   if (input.kind === 'choice' && input.choiceId === SKIP) return skipQuestion(turn, question);
-  const pending =
-    state.pending && 'questionId' in state.pending && state.pending.questionId === question.id
-      ? state.pending
-      : undefined;
+  let pending = pendingOf(state.pending, question);
+  if (pending?.kind === 'confirm') {
+    const proposed = pending;
+    const verdict =
+      input.kind === 'confirmed'
+        ? undefined
+        : yesNoOf(turn, input, { yes: CONFIRM_YES, no: CONFIRM_NO });
+    // Whatever the reply, the picks made before the guess stay.
+    pending = restorePicks(state, question, proposed);
+    if (verdict === 'yes')
+      return answerQuestion(turn, question, { kind: 'confirmed', choiceIds: proposed.choiceIds });
+    if (verdict === 'no') {
+      turn.say(turn.t('confirm.no'));
+      return promptQuestion(turn, question);
+    }
+  }
   if (pending?.kind === 'picks' && input.kind === 'text' && saysDone(turn, question, input.text)) {
     return answerQuestion(turn, question, { kind: 'choice', choiceId: DONE });
   }
@@ -41,10 +62,14 @@ export function answerQuestion(turn: Turn, question: Question, input: AnswerInpu
     parsed = parseAnswer(question, input, candidates, picks);
   }
   const other = pending?.kind === 'picks' ? pending.other : undefined;
+  const typed = input.kind !== 'choice';
   switch (parsed.kind) {
     case 'reject':
       return rejectAnswer(turn, question, parsed.reason, parsed.params);
-    case 'picks':
+    case 'guess':
+      return proposeGuess(turn, question, parsed.ids, pending);
+    case 'picks': {
+      const before = pending?.kind === 'picks' ? pending.picks : [];
       state.pending = {
         kind: 'picks',
         questionId: question.id,
@@ -52,13 +77,25 @@ export function answerQuestion(turn: Turn, question: Question, input: AnswerInpu
         other: parsed.other ?? other,
       };
       state.failures = 0;
+      const added = parsed.picks.filter((id) => !before.includes(id));
+      if (typed && added.length > 0 && question.type === 'ranking') noted(turn, question, added);
       return promptQuestion(turn, question);
+    }
     case 'other':
       state.pending = { kind: 'other', questionId: question.id, picks: parsed.picks };
       state.failures = 0;
       return promptQuestion(turn, question);
-    case 'answer':
-      return recordAnswer(turn, question, keepOther(parsed.value, other));
+    case 'answer': {
+      const value = keepOther(parsed.value, other);
+      // Free text is not read, so there is nothing to echo.
+      if (typed && pending?.kind !== 'other' && question.type !== 'text')
+        turn.say(
+          turn.t('answer.noted', {
+            answer: formatAnswer(question, value, ctx.catalog, state.lang),
+          }),
+        );
+      return recordAnswer(turn, question, value);
+    }
   }
 }
 
@@ -78,7 +115,13 @@ function recordAnswer(turn: Turn, question: Question, value: AnswerValue): void 
   advance(turn, question);
 }
 
+/**
+ * « passer » on an optional question skips it; on a required one that offers « Sans avis »
+ * (« je sais pas »), that is proposed instead.
+ */
 export function skipQuestion(turn: Turn, question: Question): void {
+  if (question.required && 'noOpinion' in question && question.noOpinion)
+    return proposeGuess(turn, question, [NO_OPINION], pendingOf(turn.state.pending, question));
   if (question.required) return rejectAnswer(turn, question, 'required');
   turn.say(turn.t('skip.done'));
   recordAnswer(turn, question, { kind: 'skipped' });
@@ -95,12 +138,18 @@ export function advance(turn: Turn, from: Question | undefined): void {
     state.completedThemes.push(theme.id);
     turn.emit({ type: 'theme_completed', themeId: theme.id });
   }
-  const next = state.editing ? undefined : nextQuestion(ctx.consultation, state.answers, from?.id);
+  const editing = state.editing;
+  const next = editing ? undefined : nextQuestion(ctx.consultation, state.answers, from?.id);
   state.editing = false;
+  // Someone who agreed before there were councils is asked for theirs now, once.
+  if (!editing && askCouncilIfMissing(turn)) {
+    if (next) state.current = next.id;
+    return;
+  }
   if (!next) {
     state.stage = 'review';
     state.current = undefined;
-    return promptReview(turn);
+    return promptReview(turn, editing ? 'changed' : 'full');
   }
   const fromTheme = from ? themeOf(ctx.consultation, from.id) : undefined;
   const nextTheme = themeOf(ctx.consultation, next.id);
@@ -116,6 +165,50 @@ export function advance(turn: Turn, from: Question | undefined): void {
   state.stage = 'questions';
   state.current = next.id;
   promptQuestion(turn, next);
+}
+
+/** « Vous voulez dire : … ? » with Oui / Non; nothing is stored until « Oui ». */
+function proposeGuess(
+  turn: Turn,
+  question: Question,
+  ids: readonly string[],
+  pending: PendingStep | undefined,
+): void {
+  const { state } = turn;
+  state.pending = {
+    kind: 'confirm',
+    questionId: question.id,
+    choiceIds: [...ids],
+    picks: pending?.kind === 'picks' ? pending.picks : [],
+    ...(pending?.kind === 'picks' && pending.other ? { other: pending.other } : {}),
+  };
+  promptQuestion(turn, question);
+}
+
+function restorePicks(
+  state: Turn['state'],
+  question: Question,
+  proposed: Extract<PendingStep, { kind: 'confirm' }>,
+): Extract<PendingStep, { kind: 'picks' }> | undefined {
+  const picks: Extract<PendingStep, { kind: 'picks' }> | undefined =
+    proposed.picks.length > 0
+      ? {
+          kind: 'picks',
+          questionId: question.id,
+          picks: proposed.picks,
+          ...(proposed.other ? { other: proposed.other } : {}),
+        }
+      : undefined;
+  state.pending = picks;
+  return picks;
+}
+
+/** « J'ai noté : … » for picks typed one message at a time (a ranking in progress). */
+function noted(turn: Turn, question: Question, ids: readonly string[]): void {
+  const { ctx, state } = turn;
+  turn.say(
+    turn.t('answer.noted', { answer: formatChoices(question, ids, ctx.catalog, state.lang) }),
+  );
 }
 
 /** Explains what went wrong, and after three tries offers help (and skipping, if allowed). */

@@ -1,10 +1,14 @@
 import type { AnswerValue } from './answer-value.js';
 import { choiceCandidates } from './choice-candidates.js';
-import { formatAnswer } from './format-answer.js';
-import { DONE, OTHER } from './parse-answer.js';
-import type { Question } from './questionnaire-schema.js';
+import type { CommandName } from './engine-input.js';
+import type { Progress } from './engine-reply.js';
+import { formatAnswer, formatChoices, rankOf } from './format-answer.js';
+import { DONE, NO_OPINION_BUTTON, OTHER, OTHER_TEXT_MAX } from './parse-answer.js';
+import { NO_OPINION, type Question } from './questionnaire-schema.js';
 import { findQuestion, progressOf } from './questionnaire-walk.js';
 import { promptReview, promptReviewTheme } from './review-step.js';
+import { promptCouncil, promptCouncilCandidates, promptSwitchCouncil } from './council-step.js';
+import { pendingOf } from './pending-of.js';
 import type { Turn } from './turn.js';
 
 /** Prompt ids of the steps that are not questions; a button carries one of these or a question id. */
@@ -15,9 +19,19 @@ export const PROMPT = {
   done: '_done',
   language: '_lang',
   delete: '_delete',
+  pause: '_pause',
+  switchCouncil: '_switch',
 } as const;
 
 export const SKIP = '_skip';
+
+/** A button that gives a command (« Reprendre »): valid whatever the prompt on screen. */
+export function commandChoice(command: CommandName): string {
+  return `/${command}`;
+}
+
+/** Lists this long tell people they may type the numbers: channels number the buttons. */
+const NUMBERED_FROM = 5;
 
 /** Shows again whatever the person is expected to answer now. */
 export function askCurrent(turn: Turn): void {
@@ -26,63 +40,66 @@ export function askCurrent(turn: Turn): void {
   if (pending?.kind === 'confirm_delete') return promptDelete(turn);
   if (pending?.kind === 'language') return promptLanguage(turn);
   if (pending?.kind === 'review_theme') return promptReviewTheme(turn, pending.themeId);
+  if (pending?.kind === 'switch_council') return promptSwitchCouncil(turn, pending.councilId);
   switch (state.stage) {
     case 'consent':
-      return promptConsent(turn, pending?.kind === 'consent_details');
+      // In full for someone who has not seen it yet (they started by changing the language).
+      return promptConsent(turn, state.greeted === false ? 'full' : 'short');
     case 'council':
       return pending?.kind === 'councils' ? promptCouncilCandidates(turn) : promptCouncil(turn);
     case 'questions': {
       const question = state.current
         ? findQuestion(turn.ctx.consultation, state.current)
         : undefined;
-      return question ? promptQuestion(turn, question) : promptReview(turn);
+      return question ? promptQuestion(turn, question) : promptReview(turn, 'short');
     }
     case 'review':
-      return promptReview(turn);
+      return promptReview(turn, 'short');
     case 'done':
       return promptDone(turn);
   }
 }
 
-export function promptConsent(turn: Turn, details = false): void {
+/**
+ * The consent question: in full when someone arrives, its details behind « En savoir plus »,
+ * and in one line when it is asked again (the full text was shown just before).
+ */
+export function promptConsent(turn: Turn, mode: 'full' | 'short' | 'details'): void {
   const { t } = turn;
   const consent = turn.ctx.consultation.consent;
   const choices = [
     { id: 'yes', label: t('consent.accept') },
     { id: 'no', label: t('consent.refuse') },
   ];
-  if (!details) choices.push({ id: 'more', label: t('consent.more') });
-  turn.say(t(details ? consent.details : consent.summary), { choices, promptId: PROMPT.consent });
-}
-
-export function promptCouncil(turn: Turn): void {
-  turn.say(turn.t('council.ask'), {
-    choices: [{ id: SKIP, label: turn.t('council.unknown') }],
-    promptId: PROMPT.council,
-  });
-}
-
-function promptCouncilCandidates(turn: Turn): void {
-  const { t, state } = turn;
-  const candidates = state.pending?.kind === 'councils' ? state.pending.candidates : [];
-  turn.say(t('council.candidates'), {
-    choices: [
-      ...candidates.map((c) => ({ id: c.id, label: `${c.name} (${c.commune})` })),
-      { id: 'none', label: t('council.none') },
-    ],
-    promptId: PROMPT.council,
-  });
+  if (mode !== 'details') choices.push({ id: 'more', label: t('consent.more') });
+  const text =
+    mode === 'full'
+      ? t(consent.summary)
+      : mode === 'details'
+        ? t(consent.details)
+        : t('consent.ask');
+  turn.state.greeted = true;
+  turn.say(text, { choices, promptId: PROMPT.consent });
 }
 
 /** A question with its hint, its buttons and, when it was answered before, the current answer. */
 export function promptQuestion(turn: Turn, question: Question): void {
   const { t, state, ctx } = turn;
-  const pending =
-    state.pending && 'questionId' in state.pending && state.pending.questionId === question.id
-      ? state.pending
-      : undefined;
+  const pending = pendingOf(state.pending, question);
   if (pending?.kind === 'other') {
-    turn.say(t('other.ask'), { promptId: question.id });
+    turn.say(t('other.ask'), { promptId: question.id, textLimit: OTHER_TEXT_MAX });
+    return;
+  }
+  if (pending?.kind === 'confirm') {
+    const answer = formatChoices(question, pending.choiceIds, ctx.catalog, state.lang);
+    const noOpinion = pending.choiceIds.length === 1 && pending.choiceIds[0] === NO_OPINION;
+    turn.say(t(noOpinion ? 'confirm.no_opinion' : 'confirm.ask', { answer }), {
+      choices: [
+        { id: '_yes', label: t('choice.yes') },
+        { id: '_no', label: t('choice.no') },
+      ],
+      promptId: question.id,
+    });
     return;
   }
   const picks =
@@ -96,7 +113,16 @@ export function promptQuestion(turn: Turn, question: Question): void {
       }),
     );
   const candidates = choiceCandidates(question, ctx.catalog, state.lang);
-  let choices = candidates.map((c) => ({ id: c.id, label: c.label }));
+  let choices = candidates.map((c) => ({
+    id: c.id === NO_OPINION ? NO_OPINION_BUTTON : c.id,
+    label: c.label,
+  }));
+  const numbered =
+    question.type === 'multiple' ||
+    question.type === 'ranking' ||
+    question.type === 'scale' ||
+    (question.type === 'single' && question.choices.length >= NUMBERED_FROM);
+  if (question.type === 'single' && numbered) lines.push(t('question.single_hint'));
   if (question.type === 'multiple') {
     lines.push(t('question.multiple_hint', { max: question.max }));
     choices = choices.map((c) => ({
@@ -109,11 +135,17 @@ export function promptQuestion(turn: Turn, question: Question): void {
     const labels = new Map(candidates.map((c) => [c.id, c.label]));
     const other = pending?.kind === 'picks' ? pending.other : undefined;
     const ranked = picks.map(
-      (id, i) => `${i + 1}. ${labels.get(id) ?? id}${id === OTHER && other ? ` (${other})` : ''}`,
+      (id, i) =>
+        `${rankOf(i + 1, t)} ${labels.get(id) ?? id}${id === OTHER && other ? ` (${other})` : ''}`,
     );
     if (ranked.length > 0) lines.push(t('question.ranking_so_far', { list: ranked.join(' ; ') }));
     lines.push(t('question.ranking_hint', { n: picks.length + 1, top: question.top }));
-    choices = choices.filter((c) => !picks.includes(c.id));
+    if (picks.length > 0) lines.push(t('question.ranking_untick'));
+    // The list stays as it was: « 3 » names the same option before and after picks.
+    choices = choices.map((c) => {
+      const place = picks.indexOf(c.id);
+      return place < 0 ? c : { id: c.id, label: `✓ ${rankOf(place + 1, t)} ${c.label}` };
+    });
     if (picks.length > 0) choices.push({ id: DONE, label: t('choice.ranking_done') });
   }
   if (question.type === 'text')
@@ -123,6 +155,8 @@ export function promptQuestion(turn: Turn, question: Question): void {
     promptId: question.id,
     ...(choices.length > 0 ? { choices } : {}),
     ...(question.type === 'multiple' ? { multiSelect: true } : {}),
+    ...(numbered ? { numbered: true } : {}),
+    ...(question.type === 'text' ? { textLimit: question.maxLength } : {}),
     ...withProgress(turn, question.id),
   });
 }
@@ -156,7 +190,11 @@ function promptDone(turn: Turn): void {
         date: formatDate(closesAt, ctx.consultation.timeZone, turn.state.lang),
       })
     : t('done.already');
-  turn.say(text, { choices: [{ id: 'summary', label: t('done.review') }], promptId: PROMPT.done });
+  turn.say(text, {
+    choices: [{ id: commandChoice('summary'), label: t('done.review') }],
+    promptId: PROMPT.done,
+    progress: completeProgress(turn),
+  });
 }
 
 /** "5 décembre 2017" in the consultation's time zone. */
@@ -170,6 +208,15 @@ export function formatDate(iso: string, timeZone: string, lang: string): string 
 /** Boxes already ticked when a multiple-choice answer is changed. */
 export function previousPicks(question: Question, previous: AnswerValue | undefined): string[] {
   return question.type === 'multiple' && previous?.kind === 'choices' ? previous.choiceIds : [];
+}
+
+/** The progress of the last question of the last theme, marked complete: 100 %. */
+export function completeProgress(turn: Turn): Progress | undefined {
+  const { consultation } = turn.ctx;
+  const theme = consultation.themes.at(-1);
+  const last = theme?.questions.at(-1);
+  const progress = last ? progressOf(consultation, turn.state.answers, last.id) : undefined;
+  return progress ? { ...progress, question: progress.questions, percent: 100 } : undefined;
 }
 
 function withProgress(turn: Turn, questionId: string) {

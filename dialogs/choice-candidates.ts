@@ -1,10 +1,13 @@
 import { OTHER } from './parse-answer.js';
 import type { ChoiceCandidate } from './nlu/match-choice.js';
-import type { Question } from './questionnaire-schema.js';
+import { NO_OPINION, type Question } from './questionnaire-schema.js';
 import type { Lang } from './session-state.js';
 import { synonymsOf, type Catalog } from './translate.js';
 
-/** The choices of a question as buttons and as targets for typed answers, "Autre" last. */
+/**
+ * The choices of a question as buttons and as targets for typed answers: its own, then
+ * "Autre", then « Sans avis » (never named by a number).
+ */
 export function choiceCandidates(
   question: Question,
   catalog: Catalog,
@@ -29,6 +32,22 @@ const cache = new WeakMap<Catalog, Map<string, readonly ChoiceCandidate[]>>();
 const cachedFor = new WeakMap<readonly ChoiceCandidate[], Question>();
 
 function buildCandidates(question: Question, catalog: Catalog, lang: Lang): ChoiceCandidate[] {
+  const own = ownCandidates(question, catalog, lang);
+  if (question.type === 'text' || question.type === 'yesno' || !question.noOpinion) return own;
+  const messages = catalog[lang];
+  return [
+    ...own,
+    {
+      id: NO_OPINION,
+      label: messages['choice.no_opinion'] ?? 'Sans avis',
+      synonyms: synonymsOf(messages, 'choice.no_opinion.syn'),
+      guesses: synonymsOf(messages, 'choice.no_opinion.guess'),
+      unnumbered: true,
+    },
+  ];
+}
+
+function ownCandidates(question: Question, catalog: Catalog, lang: Lang): ChoiceCandidate[] {
   const messages = catalog[lang];
   const label = (key: string) => messages[key] ?? catalog.fr[key] ?? key;
   switch (question.type) {
@@ -40,7 +59,12 @@ function buildCandidates(question: Question, catalog: Catalog, lang: Lang): Choi
         { id: 'no', label: label('choice.no'), synonyms: synonymsOf(messages, 'choice.no.syn') },
       ];
     case 'scale':
-      return question.labels.map((key, index) => ({ id: String(index + 1), label: label(key) }));
+      // « bof », « pas trop », « carrément »: words for a point of any 1–5 scale, to confirm.
+      return question.labels.map((key, index) => ({
+        id: String(index + 1),
+        label: label(key),
+        guesses: synonymsOf(messages, `scale.guess.${index + 1}`),
+      }));
     case 'single':
     case 'multiple':
     case 'ranking': {

@@ -37,6 +37,8 @@ export type RejectReason =
   | 'too_short'
   | 'media'
   | 'stale_button'
-  | 'required';
+  | 'required'
+  | 'no_opinion_alone'
+  | 'already_ranked';
 
 export type EngineEventType = EngineEvent['type'];

@@ -13,6 +13,7 @@ export const commandNames = [
   'delete',
   'pause',
   'code',
+  'explain',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 

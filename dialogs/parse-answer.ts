@@ -1,27 +1,37 @@
 import type { AnswerValue } from './answer-value.js';
 import type { RejectReason } from './engine-event.js';
-import { matchChoice, type ChoiceCandidate } from './nlu/match-choice.js';
+import type { ChoiceCandidate } from './nlu/match-choice.js';
 import type { IntentGuess } from './nlu/intent-name.js';
-import type { Question } from './questionnaire-schema.js';
+import { readChoice } from './nlu/read-choice.js';
+import { NO_OPINION, type Question } from './questionnaire-schema.js';
 
-/** Choice ids the engine adds to every choice list. */
+/** Choice ids the engine adds to choice lists; ids starting with "_" take no number. */
 export const OTHER = 'other';
 export const DONE = '_done';
+/** The button of « Sans avis », stored as `NO_OPINION`. */
+export const NO_OPINION_BUTTON = '_no_opinion';
 
 /** The outcome of one message for the current question: never an exception. */
 export type ParsedAnswer =
   | { kind: 'answer'; value: AnswerValue }
   | { kind: 'picks'; picks: string[]; other?: string }
   | { kind: 'other'; picks: string[] }
+  /** The text suggests these choices without naming them clearly: propose, then ask. */
+  | { kind: 'guess'; ids: string[] }
   | { kind: 'reject'; reason: RejectReason; params?: Record<string, number> };
 
-/** A typed message or a button, as the current question sees it. */
+/**
+ * A typed message, a button, or choices a person confirmed after the engine proposed them
+ * (« Vous voulez dire … ? » « Oui »).
+ */
 export type AnswerInput =
   | { kind: 'text'; text: string; intent?: IntentGuess | null | undefined }
-  | { kind: 'choice'; choiceId: string };
+  | { kind: 'choice'; choiceId: string }
+  | { kind: 'confirmed'; choiceIds: string[] };
 
-const OTHER_TEXT_MAX = 300;
-const YES_NO_SCORE = 0.6;
+export const OTHER_TEXT_MAX = 300;
+const YES_NO_SCORE = 0.8;
+const YES_NO_GUESS_SCORE = 0.6;
 
 /** Reads one message as (part of) an answer to `question`, given the picks made so far. */
 export function parseAnswer(
@@ -40,17 +50,25 @@ export function parseAnswer(
       return parseYesNo(input, candidates);
     case 'scale':
     case 'single': {
-      const ids = idsOf(input, candidates);
+      const reading = read(input, candidates, question.type === 'scale');
+      const { ids } = reading;
       if (ids.length === 0)
         return reject(question.type === 'scale' && isNumber(input) ? 'out_of_range' : 'no_match');
       const [id] = ids;
       if (ids.length > 1 || id === undefined)
         return { kind: 'reject', reason: 'too_many', params: { max: 1 } };
+      if (id === NO_OPINION) return unlessUnsure(reading, noOpinion());
       if (question.type === 'scale')
-        return { kind: 'answer', value: { kind: 'scale', value: Number(id) } };
-      return id === OTHER
-        ? { kind: 'other', picks: [OTHER] }
-        : { kind: 'answer', value: { kind: 'choice', choiceId: id } };
+        return unlessUnsure(reading, {
+          kind: 'answer',
+          value: { kind: 'scale', value: Number(id) },
+        });
+      return unlessUnsure(
+        reading,
+        id === OTHER
+          ? { kind: 'other', picks: [OTHER] }
+          : { kind: 'answer', value: { kind: 'choice', choiceId: id } },
+      );
     }
     case 'multiple':
       return parseMultiple(input, candidates, picks ?? [], question.max);
@@ -100,15 +118,20 @@ function parseText(text: string, min: number, max: number): ParsedAnswer {
 }
 
 function parseYesNo(input: AnswerInput, candidates: readonly ChoiceCandidate[]): ParsedAnswer {
-  if (input.kind === 'text' && input.intent && input.intent.score >= YES_NO_SCORE) {
-    if (input.intent.intent === 'yes')
-      return { kind: 'answer', value: { kind: 'yesno', value: true } };
-    if (input.intent.intent === 'no')
-      return { kind: 'answer', value: { kind: 'yesno', value: false } };
+  const yesNo = (id: string | undefined): ParsedAnswer =>
+    id === 'yes' || id === 'no'
+      ? { kind: 'answer', value: { kind: 'yesno', value: id === 'yes' } }
+      : reject('no_match');
+  const reading = read(input, candidates, false);
+  if (reading.sure && reading.ids.length === 1) return yesNo(reading.ids[0]);
+  if (input.kind === 'text' && input.intent) {
+    const { intent, score } = input.intent;
+    if ((intent === 'yes' || intent === 'no') && score >= YES_NO_SCORE) return yesNo(intent);
+    if ((intent === 'yes' || intent === 'no') && score >= YES_NO_GUESS_SCORE)
+      return { kind: 'guess', ids: [intent] };
   }
-  const ids = idsOf(input, candidates);
-  if (ids.length !== 1) return reject('no_match');
-  return { kind: 'answer', value: { kind: 'yesno', value: ids[0] === 'yes' } };
+  if (reading.ids.length !== 1) return reject('no_match');
+  return unlessUnsure(reading, yesNo(reading.ids[0]));
 }
 
 function parseMultiple(
@@ -121,8 +144,11 @@ function parseMultiple(
     if (picks.length === 0) return reject('empty');
     return finishPicks(picks, (ids) => ({ kind: 'choices', choiceIds: ids }));
   }
-  const ids = idsOf(input, candidates);
+  const reading = read(input, candidates, false);
+  const { ids } = reading;
   if (ids.length === 0) return reject('no_match');
+  if (ids.includes(NO_OPINION))
+    return ids.length === 1 ? unlessUnsure(reading, noOpinion()) : reject('no_opinion_alone');
   if (input.kind === 'choice') {
     // A tap toggles a box; the answer is recorded on "Valider".
     const [id] = ids;
@@ -132,9 +158,16 @@ function parseMultiple(
     return { kind: 'picks', picks: toggled };
   }
   if (ids.length > max) return { kind: 'reject', reason: 'too_many', params: { max } };
-  return finishPicks(ids, (choiceIds) => ({ kind: 'choices', choiceIds }));
+  return unlessUnsure(
+    reading,
+    finishPicks(ids, (choiceIds) => ({ kind: 'choices', choiceIds })),
+  );
 }
 
+/**
+ * A ranking keeps its list as shown first: « 3 » is the same option before and after picks.
+ * A tap on an option already ranked takes it out again; typed, it is ignored.
+ */
 function parseRanking(
   input: AnswerInput,
   candidates: readonly ChoiceCandidate[],
@@ -145,18 +178,27 @@ function parseRanking(
     if (picks.length === 0) return reject('empty');
     return { kind: 'answer', value: { kind: 'ranking', choiceIds: [...picks] } };
   }
-  // Numbers typed refer to the buttons still shown, as in the chat.
-  const remaining = picks.length > 0 ? candidates.filter((c) => !picks.includes(c.id)) : candidates;
-  const ids = idsOf(input, remaining);
-  if (ids.length === 0) return reject('no_match');
+  const reading = read(input, candidates, false);
+  if (reading.ids.length === 0) return reject('no_match');
+  if (reading.ids.includes(NO_OPINION)) {
+    if (reading.ids.length > 1 || picks.length > 0) return reject('no_opinion_alone');
+    return unlessUnsure(reading, noOpinion());
+  }
+  const [tapped] = reading.ids;
+  if (input.kind === 'choice' && tapped !== undefined && picks.includes(tapped))
+    return { kind: 'picks', picks: picks.filter((id) => id !== tapped) };
+  const ids = reading.ids.filter((id) => !picks.includes(id));
+  if (ids.length === 0) return reject('already_ranked');
   const ranked = [...picks, ...ids];
   if (ranked.length > top)
     return { kind: 'reject', reason: 'too_many', params: { max: top - picks.length } };
-  if (ids.includes(OTHER)) return { kind: 'other', picks: ranked };
-  if (ranked.length === top || ids.length === remaining.length) {
-    return { kind: 'answer', value: { kind: 'ranking', choiceIds: ranked } };
-  }
-  return { kind: 'picks', picks: ranked };
+  const rankable = candidates.filter((c) => c.id !== NO_OPINION).length;
+  const parsed: ParsedAnswer = ids.includes(OTHER)
+    ? { kind: 'other', picks: ranked }
+    : ranked.length === top || ranked.length === rankable
+      ? { kind: 'answer', value: { kind: 'ranking', choiceIds: ranked } }
+      : { kind: 'picks', picks: ranked };
+  return unlessUnsure(reading, parsed);
 }
 
 function finishPicks(ids: readonly string[], make: (ids: string[]) => AnswerValue): ParsedAnswer {
@@ -164,15 +206,39 @@ function finishPicks(ids: readonly string[], make: (ids: string[]) => AnswerValu
   return { kind: 'answer', value: make([...ids]) };
 }
 
-function idsOf(input: AnswerInput, candidates: readonly ChoiceCandidate[]): string[] {
-  if (input.kind === 'choice')
-    return candidates.some((c) => c.id === input.choiceId) ? [input.choiceId] : [];
+/** « Sans avis », the same stored value for every question type (see questionnaire-schema.ts). */
+function noOpinion(): ParsedAnswer {
+  return { kind: 'answer', value: { kind: 'choice', choiceId: NO_OPINION } };
+}
+
+/** What an unsure reading would give is proposed, never stored; a reject stays a reject. */
+function unlessUnsure(reading: Reading, parsed: ParsedAnswer): ParsedAnswer {
+  if (reading.sure || parsed.kind === 'reject') return parsed;
+  return { kind: 'guess', ids: reading.ids };
+}
+
+interface Reading {
+  ids: string[];
+  sure: boolean;
+}
+
+function read(input: AnswerInput, candidates: readonly ChoiceCandidate[], scale: boolean): Reading {
+  if (input.kind === 'confirmed') return { ids: [...input.choiceIds], sure: true };
+  if (input.kind === 'choice') {
+    const id = input.choiceId === NO_OPINION_BUTTON ? NO_OPINION : input.choiceId;
+    return { ids: candidates.some((c) => c.id === id) ? [id] : [], sure: true };
+  }
   // "-1" is not choice 1, "2.5" is not choice 2.
-  if (/^\s*-\s*\d|\d[.,]\d/.test(input.text)) return [];
-  const match = matchChoice(input.text, candidates);
-  if (match.kind === 'one') return [match.id];
-  if (match.kind === 'many') return [...new Set(match.ids)];
-  return [];
+  if (/^\s*-\s*\d|\d[.,]\d/.test(input.text)) return { ids: [], sure: true };
+  // "4/5", "4 sur 5": a point of a scale out of 5.
+  const outOfFive = scale ? /^\s*([1-5])\s*(?:\/|sur|out of|of)\s*5\s*$/i.exec(input.text) : null;
+  if (outOfFive?.[1]) return { ids: [outOfFive[1]], sure: true };
+  const reading = readChoice(input.text, candidates);
+  return reading.kind === 'none'
+    ? { ids: [], sure: true }
+    : reading.kind === 'sure'
+      ? { ids: reading.ids, sure: true }
+      : { ids: reading.ids, sure: false };
 }
 
 function isNumber(input: AnswerInput): boolean {

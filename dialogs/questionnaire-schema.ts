@@ -4,6 +4,12 @@ import { z } from 'zod';
  * The questionnaire as data. A consultation file is validated by `consultationSchema`;
  * every user-facing string is a locale key looked up in `locales/<lang>/`.
  *
+ * « Sans avis » (`noOpinion: true`, on opinion questions) is one more choice, offered last.
+ * Whatever the question type, it is stored as `{ kind: 'choice', choiceId: 'sans_avis' }`:
+ * on a scale it is no number (an average of the 1–5 answers leaves it out), on a multiple
+ * choice or a ranking it is never mixed with other choices. Exports show `sans_avis` in the
+ * choices column.
+ *
  * @example
  * { "id": "emp_frein", "type": "ranking", "text": "cc2017.q.emp_frein.text", "top": 3,
  *   "other": true, "choices": [{ "id": "discri", "label": "cc2017.q.emp_frein.discri" }, …] }
@@ -20,6 +26,8 @@ export const choiceSchema = z.object({
   label: localeKeySchema,
   /** Locale key of a " | "-separated list of other words that select this choice. */
   synonyms: localeKeySchema.optional(),
+  /** What the choice means, for someone who asks (« ça veut dire quoi … ? »). */
+  help: localeKeySchema.optional(),
 });
 
 /** Shown only when an earlier answer is one of `anyOf` (a choice id, a scale value, yes/no). */
@@ -38,12 +46,19 @@ const questionBase = {
 
 const choiceList = z.array(choiceSchema).min(2).max(12);
 
+/** The stored id of « Sans avis »: the same in every question, for exports and analysis. */
+export const NO_OPINION = 'sans_avis';
+
+/** Adds « Sans avis » after the other choices (see the doc comment at the top). */
+const noOpinion = z.boolean().default(false);
+
 export const singleChoiceQuestionSchema = z.object({
   ...questionBase,
   type: z.literal('single'),
   choices: choiceList,
   /** Adds "Autre" at the end, followed by a free-text answer. */
   other: z.boolean().default(false),
+  noOpinion,
 });
 
 export const multipleChoiceQuestionSchema = z.object({
@@ -52,6 +67,7 @@ export const multipleChoiceQuestionSchema = z.object({
   choices: choiceList,
   max: z.number().int().min(1),
   other: z.boolean().default(false),
+  noOpinion,
 });
 
 export const rankingQuestionSchema = z.object({
@@ -61,6 +77,7 @@ export const rankingQuestionSchema = z.object({
   /** How many choices the respondent orders, most important first. */
   top: z.number().int().min(1),
   other: z.boolean().default(false),
+  noOpinion,
 });
 
 export const scaleQuestionSchema = z.object({
@@ -68,6 +85,7 @@ export const scaleQuestionSchema = z.object({
   type: z.literal('scale'),
   /** One label per point, from 1 to 5. */
   labels: z.array(localeKeySchema).length(5),
+  noOpinion,
 });
 
 export const yesNoQuestionSchema = z.object({
@@ -151,10 +169,10 @@ function checkReferences(consultation: ConsultationInput, ctx: z.RefinementCtx):
     seen.set(question.id, question);
     if ('choices' in question) {
       const ids = new Set(question.choices.map((c) => c.id));
-      if (ids.size !== question.choices.length || ids.has('other')) {
+      if (ids.size !== question.choices.length || ids.has('other') || ids.has(NO_OPINION)) {
         ctx.addIssue({
           code: 'custom',
-          message: `question "${question.id}": choice ids must be unique and not "other"`,
+          message: `question "${question.id}": choice ids must be unique and not "other" or "${NO_OPINION}"`,
         });
       }
       const limit =
@@ -193,6 +211,7 @@ type QuestionInput = z.input<typeof questionSchema>;
 
 /** Whether an answer to `question` can be `value` (a choice id, a scale point, yes or no). */
 function canAnswer(question: QuestionInput, value: string | number | boolean): boolean {
+  if (value === NO_OPINION && 'noOpinion' in question && question.noOpinion === true) return true;
   switch (question.type) {
     case 'yesno':
       return typeof value === 'boolean';

@@ -87,14 +87,11 @@ export function progressOf(
   answers: Answers,
   questionId: string,
 ): Progress | undefined {
-  const themeIndex = consultation.themes.findIndex((t) =>
-    t.questions.some((q) => q.id === questionId),
-  );
-  const theme = consultation.themes[themeIndex];
+  const theme = themeOf(consultation, questionId);
   if (!theme) return undefined;
   const shown = theme.questions.filter((q) => isVisible(q, answers));
   return {
-    theme: themeIndex + 1,
+    theme: consultation.themes.indexOf(theme) + 1,
     themes: consultation.themes.length,
     question: shown.findIndex((q) => q.id === questionId) + 1,
     questions: shown.length,

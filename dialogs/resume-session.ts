@@ -1,16 +1,20 @@
 import { answerQuestion, saysDone } from './answer-step.js';
-import { askCurrent, formatDate, PROMPT, promptConsent } from './ask-current.js';
-import { answerCouncil, enterCouncilStep } from './council-step.js';
+import { askCurrent, formatDate, PROMPT } from './ask-current.js';
+import { choiceCandidates } from './choice-candidates.js';
+import { commandFromText } from './command-from-text.js';
+import { answerConsent, consentOf } from './consent-step.js';
+import { answerCouncil, answerSwitchCouncil, askCouncilIfMissing } from './council-step.js';
 import type { EngineContext, TurnResult } from './engine-context.js';
-import type { CommandName, EngineInput } from './engine-input.js';
+import { commandNames, type CommandName, type EngineInput } from './engine-input.js';
 import { matchChoice } from './nlu/match-choice.js';
+import { isAboutTheBot, questionBackOf, type QuestionBack } from './nlu/question-back-of.js';
+import { readChoice } from './nlu/read-choice.js';
 import { findQuestion } from './questionnaire-walk.js';
-import { answerReview } from './review-step.js';
+import { answerReview, typedReviewChoice } from './review-step.js';
 import { runCommand } from './run-command.js';
 import { initialState, type SessionState } from './session-state.js';
-import { commandFromText } from './command-from-text.js';
-import { choiceCandidates } from './choice-candidates.js';
 import { Turn } from './turn.js';
+import { yesNoOf } from './yes-no-of.js';
 
 /**
  * Starts a conversation for someone new: a fresh state, then their first input.
@@ -38,12 +42,22 @@ export function resumeSession(
   ctx: EngineContext,
 ): TurnResult {
   const turn = new Turn(state, ctx);
-  const command = commandOf(turn, input);
+  const { command, back } = commandOf(turn, input);
   if (isClosed(turn, command)) return turn.result();
-  if (input.kind === 'start' && input.payload && !turn.state.councilId)
-    turn.state.invitation = input.payload.trim();
+  const code = input.kind === 'start' ? input.payload?.trim() : undefined;
+  // Before consent the code waits; after, it attaches the council or asks to switch.
+  if (code && !turn.state.consented) turn.state.invitation = code;
+  // Someone new, or back after deleting everything: whatever they say first (« Bonjour »),
+  // they get the welcome and the consent question, and it is not taken as an answer.
+  if (turn.state.greeted === false && !turn.state.consented && !turn.state.pending) {
+    if (!opensWithCommand(command)) {
+      runCommand(turn, 'start');
+      return turn.result();
+    }
+    if (command !== 'delete') turn.say(turn.t('welcome'));
+  }
   if (command) {
-    runCommand(turn, command);
+    runCommand(turn, command, { back, invitation: turn.state.consented ? code : undefined });
     return turn.result();
   }
   if (input.kind === 'media') {
@@ -69,6 +83,7 @@ export function currentPromptId(state: SessionState): string {
   if (pending === 'confirm_delete') return PROMPT.delete;
   if (pending === 'language') return PROMPT.language;
   if (pending === 'review_theme') return PROMPT.review;
+  if (pending === 'switch_council') return PROMPT.switchCouncil;
   switch (state.stage) {
     case 'consent':
       return PROMPT.consent;
@@ -92,51 +107,26 @@ function answer(turn: Turn, input: Answer): void {
   const pending = state.pending?.kind;
   if (pending === 'confirm_delete') return confirmDelete(turn, yesNoOf(turn, input));
   if (pending === 'language') return chooseLanguage(turn, choiceId ?? text ?? '');
+  if (pending === 'switch_council') return answerSwitchCouncil(turn, input);
+  // Councils were imported after this person finished, or while they sat on the review.
+  if ((state.stage === 'review' || state.stage === 'done') && askCouncilIfMissing(turn)) return;
   switch (state.stage) {
     case 'consent':
-      return answerConsent(turn, consentChoiceOf(turn, input) ?? yesNoOf(turn, input));
+      return answerConsent(turn, input);
     case 'council':
       return answerCouncil(turn, { choiceId, text });
     case 'review':
       return answerReview(turn, { choiceId, text });
     case 'done':
+      // « Voir mes réponses » of an older message.
       if (choiceId === 'summary') return runCommand(turn, 'summary');
       return askCurrent(turn);
     case 'questions': {
       const question = state.current ? findQuestion(ctx.consultation, state.current) : undefined;
       if (!question) return askCurrent(turn);
-      return answerQuestion(
-        turn,
-        question,
-        input.kind === 'choice' ? { kind: 'choice', choiceId: input.choiceId } : input,
-      );
+      return answerQuestion(turn, question, input);
     }
   }
-}
-
-function answerConsent(turn: Turn, answer: 'yes' | 'no' | 'more' | undefined): void {
-  const { state, t } = turn;
-  if (answer === 'more') {
-    state.pending = { kind: 'consent_details' };
-    return promptConsent(turn, true);
-  }
-  if (answer === 'yes') {
-    state.consented = true;
-    state.pending = undefined;
-    turn.emit({ type: 'consent_given' });
-    turn.say(t('consent.thanks'));
-    return enterCouncilStep(turn);
-  }
-  if (answer === 'no') {
-    state.pending = undefined;
-    turn.emit({ type: 'consent_refused' });
-    return turn.say(t('consent.refused'), {
-      choices: [{ id: 'yes', label: t('consent.accept') }],
-      promptId: PROMPT.consent,
-    });
-  }
-  turn.say(t('reject.yesno'));
-  askCurrent(turn);
 }
 
 function confirmDelete(turn: Turn, answer: 'yes' | 'no' | undefined): void {
@@ -170,43 +160,37 @@ const languageChoices = [
   { id: 'en', label: 'English', synonyms: ['anglais', 'in english', 'english please'] },
 ];
 
-/** "J'accepte", "Je refuse" or "En savoir plus", tapped or typed. */
-function consentChoiceOf(turn: Turn, input: Answer): 'yes' | 'no' | 'more' | undefined {
-  const { t } = turn;
-  const id = input.kind === 'choice' ? input.choiceId : undefined;
-  if (id === 'yes' || id === 'no' || id === 'more') return id;
-  if (input.kind !== 'text' || !/\p{L}/u.test(input.text)) return undefined;
-  const match = matchChoice(input.text, [
-    { id: 'yes', label: t('consent.accept') },
-    { id: 'no', label: t('consent.refuse') },
-    { id: 'more', label: t('consent.more') },
-  ]);
-  return match.kind === 'one' && (match.id === 'yes' || match.id === 'no' || match.id === 'more')
-    ? match.id
-    : undefined;
+/** Commands that may come before the welcome: changing the language, help, deleting. */
+function opensWithCommand(command: CommandName | undefined): boolean {
+  return command === 'language' || command === 'help' || command === 'delete';
 }
 
-/** Yes or no from a button, an NLU intent, or a typed "oui"/"non". */
-function yesNoOf(turn: Turn, input: Answer): 'yes' | 'no' | undefined {
-  if (input.kind === 'choice')
-    return input.choiceId === 'yes' ? 'yes' : input.choiceId === 'no' ? 'no' : undefined;
-  if (input.intent?.intent === 'yes' && input.intent.score >= 0.6) return 'yes';
-  if (input.intent?.intent === 'no' && input.intent.score >= 0.6) return 'no';
-  const yesNo = choiceCandidates(
-    { type: 'yesno', id: 'yn', text: 'yn', required: true },
-    turn.ctx.catalog,
-    turn.state.lang,
-  );
-  const match = matchChoice(input.text, yesNo);
-  return match.kind === 'one' && (match.id === 'yes' || match.id === 'no') ? match.id : undefined;
+/**
+ * A command typed as "/retour", a button (« Reprendre » carries "/resume"), recognised by
+ * the NLU when it is not an answer, or a question back (« pourquoi ? »), explained.
+ */
+function commandOf(
+  turn: Turn,
+  input: EngineInput,
+): { command?: CommandName | undefined; back?: QuestionBack | undefined } {
+  if (input.kind === 'command') return { command: input.command };
+  if (input.kind === 'start') return { command: 'start' };
+  if (input.kind === 'choice') return { command: buttonCommand(input.choiceId) };
+  if (input.kind !== 'text') return {};
+  const context = expectsAnswer(turn, input.text);
+  const back = questionBackOf(input.text);
+  const explained =
+    back !== undefined && (context !== 'free_text' || isAboutTheBot(back)) ? back : undefined;
+  const command = commandFromText(input.text, input.intent, explained ? 'other' : context);
+  // « ça veut dire quoi … ? » names a choice, or « c'est quoi le récap ? » a command: the
+  // question wins over both, except a request for help, which explains too.
+  if (explained && command !== 'help') return { command: 'explain', back: explained };
+  return { command, back: explained };
 }
 
-/** A command typed as "/retour", a button, or recognised by the NLU (when it is not an answer). */
-function commandOf(turn: Turn, input: EngineInput): CommandName | undefined {
-  if (input.kind === 'command') return input.command;
-  if (input.kind === 'start') return 'start';
-  if (input.kind !== 'text') return undefined;
-  return commandFromText(input.text, input.intent, expectsAnswer(turn, input.text));
+function buttonCommand(choiceId: string): CommandName | undefined {
+  if (!choiceId.startsWith('/')) return undefined;
+  return commandNames.find((name) => `/${name}` === choiceId);
 }
 
 /** Whether the text reads as an answer to the prompt on screen, so an intent must not steal it. */
@@ -215,16 +199,20 @@ function expectsAnswer(turn: Turn, text: string): 'free_text' | 'choice_matched'
   if (state.pending?.kind === 'other') return 'free_text';
   if (state.pending?.kind === 'language')
     return matchChoice(text, languageChoices).kind === 'one' ? 'choice_matched' : 'other';
-  if (state.stage === 'consent')
-    return consentChoiceOf(turn, { kind: 'text', text }) ? 'choice_matched' : 'other';
+  if (state.stage === 'consent') {
+    const consent = consentOf(turn, { kind: 'text', text });
+    return consent && consent !== 'unsure' ? 'choice_matched' : 'other';
+  }
   if (state.stage === 'council' && state.pending?.kind !== 'councils') return 'free_text';
+  if (state.stage === 'review') return typedReviewChoice(turn, text) ? 'choice_matched' : 'other';
   if (state.stage !== 'questions' || !state.current) return 'other';
   const question = findQuestion(ctx.consultation, state.current);
   if (!question) return 'other';
   if (question.type === 'text') return 'free_text';
   if (saysDone(turn, question, text)) return 'choice_matched';
   const candidates = choiceCandidates(question, ctx.catalog, state.lang);
-  return matchChoice(text, candidates).kind === 'none' ? 'other' : 'choice_matched';
+  // Only a clear answer keeps a command from being heard: « plus tard » is no « Plus de … ».
+  return readChoice(text, candidates).kind === 'sure' ? 'choice_matched' : 'other';
 }
 
 /** After `closesAt` (or before `opensAt`) only help and deleting one's data still work. */

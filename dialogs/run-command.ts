@@ -1,19 +1,45 @@
-import { askCurrent, promptDelete, promptLanguage } from './ask-current.js';
+import {
+  askCurrent,
+  commandChoice,
+  PROMPT,
+  promptConsent,
+  promptDelete,
+  promptLanguage,
+} from './ask-current.js';
 import { skipQuestion } from './answer-step.js';
-import { skipCouncil } from './council-step.js';
+import { applyInvitation, askCouncilIfMissing, skipCouncil } from './council-step.js';
 import type { CommandName } from './engine-input.js';
+import { explainStep, explanationOf } from './explain-step.js';
+import type { QuestionBack } from './nlu/question-back-of.js';
 import { findQuestion, visibleQuestions } from './questionnaire-walk.js';
-import { promptReview } from './review-step.js';
+import { continueQuestionnaire, promptReview } from './review-step.js';
 import type { Turn } from './turn.js';
 
-/** A navigation command, whatever form it came in (button, "/retour", "on peut revenir ?"). */
-export function runCommand(turn: Turn, command: CommandName): void {
+/** What came with a command: the question back to explain, the code of an invitation link. */
+export interface CommandDetails {
+  back?: QuestionBack | undefined;
+  invitation?: string | undefined;
+}
+
+/**
+ * A navigation command, whatever form it came in (button, "/retour", "on peut revenir ?").
+ *
+ * @example runCommand(turn, 'explain', { back: { kind: 'why', about: '' } })
+ */
+export function runCommand(turn: Turn, command: CommandName, details: CommandDetails = {}): void {
   const { state, t, ctx } = turn;
   switch (command) {
     case 'start':
     case 'resume':
       state.pending = keepPendingAnswer(turn);
-      turn.say(t(state.stage === 'consent' ? 'welcome' : 'resume'));
+      if (state.stage === 'consent') {
+        turn.say(t('welcome'));
+        return promptConsent(turn, 'full');
+      }
+      turn.say(t('resume'));
+      if (details.invitation) applyInvitation(turn, details.invitation);
+      if (askCouncilIfMissing(turn)) return;
+      if (state.stage === 'review' && !state.pending && continueQuestionnaire(turn)) return;
       return askCurrent(turn);
     case 'help': {
       const question =
@@ -21,9 +47,12 @@ export function runCommand(turn: Turn, command: CommandName): void {
           ? findQuestion(ctx.consultation, state.current)
           : undefined;
       if (question?.help) turn.say(t(question.help));
+      else if (state.stage !== 'questions') turn.say(explanationOf(turn, undefined).join('\n'));
       turn.say(t('help.text'));
       return askCurrent(turn);
     }
+    case 'explain':
+      return explainStep(turn, details.back);
     case 'back':
       return goBack(turn);
     case 'skip':
@@ -34,8 +63,9 @@ export function runCommand(turn: Turn, command: CommandName): void {
         return askCurrent(turn);
       }
       state.pending = undefined;
-      state.stage = state.stage === 'council' ? 'council' : 'review';
-      return state.stage === 'review' ? promptReview(turn) : askCurrent(turn);
+      if (state.stage === 'council') return askCurrent(turn);
+      state.stage = 'review';
+      return promptReview(turn, 'full');
     case 'language':
       state.pending = { kind: 'language' };
       return promptLanguage(turn);
@@ -47,7 +77,10 @@ export function runCommand(turn: Turn, command: CommandName): void {
       state.pending = { kind: 'confirm_delete' };
       return promptDelete(turn);
     case 'pause':
-      return turn.say(t('pause'));
+      return turn.say(t('pause'), {
+        choices: [{ id: commandChoice('resume'), label: t('pause.resume') }],
+        promptId: PROMPT.pause,
+      });
     case 'code':
       if (!state.consented) {
         turn.say(t('code.not_yet'));
@@ -91,10 +124,17 @@ function skip(turn: Turn): void {
   skipQuestion(turn, question);
 }
 
-/** Ranking picks and ticked boxes survive a "resume"; everything else is asked afresh. */
+/** What survives a "resume": ranking picks, ticked boxes, a proposed answer, a pending switch. */
 function keepPendingAnswer(turn: Turn) {
   const pending = turn.state.pending;
-  return pending?.kind === 'picks' || pending?.kind === 'other' || pending?.kind === 'councils'
-    ? pending
-    : undefined;
+  switch (pending?.kind) {
+    case 'picks':
+    case 'other':
+    case 'councils':
+    case 'confirm':
+    case 'switch_council':
+      return pending;
+    default:
+      return undefined;
+  }
 }

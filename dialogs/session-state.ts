@@ -22,9 +22,27 @@ const pendingSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('confirm_delete') }),
   z.object({ kind: z.literal('language') }),
-  z.object({ kind: z.literal('councils'), candidates: z.array(councilRefSchema) }),
+  z.object({
+    kind: z.literal('councils'),
+    candidates: z.array(councilRefSchema),
+    /** What was searched, from which result, and how many matched: for « voir plus ». */
+    query: z.string().optional(),
+    offset: z.number().int().min(0).optional(),
+    total: z.number().int().min(0).optional(),
+  }),
   z.object({ kind: z.literal('review_theme'), themeId: z.string() }),
   z.object({ kind: z.literal('consent_details') }),
+  /** A typed answer the engine understood only in part: proposed, stored once confirmed. */
+  z.object({
+    kind: z.literal('confirm'),
+    questionId: z.string(),
+    choiceIds: z.array(z.string()),
+    /** Picks made before (ticked boxes, ranking so far), kept whatever the reply. */
+    picks: z.array(z.string()),
+    other: z.string().optional(),
+  }),
+  /** An invitation link of another council than the participant's: switch to it? */
+  z.object({ kind: z.literal('switch_council'), councilId: z.string() }),
 ]);
 
 /**
@@ -52,6 +70,17 @@ export const sessionStateSchema = z.object({
   completed: z.boolean(),
   /** Set when an answer is changed from the summary: go back there afterwards. */
   editing: z.boolean(),
+  /**
+   * False until the welcome and the consent question were shown (someone new, or after a
+   * deletion): their first message, whatever it says, gets them. Absent in states written
+   * before it existed, which had all been welcomed.
+   */
+  greeted: z.boolean().optional(),
+  /**
+   * The council question was asked (or answered by an invitation). Someone who consented
+   * while there were no councils is asked once councils exist.
+   */
+  councilAsked: z.boolean().optional(),
 });
 
 export type SessionState = z.infer<typeof sessionStateSchema>;
@@ -73,5 +102,6 @@ export function initialState(consultationId: string, lang: Lang): SessionState {
     completedThemes: [],
     completed: false,
     editing: false,
+    greeted: false,
   };
 }

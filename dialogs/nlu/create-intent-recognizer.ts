@@ -2,10 +2,13 @@ import { containerBootstrap } from '@nlpjs/core';
 import { LangEn } from '@nlpjs/lang-en';
 import { LangFr } from '@nlpjs/lang-fr';
 import { Nlp } from '@nlpjs/nlp';
+import enConsultation from '../../locales/en/consultation.json' with { type: 'json' };
+import frConsultation from '../../locales/fr/consultation.json' with { type: 'json' };
 import en from '../../locales/nlu/en.json' with { type: 'json' };
 import fr from '../../locales/nlu/fr.json' with { type: 'json' };
 import { createVocabulary, type Vocabulary } from './create-vocabulary.js';
 import { intentNames, type IntentGuess, type IntentName, type Lang } from './intent-name.js';
+import { questionBackOf } from './question-back-of.js';
 import { toCommandWords } from './to-command-words.js';
 
 export interface IntentRecognizer {
@@ -52,8 +55,8 @@ export async function createIntentRecognizer(
   return {
     async classify(text, lang) {
       const typed = toCommandWords(text);
-      // Emoji, punctuation or a number alone ("2", "🙂") answer a question.
-      if (typed.every((word) => /^\d+$/.test(word))) return null;
+      // Emoji, punctuation or numbers alone ("2", "🙂", "2 and 7") answer a question.
+      if (typed.every((word) => /^\d+$/.test(word) || functionWords.has(word))) return null;
       const exact = known[lang].utterances.get(typed.join(' '));
       if (exact !== undefined) return { intent: exact, score: 1 };
       // "yes" or "stop" typed in the other language than the conversation's.
@@ -65,6 +68,18 @@ export async function createIntentRecognizer(
       const unpaddedExact = known[lang].utterances.get(words.join(' '));
       if (unpaddedExact !== undefined) return { intent: unpaddedExact, score: 1 };
       const corrected = words.map((word) => known[lang].vocabulary.correct(word));
+      // « pourquoi ? », « c'est quoi un conseil citoyen ? », « what does drop out mean »:
+      // asked about the step itself or words no command uses, the question is for explaining.
+      const back = questionBackOf(text);
+      const about = (back?.about ?? '')
+        .split(' ')
+        .filter((word) => word !== '' && !functionWords.has(word));
+      // « c'est quoi mes réponses ? » is about a command (the summary), « c'est quoi les codes
+      // du travail ? » about a choice: most of the words it is about tell.
+      const aboutCommand =
+        about.filter((word) => known[lang].vocabulary.correct(word) !== undefined).length * 2 >
+        about.length;
+      if (back && !aboutCommand) return { intent: 'explain', score: questionBackScore };
       const unknown = corrected.filter((word) => word === undefined).length;
       // Commands are short and use few words; an answer brings words of its own.
       if (unknown >= 3 && unknown / words.length >= 0.3) return null;
@@ -80,6 +95,9 @@ export async function createIntentRecognizer(
         corrected.map((word, index) => word ?? words[index]).join(' '),
       );
       const intent = intentNames.find((name) => name === result.intent);
+      // « c'est quoi mes réponses ? » asks for the summary; when unsure, a question explains.
+      if (back && (intent === undefined || result.score < minScore))
+        return { intent: 'explain', score: questionBackScore };
       if (intent === undefined || result.score < minScore) return null;
       // NLP.js spreads its score over the intents sharing a word ("plus", "continuer"): a text
       // made only of command words is surer than it says, each word of the answers in the
@@ -120,8 +138,24 @@ function addCorpus(nlp: Nlp, lang: Lang, corpus: IntentCorpus): KnownUtterances 
     for (const word of words) answerWords.add(word);
     nlp.addDocument(lang, words.join(' '), 'None');
   }
+  // The words of the questionnaire's own questions and choices are answers' words too
+  // (« devoirs », « mixité », « discriminations »): never "corrected" into a command word.
+  for (const word of questionnaireWords[lang]) if (!commandWords.has(word)) answerWords.add(word);
   return { utterances, answerWords, vocabulary: createVocabulary(commandWords, answerWords) };
 }
+
+/** Every word of the shipped questionnaire's texts, as toCommandWords leaves them. */
+const questionnaireWords: Readonly<Record<Lang, ReadonlySet<string>>> = {
+  fr: wordsOf(Object.values(frConsultation)),
+  en: wordsOf(Object.values(enConsultation)),
+};
+
+function wordsOf(texts: readonly string[]): ReadonlySet<string> {
+  return new Set(texts.flatMap((text) => toCommandWords(text)).filter((w) => w.length > 2));
+}
+
+/** How sure a question back is to ask for an explanation (above the engine's 0.8). */
+const questionBackScore = 0.9;
 
 /** NLP.js's own default threshold. */
 const minScore = 0.5;

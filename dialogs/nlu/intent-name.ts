@@ -11,6 +11,7 @@ export const intentNames = [
   'yes',
   'no',
   'code',
+  'explain',
 ] as const;
 export type IntentName = (typeof intentNames)[number];
 export type Lang = 'fr' | 'en';

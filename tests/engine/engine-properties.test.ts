@@ -37,8 +37,19 @@ const inputArbitrary: fc.Arbitrary<(promptIds: string[], choiceIds: string[]) =>
         "c'est tout",
         'Des bus le soir',
         'x'.repeat(700),
+        'pourquoi ?',
+        'jsp',
+        'bof',
+        'pas trop',
+        'on continue',
+        'bonjour',
+        'saint-denis',
+        'voir plus',
       )
       .map((text) => (): EngineInput => ({ kind: 'text', text })),
+    fc
+      .constantFrom('RBX7KQ', 'STD3RV', 'NOPE00', undefined)
+      .map((payload) => (): EngineInput => ({ kind: 'start', payload })),
     fc.string({ maxLength: 30 }).map((text) => (): EngineInput => ({ kind: 'text', text })),
     fc
       .constantFrom(...commandNames)
@@ -98,6 +109,27 @@ describe('engine properties', () => {
         expect(Object.fromEntries(replayed)).toEqual(state?.answers);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('never takes a question back for an answer or a consent', () => {
+    fc.assert(
+      fc.property(
+        fc.array(inputArbitrary, { maxLength: 40 }),
+        fc.constantFrom('pourquoi ?', "c'est quoi ce truc", 'ça veut dire quoi ?', 'why?'),
+        (makers, text) => {
+          const state = run(makers).at(-1)?.state;
+          if (!state) return;
+          const after = resumeSession(state, { kind: 'text', text }, ctx);
+          const taken = after.events.filter(
+            (e) => e.type.startsWith('answer_') || e.type === 'consent_given',
+          );
+          expect(taken).toEqual([]);
+          expect(after.state.answers).toEqual(state.answers);
+          expect(after.replies.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

@@ -16,6 +16,7 @@ import { resumeSession, startSession } from '../../dialogs/resume-session.js';
 import type { SessionState } from '../../dialogs/session-state.js';
 import { engineContext } from '../helpers/engine-context.js';
 import { understand } from '../../bot/handle-turn.js';
+import { CouncilIndex } from '../../bot/council-index.js';
 
 /**
  * Engine transcripts: each file in tests/transcripts/ lists inputs and the replies and events
@@ -46,6 +47,8 @@ interface Fixture {
   now: string;
   opensAt?: string;
   closesAt?: string;
+  /** There are no councils before this step (they are imported while people answer). */
+  councilsFrom?: number;
   steps: Step[];
 }
 
@@ -68,13 +71,15 @@ describe('engine transcripts', () => {
         opensAt: fixture.opensAt,
         closesAt: fixture.closesAt,
       });
+      const noCouncils = { ...ctx, councils: new CouncilIndex([]) };
       let state: SessionState | undefined;
       let promptId = '';
       for (const [index, step] of fixture.steps.entries()) {
         const input = await toInput(step.in, promptId, state?.lang ?? fixture.lang);
+        const stepCtx = index < (fixture.councilsFrom ?? 0) ? noCouncils : ctx;
         const result = state
-          ? resumeSession(state, input, ctx)
-          : startSession(input, fixture.lang, ctx);
+          ? resumeSession(state, input, stepCtx)
+          : startSession(input, fixture.lang, stepCtx);
         state = result.state;
         promptId = [...result.replies].reverse().find((r) => r.promptId)?.promptId ?? promptId;
         const out = result.replies.map(describeReply);
@@ -113,16 +118,24 @@ function isCommand(name: string): name is CommandName {
   return commandNames.some((command) => command === name);
 }
 
-/** A reply on one line: text, then [id=label | …] and the progress, as a reviewer reads it. */
+/**
+ * A reply on one line, as a reviewer reads it: text, then [id=label | …], the presentation
+ * flags (#numbered, #multi, #limit=600) and the progress (theme · question · percent).
+ */
 function describeReply(reply: EngineReply): string {
   const parts = [reply.text];
   if (reply.choices)
     parts.push(
       `[${reply.promptId}: ${reply.choices.map((c) => `${c.id}=${c.label}`).join(' | ')}]`,
     );
+  else if (reply.promptId && reply.textLimit) parts.push(`[${reply.promptId}]`);
+  if (reply.numbered) parts.push('#numbered');
+  if (reply.multiSelect) parts.push('#multi');
+  if (reply.textLimit) parts.push(`#limit=${reply.textLimit}`);
   if (reply.progress) {
     const p = reply.progress;
-    parts.push(`(${p.theme}/${p.themes} · ${p.question}/${p.questions})`);
+    const percent = p.percent === undefined ? '' : ` · ${p.percent} %`;
+    parts.push(`(${p.theme}/${p.themes} · ${p.question}/${p.questions}${percent})`);
   }
   return parts.join(' ');
 }

@@ -41,6 +41,7 @@ function questionKeys(q: Question): string[] {
     for (const c of q.choices) {
       keys.push(c.label);
       if (c.synonyms) keys.push(c.synonyms);
+      if (c.help) keys.push(c.help);
     }
   }
   if (q.type === 'scale') keys.push(...q.labels);
@@ -80,7 +81,7 @@ describe('the shipped consultation file', () => {
   it('has the expected identity, and no dates (they are deployment configuration)', () => {
     expect(consultation.specVersion).toBe(2);
     expect(consultation.id).toBe('cc2017');
-    expect(consultation.version).toBe('2017-11-22.1');
+    expect(consultation.version).toBe('2017-11-22.2');
     expect(consultation.timeZone).toBe('Europe/Paris');
     expect(data).not.toHaveProperty('opensAt');
     expect(data).not.toHaveProperty('closesAt');
@@ -123,6 +124,29 @@ describe('the shipped consultation file', () => {
     if (role.type !== 'single') return;
     expect(role.choices.map((c) => c.id)).toEqual(['tire', 'volontaire', 'acteur']);
     expect(role.required).toBe(true);
+  });
+
+  it('offers « Sans avis » on every opinion question, never on a fact or a decision', () => {
+    const withNoOpinion = allQuestions.filter((q) => 'noOpinion' in q && q.noOpinion);
+    expect(withNoOpinion.map((q) => q.id)).toEqual([
+      ...['edu_idees', 'edu_avec', 'edu_urgence', 'emp_frein', 'emp_idees', 'emp_urgence'],
+      ...['for_besoins', 'for_urgence', 'mob_idees', 'mob_urgence', 'par_besoin', 'par_urgence'],
+      ...['cul_idees', 'cul_urgence'],
+    ]);
+    for (const id of ['role', 'par_parent', 'atelier']) {
+      const q = question(id);
+      expect('noOpinion' in q && q.noOpinion, id).not.toBe(true);
+    }
+    // Every scale is an opinion: none can leave out « Sans avis ».
+    for (const q of allQuestions.filter((q) => q.type === 'scale'))
+      expect(q.type === 'scale' && q.noOpinion, q.id).toBe(true);
+  });
+
+  it('explains the choices people asked about (« ça veut dire quoi les codes … ? »)', () => {
+    const q = question('emp_frein');
+    const codes = 'choices' in q ? q.choices.find((c) => c.id === 'codes') : undefined;
+    expect(codes?.help).toBe('cc2017.q.emp_frein.codes.help');
+    expect(fr[codes?.help ?? '']).toMatch(/se présenter/);
   });
 
   it('keeps the 2017 employment question as it was', () => {
@@ -386,6 +410,28 @@ describe('consultationSchema on a broken copy', () => {
     });
     expect(result.success).toBe(false);
     expect(messages(result)).toContain('not "other"');
+  });
+
+  it('rejects a choice of its own named "sans_avis" (the id of « Sans avis »)', () => {
+    const result = parseBroken((c) => {
+      const q = c.themes[0]!.questions.find((q) => q.id === 'edu_idees')!;
+      if ('choices' in q) q.choices.push({ id: 'sans_avis', label: 'cc2017.q.edu_idees.mixite' });
+    });
+    expect(result.success).toBe(false);
+    expect(messages(result)).toContain('"sans_avis"');
+  });
+
+  it('accepts a condition on « Sans avis » only where it is offered', () => {
+    const onScale = parseBroken((c) => {
+      const q = c.themes[5]!.questions.find((q) => q.id === 'atelier')!;
+      q.when = { question: 'cul_urgence', anyOf: ['sans_avis'] };
+    });
+    expect(messages(onScale)).toBe('');
+    const onFact = parseBroken((c) => {
+      const q = c.themes[4]!.questions.find((q) => q.id === 'par_besoin')!;
+      q.when = { question: 'par_parent', anyOf: ['sans_avis'] };
+    });
+    expect(onFact.success).toBe(false);
   });
 
   it('rejects a duplicate theme id, an over-long id and a bad locale key', () => {

@@ -35,8 +35,9 @@ const transport: ChoiceCandidate[] = [
   { id: 'bike', label: 'Vélo' },
 ];
 
-const one = (id: string): ChoiceMatch => ({ kind: 'one', id });
-const many = (...ids: string[]): ChoiceMatch => ({ kind: 'many', ids });
+const one = (id: string): ChoiceMatch => ({ kind: 'one', id, sure: true });
+const many = (...ids: string[]): ChoiceMatch => ({ kind: 'many', ids, sure: true });
+const unsure = (id: string): ChoiceMatch => ({ kind: 'one', id, sure: false });
 const none: ChoiceMatch = { kind: 'none' };
 
 describe('matchChoice', () => {
@@ -60,8 +61,6 @@ describe('matchChoice', () => {
     ['je dirais la mobilité !', themes, one('mobilite')],
     ["Plutôt d'accord", agreement, one('rather_agree')],
     ['plutot pas daccord', agreement, one('rather_disagree')],
-    ['pas du tout', agreement, one('disagree')],
-    ['tout à fait', agreement, one('agree')],
     ['les transports en commun', transport, one('bus')],
     ['3 à 5', howOften, one('some')],
     ['plus de 5', howOften, one('many')],
@@ -116,6 +115,79 @@ describe('matchChoice', () => {
     ['Il faudrait plus de bus le soir pour aller au travail', themes],
   ])('%j names no choice', (text, choices) => {
     expect(matchChoice(text, choices)).toEqual(none);
+  });
+});
+
+const urgency: ChoiceCandidate[] = [
+  { id: '1', label: 'Pas urgent' },
+  { id: '2', label: 'Peu urgent' },
+  { id: '3', label: 'Assez urgent' },
+  { id: '4', label: 'Urgent' },
+  { id: '5', label: 'Très urgent' },
+];
+
+const barriers: ChoiceCandidate[] = [
+  { id: 'discri', label: 'Les discriminations' },
+  { id: 'codes', label: 'La non-connaissance des codes du monde du travail' },
+  { id: 'sport', label: "Plus d'activités sportives" },
+];
+
+const withNoOpinion: ChoiceCandidate[] = [
+  ...themes,
+  { id: 'sans_avis', label: 'Sans avis', synonyms: ["pas d'avis"], unnumbered: true },
+];
+
+describe('matchChoice, sure or not', () => {
+  it.each([
+    // hedges around a choice leave it sure
+    ['mobilité, je crois', themes, one('mobilite')],
+    ['je choisis le 2', themes, one('emploi')],
+    ['franchement la culture', themes, one('culture')],
+    // an apostrophe left out, a plural, a letter left out of a short word
+    ['lemploi', themes, one('emploi')],
+    ['les discrimination', barriers, one('discri')],
+  ])('%j names a choice for sure', (text, choices, expected) => {
+    expect(matchChoice(text, choices)).toEqual(expected);
+  });
+
+  it.each([
+    // a choice among words of its own: proposed, not taken
+    ["j'ai 2 enfants", themes, unsure('emploi')],
+    ['les transports mais surtout le soir', themes, unsure('mobilite')],
+    // only a word such as « pas », « très », « non », « plus » names it
+    ['très', urgency, unsure('5')],
+    ['non', barriers, unsure('codes')],
+    ['plus tard', barriers, unsure('sport')],
+    // « sais » is no typo of « sans » (four letters are too few): only « pas » is left
+    ['je sais pas', withNoOpinion, unsure('sans_avis')],
+    // only part of a label: « tout à fait » of « Tout à fait d'accord »
+    ['tout à fait', agreement, unsure('agree')],
+    // a short word a typo away from a choice's: « saute » and « santé »
+    ['on saute', [{ id: 'indirect', label: 'Freins', synonyms: ['santé'] }], unsure('indirect')],
+    // one word of a longer synonym: « teachers » in « parent-teacher meetings »
+    [
+      'more teachers',
+      [{ id: 'parents', label: 'Parents', synonyms: ['parent-teacher meetings'] }],
+      unsure('parents'),
+    ],
+  ])('%j only suggests a choice', (text, choices, expected) => {
+    expect(matchChoice(text, choices)).toEqual(expected);
+  });
+
+  it.each([
+    // ruled out by a negation
+    ['pas la mobilité', themes],
+    ['surtout pas le travail', themes],
+    ['not the culture', themes],
+    // a number never names « Sans avis »
+    ['7', withNoOpinion],
+  ])('%j names no choice', (text, choices) => {
+    expect(matchChoice(text, choices)).toEqual(none);
+  });
+
+  it('counts numbers among the numbered choices only', () => {
+    expect(matchChoice('6', withNoOpinion)).toEqual(one('culture'));
+    expect(matchChoice('sans avis', withNoOpinion)).toEqual(one('sans_avis'));
   });
 });
 
