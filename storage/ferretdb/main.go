@@ -5,6 +5,9 @@
 // Usage:
 //
 //	ferretdb --listen 127.0.0.1:27017 --data ./data/ferretdb [--log-level warn] [--parent-pid PID]
+//	         [--clients-dir DIR] [--state-file FILE]
+//
+// Only one server runs on a data directory (see sharing.go): a second one exits with status 3.
 //
 // FerretDB v1 runs each update as "read the matching documents, apply the update in Go, write
 // them back" with no check that they did not change in between, so concurrent writes to one
@@ -41,6 +44,8 @@ func main() {
 	logLevel := flag.String("log-level", "error", "log level: debug, info, warn or error")
 	parentPID := flag.Int("parent-pid", 0, "exit when the process with this PID is gone (0: disabled)")
 	serialize := flag.Bool("serialize-writes", true, "run write commands one at a time (see package doc)")
+	clientsDir := flag.String("clients-dir", "", "exit when no process registered in this directory is alive (see sharing.go)")
+	stateFile := flag.String("state-file", "", "write pid, port and URI here (JSON) once ready; removed on exit")
 	flag.Parse()
 
 	var level slog.Level
@@ -56,6 +61,12 @@ func main() {
 	if err = os.MkdirAll(dir, 0o755); err != nil {
 		fail("cannot create data directory: %v", err)
 	}
+	lock, err := lockDataDir(dir)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb: %s: %v\n", dir, err)
+		os.Exit(exitLocked)
+	}
+	defer lock.Close()
 
 	// Statement journals (one per insert of several documents) in memory, not in temp files:
 	// a tenth less CPU for batched inserts, measured.
@@ -93,12 +104,23 @@ func main() {
 	if *parentPID > 0 {
 		go watchParent(ctx, *parentPID, stop, logger)
 	}
+	if *clientsDir != "" {
+		go watchClients(ctx, *clientsDir, stop, logger)
+	}
 
 	indexer := newIDIndexer(dir, logger)
 	indexer.indexAll(ctx)
 
 	if front != nil {
 		go serveProxy(ctx, front, listener.Unix, indexer, logger)
+	}
+	if *stateFile != "" {
+		network, addr := "tcp", *listen
+		if front != nil {
+			network, addr = "unix", listener.Unix
+		}
+		go writeState(ctx, *stateFile, network, addr, *listen, dir, logger)
+		defer removeState(*stateFile)
 	}
 
 	logger.Info("FerretDB listening", slog.String("uri", "mongodb://"+*listen+"/"), slog.String("data", dir))

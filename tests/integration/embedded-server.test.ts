@@ -274,7 +274,8 @@ describe('embedded MongoDB server', () => {
     const script = `
       import { startEmbeddedServer } from './storage/embedded-server.ts';
       const s = await startEmbeddedServer({ dataDir: ${JSON.stringify(path.join(root, 'orphan'))}, log: () => {} });
-      console.log(s.uri);`;
+      console.log(s.uri);
+      setInterval(() => {}, 1000); // stay alive: the server does not hold this process open`;
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', '--input-type=module', '-e', script],
