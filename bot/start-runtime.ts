@@ -25,6 +25,8 @@ export interface Runtime {
   catalog: Catalog;
   /** Reads the councils again (after an import, or periodically). */
   refreshCouncils(): Promise<void>;
+  /** False while the embedded database server is lost and being restarted. */
+  databaseUp?: () => boolean;
   close(): Promise<void>;
 }
 
@@ -97,6 +99,7 @@ export async function startRuntime(
     consultation: loaded.consultation,
     catalog: defaultCatalog,
     refreshCouncils,
+    databaseUp: () => embedded === undefined || embedded.state() === 'up',
     close: async () => {
       await database.close();
       await embedded?.stop();

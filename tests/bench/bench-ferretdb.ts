@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MongoClient, type Collection } from 'mongodb';
+import { MongoClient } from 'mongodb';
 import { startEmbeddedServer } from '../../storage/embedded-server.js';
 import { quantile } from './quantile.js';
 
@@ -95,6 +95,10 @@ async function measure(op: () => Promise<void>): Promise<string> {
   latencies.sort((a, b) => a - b);
   return (
     `${latencies.length} runs: median ${quantile(latencies, 0.5).toFixed(2)} ms, ` +
-    `p99 ${quantile(latencies, 0.99).toFixed(2)} ms, ${Math.round(latencies.length / seconds)} ops/s`
+    `p99 ${quantile(latencies, 0.99).toFixed(2)} ms, ${rate(latencies.length / seconds)} ops/s`
   );
+}
+
+function rate(perSecond: number): string {
+  return perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
 }
