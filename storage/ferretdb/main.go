@@ -32,7 +32,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -296,25 +295,16 @@ func isWrite(msg []byte) bool {
 // exists, or this process was re-parented (to init or a subreaper) after it died.
 func watchParent(ctx context.Context, pid int, stop context.CancelFunc, logger *slog.Logger) {
 	wasChild := os.Getppid() == pid
-	ticker := time.NewTicker(time.Second)
-	defer ticker.Stop()
-
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			gone := wasChild && os.Getppid() != pid
-			if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
-				gone = true
-			}
-			if gone {
-				logger.Warn("parent process is gone, stopping", slog.Int("parent_pid", pid))
-				stop()
-				return
-			}
+	stopWhen(ctx, stop, func() bool {
+		gone := wasChild && os.Getppid() != pid
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			gone = true
 		}
-	}
+		if gone {
+			logger.Warn("parent process is gone, stopping", slog.Int("parent_pid", pid))
+		}
+		return gone
+	})
 }
 
 // sockDir is the private directory of FerretDB's Unix socket (with --serialize-writes).

@@ -162,21 +162,7 @@ func (s *testServer) prepare(t *testing.T, name string, docs []any) (*mongo.Coll
 // plan is SQLite's query plan of a statement FerretDB ran.
 func (s *testServer) plan(t *testing.T, q loggedQuery) string {
 	t.Helper()
-	rows, err := s.sqlite.Query("EXPLAIN QUERY PLAN "+q.sql, q.args...)
-	if err != nil {
-		t.Fatalf("%s: %v", q.sql, err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	return strings.Join(plan, "; ")
+	return sqlitePlan(t, s.sqlite, q.sql, q.args...)
 }
 
 // assertIndexed runs op and checks that every read of the table it made searched the _id index.
@@ -329,26 +315,10 @@ func readAll(t *testing.T, c *mongo.Collection, filter bson.D) readResult {
 	ctx := context.Background()
 	var r readResult
 
-	cursor, err := c.Find(ctx, filter)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var found []bson.M
-	if err = cursor.All(ctx, &found); err != nil {
-		t.Fatal(err)
-	}
-	r.find = ids(t, found)
+	r.find = ids(t, all(t)(c.Find(ctx, filter)))
+	r.match = ids(t, all(t)(c.Aggregate(ctx, mongo.Pipeline{{{Key: "$match", Value: filter}}})))
 
-	cursor, err = c.Aggregate(ctx, mongo.Pipeline{{{Key: "$match", Value: filter}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var matched []bson.M
-	if err = cursor.All(ctx, &matched); err != nil {
-		t.Fatal(err)
-	}
-	r.match = ids(t, matched)
-
+	var err error
 	if r.count, err = c.CountDocuments(ctx, filter); err != nil {
 		t.Fatal(err)
 	}
@@ -372,6 +342,21 @@ func readAll(t *testing.T, c *mongo.Collection, filter bson.D) readResult {
 	}
 	slices.Sort(r.distinct)
 	return r
+}
+
+// all reads every document of a cursor: all(t)(c.Find(…)).
+func all(t *testing.T) func(*mongo.Cursor, error) []bson.M {
+	return func(cursor *mongo.Cursor, err error) []bson.M {
+		t.Helper()
+		var docs []bson.M
+		if err == nil {
+			err = cursor.All(context.Background(), &docs)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return docs
+	}
 }
 
 type explainReply struct {

@@ -97,6 +97,17 @@ func removeState(file string) {
 // watchClients stops the server when no process listed in dir is alive, checked every second.
 // The files of dead processes are removed on the way.
 func watchClients(ctx context.Context, dir string, stop context.CancelFunc, logger *slog.Logger) {
+	stopWhen(ctx, stop, func() bool {
+		if liveClients(dir, logger) > 0 {
+			return false
+		}
+		logger.Warn("no client process is left, stopping", slog.String("clients", dir))
+		return true
+	})
+}
+
+// stopWhen calls gone every second and cancels the server the first time it returns true.
+func stopWhen(ctx context.Context, stop context.CancelFunc, gone func() bool) {
 	ticker := time.NewTicker(time.Second)
 	defer ticker.Stop()
 	for {
@@ -104,8 +115,7 @@ func watchClients(ctx context.Context, dir string, stop context.CancelFunc, logg
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
-			if liveClients(dir, logger) == 0 {
-				logger.Warn("no client process is left, stopping", slog.String("clients", dir))
+			if gone() {
 				stop()
 				return
 			}
