@@ -80,11 +80,19 @@ func main() {
 		if front, err = net.Listen("tcp", *listen); err != nil {
 			fail("cannot listen: %v", err)
 		}
-		if sockDir, err = os.MkdirTemp("", "ferretdb-"); err != nil {
-			fail("cannot create socket directory: %v", err)
+		socket := filepath.Join(dir, "ferretdb.sock")
+		if len(socket) < 100 {
+			// This process holds the data directory's lock: a socket left there is a killed
+			// server's (a temporary directory would be left behind by every kill -9).
+			os.Remove(socket)
+		} else { // too long for a Unix socket address
+			if sockDir, err = os.MkdirTemp("", "ferretdb-"); err != nil {
+				fail("cannot create socket directory: %v", err)
+			}
+			defer os.RemoveAll(sockDir)
+			socket = filepath.Join(sockDir, "ferretdb.sock")
 		}
-		defer os.RemoveAll(sockDir)
-		listener = ferretdb.ListenerConfig{Unix: filepath.Join(sockDir, "ferretdb.sock")}
+		listener = ferretdb.ListenerConfig{Unix: socket}
 	}
 
 	f, err := ferretdb.New(&ferretdb.Config{
@@ -307,7 +315,8 @@ func watchParent(ctx context.Context, pid int, stop context.CancelFunc, logger *
 	})
 }
 
-// sockDir is the private directory of FerretDB's Unix socket (with --serialize-writes).
+// sockDir is the private directory of FerretDB's Unix socket when the data directory's path is
+// too long for one (with --serialize-writes).
 var sockDir string
 
 func fail(format string, args ...any) {
