@@ -59,7 +59,8 @@ export async function startServer(
     const channel = await factory(runtime, metrics);
     if (channel) channels.push(channel);
   }
-  const routes = [...healthRoutes(runtime.db, metrics), ...channels.flatMap((c) => c.routes)];
+  const health = healthRoutes(runtime.db, metrics, runtime.databaseUp);
+  const routes = [...health, ...channels.flatMap((c) => c.routes)];
   const server = createHttpServer(routes, runtime.log);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!channels.some((c) => c.upgrade?.(req, socket, head))) socket.destroy();

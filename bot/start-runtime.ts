@@ -26,6 +26,8 @@ export interface Runtime {
   catalog: Catalog;
   /** Reads the councils again now (a running server also reloads them after any import). */
   refreshCouncils(): Promise<void>;
+  /** False while the embedded database server is lost and being restarted. */
+  databaseUp?: () => boolean;
   close(): Promise<void>;
 }
 
@@ -100,6 +102,7 @@ export async function startRuntime(
     consultation: loaded.consultation,
     catalog: defaultCatalog,
     refreshCouncils: councilWatch.refresh,
+    databaseUp: () => embedded === undefined || embedded.state() === 'up',
     close: async () => {
       await councilWatch.stop();
       await database.close();

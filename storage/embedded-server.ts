@@ -1,22 +1,50 @@
 // Development/test MongoDB server: a real `mongod` on PATH, else FerretDB v1 (SQLite backend)
-// built from storage/ferretdb, else mongodb-memory-server if it is installed.
+// built from storage/ferretdb, else mongodb-memory-server if it is installed. The FerretDB server
+// is shared by every process using the same data directory and restarted when it is lost
+// (storage/ferretdb/start-shared-ferretdb.ts); the other two belong to the process that started
+// them, as before.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MongoClient } from 'mongodb';
 import { findFreePort } from './find-free-port.js';
+import { startSharedFerretDB } from './ferretdb/start-shared-ferretdb.js';
+import { pingServer } from './ping-server.js';
+import { whenExited } from './when-exited.js';
 
 export interface EmbeddedServer {
   uri: string;
   port: number;
   kind: 'mongod' | 'ferretdb' | 'mongodb-memory-server';
+  /**
+   * 'up' while the server runs, 'down' while it is lost and being restarted on the same port
+   * (FerretDB only), 'stopped' after stop().
+   */
+  state(): EmbeddedServerState;
+  /** 'lost' (with the reason) when the server goes away, 'restored' when it is back. */
+  events: EventEmitter<EmbeddedServerEvents>;
+  /**
+   * Detaches this process. FerretDB keeps running while another process uses it; the last one
+   * stops it and waits until it is gone.
+   */
   stop(): Promise<void>;
 }
 
+export type EmbeddedServerState = 'up' | 'down' | 'stopped';
+
+export interface EmbeddedServerEvents {
+  lost: [reason: string];
+  /** 'restarted' by this process, or 'attached' to one another process restarted. */
+  restored: [how: 'restarted' | 'attached'];
+}
+
 export interface EmbeddedServerOptions {
+  /** Where the server keeps its files; FerretDB: one server per directory, shared. */
   dataDir: string;
+  /** Port for a server this call starts (a running FerretDB is used whatever its port). */
   port?: number;
+  /** Start, attach, loss and restart messages. */
   log?: (msg: string) => void;
 }
 
@@ -54,82 +82,68 @@ function outputTail(child: ChildProcess): () => string {
   return () => tail.trim().split('\n').slice(-15).join('\n');
 }
 
-/** Resolves with a description of how the child ended (exit code, signal or spawn error). */
-function whenExited(child: ChildProcess): Promise<string> {
-  return new Promise((resolve) => {
-    child.once('error', (err) => resolve(`could not be started: ${err.message}`));
-    child.once('exit', (code, signal) =>
-      resolve(signal ? `was killed by ${signal}` : `exited with code ${code}`),
-    );
-  });
-}
-
 async function runBuildScript(log: (msg: string) => void): Promise<void> {
   if (!existsSync(ferretdbBinary)) log('building FerretDB (the first build takes 1-2 minutes)...');
   const child = spawn('bash', [buildScript], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail = outputTail(child);
   const ended = await whenExited(child);
-  if (child.exitCode !== 0) throw new Error(`scripts/build-ferretdb.sh ${ended}:\n${tail()}`);
+  if (ended.code !== 0) throw new Error(`scripts/build-ferretdb.sh ${ended.how}:\n${tail()}`);
   log(tail());
 }
 
-const pingOptions = {
-  serverSelectionTimeoutMS: 500,
-  connectTimeoutMS: 500,
-  directConnection: true,
-};
-async function ping(uri: string): Promise<boolean> {
-  const client = new MongoClient(uri, pingOptions);
-  try {
-    await client.db('admin').command({ ping: 1 });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.close().catch(() => undefined);
-  }
+/** A server owned by this process: up until stop(), never restarted. */
+function ownedServer(
+  uri: string,
+  port: number,
+  kind: EmbeddedServer['kind'],
+  stopServer: () => Promise<void>,
+): EmbeddedServer {
+  let current: EmbeddedServerState = 'up';
+  return {
+    uri,
+    port,
+    kind,
+    state: () => current,
+    events: new EventEmitter<EmbeddedServerEvents>(),
+    stop: async () => {
+      current = 'stopped';
+      await stopServer();
+    },
+  };
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<string>): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-  running.delete(child);
-}
-
-type Engine = 'mongod' | 'ferretdb';
-
-/** Spawns the server and waits for it to answer `ping`; rejects with its output if it exits. */
-async function launch(engine: Engine, bin: string, dir: string, port: number) {
-  const args =
-    engine === 'mongod'
-      ? ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet']
-      : ['--listen', `127.0.0.1:${port}`, '--data', dir, '--parent-pid', String(process.pid)];
+/** Spawns mongod and waits for it to answer `ping`; rejects with its output if it exits. */
+async function launchMongod(bin: string, dir: string, port: number): Promise<EmbeddedServer> {
+  const args = ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const tail = outputTail(child);
   const exited = whenExited(child);
   let earlyExit: string | undefined;
-  void exited.then((how) => {
+  void exited.then(({ how }) => {
     earlyExit = how;
     running.delete(child);
   });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    running.delete(child);
+  };
   const uri = `mongodb://127.0.0.1:${port}/`;
   const deadline = Date.now() + readyTimeoutMs;
   while (earlyExit === undefined) {
-    if (await ping(uri)) return { uri, port, kind: engine, stop: () => stopChild(child, exited) };
+    if (await pingServer(uri)) return ownedServer(uri, port, 'mongod', stop);
     if (Date.now() > deadline) {
-      await stopChild(child, exited);
-      throw new Error(
-        `${engine} did not answer ping on ${uri} in ${readyTimeoutMs} ms:\n${tail()}`,
-      );
+      await stop();
+      throw new Error(`mongod did not answer ping on ${uri} in ${readyTimeoutMs} ms:\n${tail()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`${engine} (${bin}) ${earlyExit} before it was ready (data ${dir}):\n${tail()}`);
+  throw new Error(`mongod (${bin}) ${earlyExit} before it was ready (data ${dir}):\n${tail()}`);
 }
 
 type MemoryServer = { getUri(): string; stop(o: { doCleanup: boolean }): Promise<unknown> };
@@ -150,7 +164,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   const mongod = onPath('mongod');
   const canBuild = onPath('go') !== undefined;
   const hasFerretDB = canBuild || existsSync(ferretdbBinary);
-  const engine: Engine | undefined = mongod ? 'mongod' : hasFerretDB ? 'ferretdb' : undefined;
+  const engine = mongod ? 'mongod' : hasFerretDB ? 'ferretdb' : undefined;
 
   const dir = path.join(dataDir, engine ?? 'mongodb-memory-server');
   try {
@@ -159,6 +173,11 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`embedded MongoDB server: cannot use data directory ${dataDir}: ${reason}`);
+  }
+
+  if (engine === 'ferretdb') {
+    if (canBuild) await runBuildScript(log);
+    return startSharedFerretDB({ bin: ferretdbBinary, dataDir, port: options.port, log });
   }
 
   if (engine === undefined) {
@@ -175,20 +194,18 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     const mms = await mod.MongoMemoryServer.create({
       instance: { dbPath: dir, port, ip: '127.0.0.1' },
     });
-    const stop = async (): Promise<void> => void (await mms.stop({ doCleanup: false }));
     log(`mongodb-memory-server listening on ${mms.getUri()}`);
-    return { uri: mms.getUri(), port, kind: 'mongodb-memory-server', stop };
+    return ownedServer(mms.getUri(), port, 'mongodb-memory-server', async () => {
+      await mms.stop({ doCleanup: false });
+    });
   }
-
-  if (engine === 'ferretdb' && canBuild) await runBuildScript(log);
-  const bin = mongod ?? ferretdbBinary;
 
   // A port picked by us may be taken by someone else before the server binds it: retry then.
   for (let attempt = 1; ; attempt++) {
     const port = await findFreePort('127.0.0.1', options.port);
     try {
-      const server = await launch(engine, bin, dir, port);
-      log(`${engine} listening on ${server.uri} (data ${dir})`);
+      const server = await launchMongod(mongod ?? 'mongod', dir, port);
+      log(`mongod listening on ${server.uri} (data ${dir})`);
       return server;
     } catch (err) {
       const portClash = err instanceof Error && /address already in use/i.test(err.message);

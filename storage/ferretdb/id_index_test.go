@@ -76,9 +76,15 @@ func queryPlan(t *testing.T, db *sql.DB) string {
 	if _, err := db.Exec(`SELECT count(*) FROM "sessions_1234"`); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.Query(`EXPLAIN QUERY PLAN SELECT _ferretdb_sjson FROM "sessions_1234" WHERE _ferretdb_sjson->'$._id' = ?`, `"a:1"`)
+	return sqlitePlan(t, db, `SELECT _ferretdb_sjson FROM "sessions_1234" WHERE _ferretdb_sjson->'$._id' = ?`, `"a:1"`)
+}
+
+// sqlitePlan is SQLite's query plan of a statement, its details joined by "; ".
+func sqlitePlan(t *testing.T, db *sql.DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.Query("EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", query, err)
 	}
 	defer rows.Close()
 	var plan []string

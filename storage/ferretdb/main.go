@@ -5,6 +5,9 @@
 // Usage:
 //
 //	ferretdb --listen 127.0.0.1:27017 --data ./data/ferretdb [--log-level warn] [--parent-pid PID]
+//	         [--clients-dir DIR] [--state-file FILE]
+//
+// Only one server runs on a data directory (see sharing.go): a second one exits with status 3.
 //
 // FerretDB v1 runs each update as "read the matching documents, apply the update in Go, write
 // them back" with no check that they did not change in between, so concurrent writes to one
@@ -29,7 +32,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -41,6 +43,8 @@ func main() {
 	logLevel := flag.String("log-level", "error", "log level: debug, info, warn or error")
 	parentPID := flag.Int("parent-pid", 0, "exit when the process with this PID is gone (0: disabled)")
 	serialize := flag.Bool("serialize-writes", true, "run write commands one at a time (see package doc)")
+	clientsDir := flag.String("clients-dir", "", "exit when no process registered in this directory is alive (see sharing.go)")
+	stateFile := flag.String("state-file", "", "write pid, port and URI here (JSON) once ready; removed on exit")
 	flag.Parse()
 
 	var level slog.Level
@@ -56,6 +60,12 @@ func main() {
 	if err = os.MkdirAll(dir, 0o755); err != nil {
 		fail("cannot create data directory: %v", err)
 	}
+	lock, err := lockDataDir(dir)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb: %s: %v\n", dir, err)
+		os.Exit(exitLocked)
+	}
+	defer lock.Close()
 
 	// Statement journals (one per insert of several documents) in memory, not in temp files:
 	// a tenth less CPU for batched inserts, measured.
@@ -70,11 +80,19 @@ func main() {
 		if front, err = net.Listen("tcp", *listen); err != nil {
 			fail("cannot listen: %v", err)
 		}
-		if sockDir, err = os.MkdirTemp("", "ferretdb-"); err != nil {
-			fail("cannot create socket directory: %v", err)
+		socket := filepath.Join(dir, "ferretdb.sock")
+		if len(socket) < 100 {
+			// This process holds the data directory's lock: a socket left there is a killed
+			// server's (a temporary directory would be left behind by every kill -9).
+			os.Remove(socket)
+		} else { // too long for a Unix socket address
+			if sockDir, err = os.MkdirTemp("", "ferretdb-"); err != nil {
+				fail("cannot create socket directory: %v", err)
+			}
+			defer os.RemoveAll(sockDir)
+			socket = filepath.Join(sockDir, "ferretdb.sock")
 		}
-		defer os.RemoveAll(sockDir)
-		listener = ferretdb.ListenerConfig{Unix: filepath.Join(sockDir, "ferretdb.sock")}
+		listener = ferretdb.ListenerConfig{Unix: socket}
 	}
 
 	f, err := ferretdb.New(&ferretdb.Config{
@@ -93,12 +111,23 @@ func main() {
 	if *parentPID > 0 {
 		go watchParent(ctx, *parentPID, stop, logger)
 	}
+	if *clientsDir != "" {
+		go watchClients(ctx, *clientsDir, stop, logger)
+	}
 
 	indexer := newIDIndexer(dir, logger)
 	indexer.indexAll(ctx)
 
 	if front != nil {
 		go serveProxy(ctx, front, listener.Unix, indexer, logger)
+	}
+	if *stateFile != "" {
+		network, addr := "tcp", *listen
+		if front != nil {
+			network, addr = "unix", listener.Unix
+		}
+		go writeState(ctx, *stateFile, network, addr, *listen, dir, logger)
+		defer removeState(*stateFile)
 	}
 
 	logger.Info("FerretDB listening", slog.String("uri", "mongodb://"+*listen+"/"), slog.String("data", dir))
@@ -274,28 +303,20 @@ func isWrite(msg []byte) bool {
 // exists, or this process was re-parented (to init or a subreaper) after it died.
 func watchParent(ctx context.Context, pid int, stop context.CancelFunc, logger *slog.Logger) {
 	wasChild := os.Getppid() == pid
-	ticker := time.NewTicker(time.Second)
-	defer ticker.Stop()
-
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			gone := wasChild && os.Getppid() != pid
-			if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
-				gone = true
-			}
-			if gone {
-				logger.Warn("parent process is gone, stopping", slog.Int("parent_pid", pid))
-				stop()
-				return
-			}
+	stopWhen(ctx, stop, func() bool {
+		gone := wasChild && os.Getppid() != pid
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			gone = true
 		}
-	}
+		if gone {
+			logger.Warn("parent process is gone, stopping", slog.Int("parent_pid", pid))
+		}
+		return gone
+	})
 }
 
-// sockDir is the private directory of FerretDB's Unix socket (with --serialize-writes).
+// sockDir is the private directory of FerretDB's Unix socket when the data directory's path is
+// too long for one (with --serialize-writes).
 var sockDir string
 
 func fail(format string, args ...any) {

@@ -27,6 +27,10 @@ if (selected('storage')) {
   const { benchStorage } = await import('./bench-storage.js');
   for (const line of await benchStorage()) console.log(line);
 }
+if (selected('ferretdb')) {
+  const { benchFerretdb } = await import('./bench-ferretdb.js');
+  for (const line of await benchFerretdb()) console.log(line);
+}
 if (selected('web')) {
   const { benchWebPage } = await import('./bench-web-page.js');
   for (const line of await benchWebPage()) console.log(line);
