@@ -11,7 +11,9 @@ import { fixedRateSchedule, runParticipants, type SendTurn } from './storage-loa
 
 const participants = envNumber('BENCH_PARTICIPANTS', 100);
 const turnsEach = envNumber('BENCH_TURNS', 30);
-const answerRate = envNumber('BENCH_ANSWER_RATE', 1000);
+const answerRate = envNumber('BENCH_ANSWER_RATE', 300);
+const humanPaceMs = 3_000;
+const humanTurns = envNumber('BENCH_HUMAN_TURNS', 20);
 const seed = 20261125;
 
 /**
@@ -22,7 +24,10 @@ const seed = 20261125;
  *    each turn sent as soon as the previous reply arrives. This gives the most the store
  *    can take, but its latencies are not those of a given load: when the store slows down,
  *    the simulated people slow down with it and send less.
- * 2. Fixed load (open loop): as many fresh people, each sending one turn per interval so
+ * 2. Human pace (open loop): as many fresh people, each sending one input every 3 s (its
+ *    first at a random moment of the first 3 s), BENCH_HUMAN_TURNS inputs each. Latency counts
+ *    from the scheduled time.
+ * 3. Fixed load (open loop): as many fresh people, each sending one turn per interval so
  *    that together they offer BENCH_ANSWER_RATE answers/s (using run 1's answers per turn).
  *    A turn whose previous reply is late goes out as soon as it arrives, but its latency
  *    counts from when it was due, so a slow store cannot hide its backlog (no coordinated
@@ -62,11 +67,22 @@ export async function benchStorage(): Promise<string[]> {
     lines.push(
       `storage saturation (closed loop), ${participants} participants × ${turnsEach} turns: ` +
         `${Math.round(closed.turns / closed.seconds)} turns/s, ` +
-        `${Math.round(closed.answers / closed.seconds)} answers stored/s (target: ≥ 1,000 answers/s)`,
+        `${Math.round(closed.answers / closed.seconds)} answers stored/s (target: ≥ 300 answers/s)`,
       `storage saturation input→reply latency ${latency(closed.latencies)}`,
     );
     if (closed.answers === 0)
       return [...lines, 'storage fixed load skipped: run 1 stored no answers'];
+
+    const human = await runParticipants(send, {
+      participants,
+      turnsEach: humanTurns,
+      prefix: 'human',
+      schedule: fixedRateSchedule(participants, humanPaceMs, seed),
+    });
+    lines.push(
+      `storage human pace (open loop), ${participants} participants × ${humanTurns} inputs, one every ` +
+        `${humanPaceMs / 1000} s each: input→reply ${latency(human.latencies)} (target: p99 < 150 ms)`,
+    );
 
     const intervalMs = (participants * 1000 * answersPerTurn) / answerRate;
     const schedule = fixedRateSchedule(participants, intervalMs, seed);
@@ -76,7 +92,7 @@ export async function benchStorage(): Promise<string[]> {
         `${intervalMs.toFixed(0)} ms each (${answersPerTurn.toFixed(2)} answers/turn): offered ` +
         `${answerRate.toLocaleString('en')} answers/s, achieved ${Math.round(open.answers / open.seconds)} answers/s`,
       `storage fixed load latency from scheduled send ${latency(open.latencies)} ` +
-        `(target: p99 < 50 ms at 1,000 answers/s)`,
+        `(no target; the saturation target is ${answerRate} answers/s)`,
     );
     return lines;
   } finally {

@@ -21,6 +21,10 @@ if (selected('storage')) {
   const { benchStorage } = await import('./bench-storage.js');
   for (const line of await benchStorage()) console.log(line);
 }
+if (selected('cpu')) {
+  const { benchTelegramCpu } = await import('./bench-telegram-cpu.js');
+  for (const line of await benchTelegramCpu()) console.log(line);
+}
 if (selected('web')) {
   const { benchWebPage } = await import('./bench-web-page.js');
   for (const line of await benchWebPage()) console.log(line);
