@@ -4,7 +4,11 @@ import type { Config } from './config.js';
 import { createHttpServer, type Route } from './http/create-http-server.js';
 import { healthRoutes } from './http/health-routes.js';
 import { Metrics } from './http/metrics.js';
-import { createLogger } from './logger.js';
+import type { Catalog } from '../dialogs/translate.js';
+import type { CoordinatorCommands } from './coordinators/coordinator-commands.js';
+import type { TurnHandler } from './handle-turn.js';
+import { createLogger, type Logger } from './logger.js';
+import type { DirectLineStore } from './web/directline-store.js';
 import { createWebChannel } from './web/create-web-channel.js';
 import { schedulePurge } from './schedule-purge.js';
 import { startRuntime, type Runtime } from './start-runtime.js';
@@ -20,7 +24,25 @@ export interface Channel {
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
 }
 
-export type ChannelFactory = (runtime: Runtime, metrics: Metrics) => Promise<Channel | undefined>;
+/**
+ * What a channel is given: the turn handler and what it needs to speak and to serve its own
+ * protocol, never the database or the store (ESLint refuses `storage/` imports in channels).
+ */
+export interface ChannelContext {
+  config: Config;
+  log: Logger;
+  catalog: Catalog;
+  handleTurn: TurnHandler;
+  /** Direct Line conversations and activities, for the web channel. */
+  directLine: DirectLineStore;
+  /** Council coordinators' commands, routed by the Telegram channel. */
+  coordinators: CoordinatorCommands;
+}
+
+export type ChannelFactory = (
+  context: ChannelContext,
+  metrics: Metrics,
+) => Promise<Channel | undefined>;
 
 /** Channels in the order they start; each decides from the config whether it is on. */
 const channelFactories: ChannelFactory[] = [createWebChannel, telegramChannel()];
@@ -55,8 +77,16 @@ export async function startServer(
 ) {
   const metrics = new Metrics();
   const channels: Channel[] = [];
+  const context: ChannelContext = {
+    config: runtime.config,
+    log: runtime.log,
+    catalog: runtime.catalog,
+    handleTurn: runtime.handleTurn,
+    directLine: runtime.directLine,
+    coordinators: runtime.coordinators,
+  };
   for (const factory of factories) {
-    const channel = await factory(runtime, metrics);
+    const channel = await factory(context, metrics);
     if (channel) channels.push(channel);
   }
   const routes = [...healthRoutes(runtime.db, metrics), ...channels.flatMap((c) => c.routes)];

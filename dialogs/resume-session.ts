@@ -1,10 +1,13 @@
 import { answerQuestion, saysDone } from './answer-step.js';
 import { askCurrent, formatDate, PROMPT, promptConsent } from './ask-current.js';
+import { continueElsewhere } from './continuation-step.js';
 import { answerCouncil, enterCouncilStep } from './council-step.js';
+import { noteDelivery } from './delivery-step.js';
 import type { EngineContext, TurnResult } from './engine-context.js';
 import type { CommandName, EngineInput } from './engine-input.js';
 import { matchChoice } from './nlu/match-choice.js';
 import { findQuestion } from './questionnaire-walk.js';
+import { consentTextVersion } from './questionnaire-schema.js';
 import { answerReview } from './review-step.js';
 import { runCommand } from './run-command.js';
 import { initialState, type SessionState } from './session-state.js';
@@ -38,6 +41,7 @@ export function resumeSession(
   ctx: EngineContext,
 ): TurnResult {
   const turn = new Turn(state, ctx);
+  if (noteDelivery(turn, input) || continueElsewhere(turn, input)) return turn.result();
   const command = commandOf(turn, input);
   if (isClosed(turn, command)) return turn.result();
   if (input.kind === 'start' && input.payload && !turn.state.councilId)
@@ -123,7 +127,7 @@ function answerConsent(turn: Turn, answer: 'yes' | 'no' | 'more' | undefined): v
   if (answer === 'yes') {
     state.consented = true;
     state.pending = undefined;
-    turn.emit({ type: 'consent_given' });
+    turn.emit({ type: 'consent_given', textVersion: consentTextVersion(turn.ctx.consultation) });
     turn.say(t('consent.thanks'));
     return enterCouncilStep(turn);
   }

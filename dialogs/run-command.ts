@@ -1,5 +1,6 @@
 import { askCurrent, promptDelete, promptLanguage } from './ask-current.js';
 import { skipQuestion } from './answer-step.js';
+import { issueContinuationCode } from './continuation-step.js';
 import { skipCouncil } from './council-step.js';
 import type { CommandName } from './engine-input.js';
 import { findQuestion, visibleQuestions } from './questionnaire-walk.js';
@@ -53,7 +54,7 @@ export function runCommand(turn: Turn, command: CommandName): void {
         turn.say(t('code.not_yet'));
         return askCurrent(turn);
       }
-      return turn.emit({ type: 'continuation_code_requested' });
+      return issueContinuationCode(turn);
   }
 }
 

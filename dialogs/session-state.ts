@@ -52,6 +52,8 @@ export const sessionStateSchema = z.object({
   completed: z.boolean(),
   /** Set when an answer is changed from the summary: go back there afterwards. */
   editing: z.boolean(),
+  /** The channel could not deliver to them (blocked the bot); cleared by their next message. */
+  unreachable: z.boolean().optional(),
 });
 
 export type SessionState = z.infer<typeof sessionStateSchema>;

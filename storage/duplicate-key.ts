@@ -1,29 +1,16 @@
 import { MongoBulkWriteError, MongoServerError } from 'mongodb';
 
-export const duplicateKeyCode = 11000;
-
-/** The per-document errors of a bulk write (the driver gives one error bare, not in an array). */
-export function writeErrorsOf(error: MongoBulkWriteError) {
-  return Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-}
+const duplicateKeyCode = 11000;
 
 /** Whether a write failed only because a unique key (often `_id`) already exists. */
 export function isDuplicateKeyError(error: unknown): boolean {
   if (error instanceof MongoBulkWriteError) {
-    const writeErrors = writeErrorsOf(error);
+    // The driver gives one write error bare, several in an array.
+    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
     return (
       writeErrors.length > 0 &&
       writeErrors.every((writeError) => writeError.code === duplicateKeyCode)
     );
   }
   return error instanceof MongoServerError && error.code === duplicateKeyCode;
-}
-
-/** Runs a write that replays may repeat: an existing key means it was already done. */
-export async function ignoreDuplicateKey(write: () => Promise<unknown>): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-  }
 }

@@ -13,7 +13,7 @@ export const intentNames = [
   'code',
 ] as const;
 export type IntentName = (typeof intentNames)[number];
-export type Lang = 'fr' | 'en';
+export type { Lang } from '../session-state.js';
 export interface IntentGuess {
   intent: IntentName;
   score: number;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTurnHandler } from '../../bot/handle-turn.js';
 import { startEmbeddedServer } from '../../storage/embedded-server.js';
-import { MongoConversationStore } from '../../storage/mongo-conversation-store.js';
+import { mongoStorage } from '../../storage/mongo-storage.js';
 import { ensureIndexes, openDatabase } from '../../storage/open-database.js';
 import { engineContext } from '../helpers/engine-context.js';
 import { quantile } from './quantile.js';
@@ -50,7 +50,7 @@ export async function benchStorage(): Promise<string[]> {
     await ensureIndexes(database.db);
     const { consultation, catalog, councils } = engineContext('2026-11-25T10:00:00+01:00');
     const handleTurn = createTurnHandler({
-      store: new MongoConversationStore(database.db),
+      storage: mongoStorage(database.db),
       engine: { consultation, catalog, councils },
     });
     const send: SendTurn = (identity, input, inboundId) =>
