@@ -57,6 +57,7 @@ export async function deliverActivity(
       inboundId: `dl:${stored._id}`,
       ...(lang ? { lang } : {}),
     });
+    // A send retried after a failure here gets the replies of the turn it caused (duplicate).
     const replies = turn.replies.map((reply) => ({
       activity: {
         ...replyToActivity(reply, turn.lang, deps.catalog, conversation.userId),
