@@ -1,7 +1,7 @@
 import type { UpdateFilter } from 'mongodb';
 import type { Collections } from './collections.js';
 import { answerDocSchema, type AnswerDoc, type AnswerWrite } from './documents.js';
-import { isDuplicateKeyError } from './duplicate-key.js';
+import { InsertBatcher } from './insert-batcher.js';
 import { checkForWrite, parseStored } from './storage-error.js';
 import type { AnswerRepository, StoredAnswer } from './storage.js';
 
@@ -10,7 +10,11 @@ import type { AnswerRepository, StoredAnswer } from './storage.js';
  * "<participantId>:<questionId>". Every read and write of a turn selects by `_id` alone.
  */
 export class MongoAnswers implements AnswerRepository {
-  constructor(private readonly c: Collections) {}
+  private readonly inserts: InsertBatcher<AnswerDoc>;
+
+  constructor(private readonly c: Collections) {
+    this.inserts = new InsertBatcher(c.answers);
+  }
 
   async record(
     participantId: string,
@@ -68,12 +72,7 @@ export class MongoAnswers implements AnswerRepository {
       { _id, ...current, answeredAt: turn.at, history: [] },
       `answers/${_id}`,
     );
-    try {
-      await this.c.answers.insertOne(doc);
-      return;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+    if ((await this.inserts.insert(doc)) === 'inserted') return;
     const raw = await this.c.answers.findOne({ _id });
     if (raw === null) return this.recordOne(participantId, answer, turn); // removed meanwhile
     const before: AnswerDoc = parseStored(answerDocSchema, raw, `answers/${_id}`);

@@ -22,6 +22,14 @@ import type {
 } from './storage.js';
 import { parseStoredState, storedStateSchema } from './stored-state.js';
 
+/** What a commit sets: everything but what belongs to the document once it exists. */
+const commitSetSchema = participantDocSchema.omit({
+  _id: true,
+  identities: true,
+  reminders: true,
+  createdAt: true,
+});
+
 /** What a listing reads: everything but the engine state and the last turn. */
 const summaryProjection = { state: 0, lastTurn: 0, recentInboundIds: 0 } as const;
 
@@ -178,7 +186,7 @@ export class MongoParticipants implements ParticipantRepository {
         : [...loaded.recentInboundIds, inboundId].slice(-recentInboundLimit);
     const fields = definedFields(turn);
     const set = checkForWrite(
-      participantDocSchema.omit({ _id: true, identities: true, reminders: true, createdAt: true }),
+      commitSetSchema,
       {
         ...fields,
         ...(turn.consent ? { consent: turn.consent } : {}),

@@ -1,21 +1,21 @@
 import type { Collections } from './collections.js';
-import { transcriptDocSchema } from './documents.js';
-import { isDuplicateKeyError } from './duplicate-key.js';
+import { transcriptDocSchema, type TranscriptDoc } from './documents.js';
+import { InsertBatcher } from './insert-batcher.js';
 import { checkForWrite } from './storage-error.js';
 import type { StoredTranscript, TranscriptRepository } from './storage.js';
 
 /** `transcripts` on MongoDB: one document per turn, `_id` "<participantId>:<turn>". */
 export class MongoTranscripts implements TranscriptRepository {
-  constructor(private readonly c: Collections) {}
+  private readonly inserts: InsertBatcher<TranscriptDoc>;
+
+  constructor(private readonly c: Collections) {
+    this.inserts = new InsertBatcher(c.transcripts);
+  }
 
   async record(transcript: StoredTranscript): Promise<void> {
     const _id = `${transcript.participantId}:${transcript.turn}`;
     const doc = checkForWrite(transcriptDocSchema, { _id, ...transcript }, `transcripts/${_id}`);
-    try {
-      await this.c.transcripts.insertOne(doc);
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error; // a replay: already there
-    }
+    await this.inserts.insert(doc); // 'duplicate' on a replay: already there
   }
 
   async has(participantId: string, turn: number): Promise<boolean> {

@@ -26,14 +26,19 @@ const botScript = fileURLToPath(new URL('./telegram-bot-process.ts', import.meta
  */
 export async function benchTelegramCpu(): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'concerto-bench-cpu-'));
-  const embedded = await startEmbeddedServer({ dataDir: dir, log: () => undefined });
+  // MONGODB_URI: a server started by hand (BENCH_DB_PID its pid, for its share of the CPU).
+  const given = process.env['MONGODB_URI'];
+  const embedded = given
+    ? undefined
+    : await startEmbeddedServer({ dataDir: dir, log: () => undefined });
+  const uri = given ?? embedded?.uri ?? '';
   const fake = await FakeTelegramApi.start();
   const dbName = `bench_cpu_${randomBytes(4).toString('hex')}`;
-  const client = new MongoClient(embedded.uri);
+  const client = new MongoClient(uri);
   const bot = spawn(process.execPath, ['--import', 'tsx', botScript], {
     env: {
       ...process.env,
-      MONGODB_URI: embedded.uri,
+      MONGODB_URI: uri,
       MONGODB_DB: dbName,
       PORT: '0',
       LOG_LEVEL: 'warn',
@@ -56,8 +61,10 @@ export async function benchTelegramCpu(): Promise<string[]> {
         if (match) resolve(Number(match[1]));
       });
     });
-    const ferretdb = childProcesses(process.pid).find((p) => p.command.includes('ferretdb'));
-    if (!ferretdb || bot.pid === undefined) throw new Error('no pid for the bot or FerretDB');
+    const dbPid = given
+      ? Number(process.env['BENCH_DB_PID'])
+      : childProcesses(process.pid).find((p) => p.command.includes('ferretdb'))?.pid;
+    if (!dbPid || bot.pid === undefined) throw new Error('no pid for the bot or the database');
     const post = async (update: Update) => {
       const response = await fetch(`http://127.0.0.1:${port}/telegram/webhook`, {
         method: 'POST',
@@ -68,7 +75,7 @@ export async function benchTelegramCpu(): Promise<string[]> {
     };
     // One warm-up questionnaire (module loading, first compilations) before measuring.
     await answerEverything(fake, post, 9_000_000);
-    const before = { bot: cpuSeconds(bot.pid), db: cpuSeconds(ferretdb.pid) };
+    const before = { bot: cpuSeconds(bot.pid), db: cpuSeconds(dbPid) };
     const started = performance.now();
     let next = 0;
     let turns = 0;
@@ -82,7 +89,7 @@ export async function benchTelegramCpu(): Promise<string[]> {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    const after = { bot: cpuSeconds(bot.pid), db: cpuSeconds(ferretdb.pid) };
+    const after = { bot: cpuSeconds(bot.pid), db: cpuSeconds(dbPid) };
     const completed = await db.collection('participants').countDocuments({ status: 'completed' });
     const botCpu = after.bot - before.bot;
     const dbCpu = after.db - before.db;
@@ -105,7 +112,7 @@ export async function benchTelegramCpu(): Promise<string[]> {
       .catch(() => undefined);
     await client.close();
     await fake.close();
-    await embedded.stop();
+    await embedded?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
