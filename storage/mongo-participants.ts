@@ -159,7 +159,11 @@ export class MongoParticipants implements ParticipantRepository {
       });
       return { kind: 'committed', participantId, version: 1 };
     } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
+      if (!isDuplicateKeyError(error)) {
+        // Not committed: leave no document without an identity behind (if the server lets us).
+        await this.c.participants.deleteOne({ _id: participantId }).catch(() => undefined);
+        throw error;
+      }
     }
     // Another first message of the same person won: this one is replayed on theirs.
     await this.c.participants.deleteOne({ _id: participantId });
