@@ -204,6 +204,7 @@ export type ParticipantSummaryDoc = z.infer<typeof participantSummarySchema>;
 export type ParticipantDoc = z.infer<typeof participantDocSchema>;
 export type IdentityDoc = z.infer<typeof identityDocSchema>;
 export type AnswerDoc = z.infer<typeof answerDocSchema>;
+export type AnswerHistoryEntry = z.infer<typeof answerHistoryEntrySchema>;
 export type TranscriptDoc = z.infer<typeof transcriptDocSchema>;
 export type CodeDoc = z.infer<typeof codeDocSchema>;
 export type AttemptDoc = z.infer<typeof attemptDocSchema>;

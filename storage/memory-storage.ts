@@ -3,6 +3,7 @@ import type { SessionState } from '../dialogs/session-state.js';
 import type { AnswerDoc, CodeDoc, ParticipantDoc, TranscriptDoc } from './documents.js';
 import { codeExpiry, maxWrongTries, wrongTriesWindowMinutes } from './continuation-codes.js';
 import { recentInboundLimit } from './documents.js';
+import { previousValue } from './previous-value.js';
 import { identityKey, type ChannelIdentity } from './identity.js';
 import { checkForWrite } from './storage-error.js';
 import { storedStateSchema } from './stored-state.js';
@@ -176,20 +177,7 @@ export function memoryStorage(options: { newParticipantId?: () => string } = {})
           const _id = `${participantId}:${answer.questionId}`;
           const before = data.answers.get(_id);
           if (before && before.turn >= turn.version) continue;
-          const previous = before
-            ? [
-                ...before.history,
-                {
-                  value: before.value,
-                  ...(before.label === undefined ? {} : { label: before.label }),
-                  ...(before.text === undefined ? {} : { text: before.text }),
-                  questionnaireVersion: before.questionnaireVersion,
-                  ...(before.channel === undefined ? {} : { channel: before.channel }),
-                  at: before.updatedAt,
-                  turn: before.turn,
-                },
-              ]
-            : [];
+          const previous = before ? [...before.history, previousValue(before)] : [];
           data.answers.set(
             _id,
             copy({

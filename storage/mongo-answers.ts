@@ -2,6 +2,7 @@ import type { UpdateFilter } from 'mongodb';
 import type { Collections } from './collections.js';
 import { answerDocSchema, type AnswerDoc, type AnswerWrite } from './documents.js';
 import { InsertBatcher } from './insert-batcher.js';
+import { previousValue } from './previous-value.js';
 import { checkForWrite, parseStored } from './storage-error.js';
 import type { AnswerRepository, StoredAnswer } from './storage.js';
 
@@ -77,15 +78,7 @@ export class MongoAnswers implements AnswerRepository {
     if (raw === null) return this.recordOne(participantId, answer, turn); // removed meanwhile
     const before: AnswerDoc = parseStored(answerDocSchema, raw, `answers/${_id}`);
     if (before.turn >= turn.version) return;
-    const previous = {
-      value: before.value,
-      ...(before.label === undefined ? {} : { label: before.label }),
-      ...(before.text === undefined ? {} : { text: before.text }),
-      questionnaireVersion: before.questionnaireVersion,
-      ...(before.channel === undefined ? {} : { channel: before.channel }),
-      at: before.updatedAt,
-      turn: before.turn,
-    };
+    const previous = previousValue(before);
     // A value without a label or free text must not keep the previous one's.
     const unset: UpdateFilter<AnswerDoc>['$unset'] = {
       ...(answer.label === undefined ? { label: '' } : {}),
