@@ -25,7 +25,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/consistent-type-assertions': ['error', { assertionStyle: 'never' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       'no-console': 'off',
     },
   },
@@ -48,6 +51,24 @@ export default tseslint.config(
         {
           selector: "NewExpression[callee.name='Date'][arguments.length=0]",
           message: 'The clock is passed in.',
+        },
+      ],
+    },
+  },
+  {
+    // Channels are thin: they get the turn handler (and what their protocol needs) injected,
+    // never the database or the store.
+    files: ['bot/telegram/**/*.ts', 'bot/web/**/*.ts', 'bot/console/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/storage/*', 'mongodb'],
+              message: 'Channels do not touch storage: use handleTurn and the ChannelContext.',
+            },
+          ],
         },
       ],
     },

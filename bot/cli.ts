@@ -4,7 +4,7 @@ import { runChatCommand } from './console/chat-command.js';
 import { runCouncilsCommand } from './admin/councils-command.js';
 import { runExportCommand } from './admin/export-command.js';
 import { runServeCommand } from './serve-command.js';
-import { runCoordinatorLinkCommand } from './telegram/coordinator-link-command.js';
+import { runCoordinatorLinkCommand } from './coordinators/coordinator-link-command.js';
 
 const usage = `Usage: concerto <command>
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { sessionStateSchema } from '../dialogs/session-state.js';
 
 const optional = z
   .string()
@@ -31,7 +32,14 @@ const configSchema = z.object({
     .default('concerto'),
   MONGODB_WRITE_CONCERN: z
     .string()
-    .regex(/^(majority|\d+)$/, 'must be "majority" or a number')
+    .trim()
+    .refine((v) => !/^0+$/.test(v), {
+      message: '0 (unacknowledged writes) is refused: a reply must mean the answer is stored',
+    })
+    .refine((v) => /^(majority|[1-9]\d*|0+)$/.test(v), {
+      message: 'must be "majority" or a number of nodes from 1',
+    })
+    .transform((v): 'majority' | number => (v === 'majority' ? v : Number(v)))
     .default('majority'),
   DATA_DIR: z.string().default('./data'),
   TELEGRAM_BOT_TOKEN: optional,
@@ -55,7 +63,7 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CONSULTATION_OPENS_AT: isoDate,
   CONSULTATION_CLOSES_AT: isoDate,
-  DEFAULT_LANG: z.enum(['fr', 'en']).default('fr'),
+  DEFAULT_LANG: sessionStateSchema.shape.lang.default('fr'),
   TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   PSEUDONYM_SECRET: optional,
   /** The operator's data-protection contact, shown on the privacy and legal pages. */

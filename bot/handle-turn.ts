@@ -2,104 +2,124 @@ import type { EngineContext } from '../dialogs/engine-context.js';
 import type { EngineEvent } from '../dialogs/engine-event.js';
 import type { EngineInput } from '../dialogs/engine-input.js';
 import type { EngineReply } from '../dialogs/engine-reply.js';
-import type { IntentGuess, Lang } from '../dialogs/nlu/intent-name.js';
+import type { IntentGuess } from '../dialogs/nlu/intent-name.js';
 import { resumeSession, startSession } from '../dialogs/resume-session.js';
-import { translator } from '../dialogs/translate.js';
-import { continuationCodeOf, type RedeemOutcome } from '../storage/continuation-codes.js';
-import type {
-  ChannelIdentity,
-  ConversationStore,
-  TranscriptEntry,
-} from '../storage/conversation-store.js';
+import type { Lang } from '../dialogs/session-state.js';
+import {
+  applyTurnEffects,
+  redeemContinuationCode,
+  repairLastTurn,
+} from '../storage/apply-turn-effects.js';
+import { newContinuationCode } from '../storage/continuation-codes.js';
+import type { LastTurn } from '../storage/documents.js';
+import type { ChannelIdentity } from '../storage/identity.js';
+import { participantFields } from '../storage/participant-fields.js';
+import type { LoadedParticipant, Storage } from '../storage/storage.js';
+import { lastTurnOf } from './last-turn-of.js';
+
+export type { Channel, ChannelIdentity } from '../storage/identity.js';
 
 export interface TurnHandlerOptions {
-  store: ConversationStore;
-  engine: Omit<EngineContext, 'now'>;
+  storage: Storage;
+  engine: Omit<EngineContext, 'now' | 'newContinuationCode'>;
   classify?: (text: string, lang: Lang) => Promise<IntentGuess | null>;
   now?: () => Date;
   defaultLang?: Lang;
-  /** Called when someone asks to continue elsewhere; returns the reply to add. */
-  continuationCode?: (participantId: string, lang: Lang) => Promise<EngineReply>;
-  /** Uses a continuation code typed in this channel: attaches the identity to the code's participant. */
-  redeemCode?: (identity: ChannelIdentity, code: string, now: Date) => Promise<RedeemOutcome>;
+  /** Draws the code « code » gives (random unless a test needs fixed ones). */
+  newContinuationCode?: () => string;
+}
+
+export interface TurnMeta {
+  /** The channel's id of the message (`tg:<bot>:<update>`…): the same id is processed once. */
+  inboundId?: string | undefined;
+  /** The language the channel reports, for someone new. */
+  lang?: Lang | undefined;
 }
 
 export interface HandledTurn {
   replies: EngineReply[];
   events: EngineEvent[];
-  /** The same inbound message was already applied: the channel sends nothing. */
+  /**
+   * The same inbound message was processed before. `replies` are then those of that turn
+   * when it was the participant's last one (a channel whose earlier attempt failed may
+   * deliver them), else empty.
+   */
   duplicate: boolean;
   participantId?: string;
   lang: Lang;
 }
 
-const MAX_ATTEMPTS = 8;
+export type TurnHandler = (
+  identity: ChannelIdentity,
+  input: EngineInput,
+  meta?: TurnMeta,
+) => Promise<HandledTurn>;
+
+/** Enough for 20 turns of one person at once (each may lose to all the others once). */
+const maxAttempts = 30;
 
 /**
- * The one handler every channel calls: load → understand → engine → store → replies.
- * Replies are returned only once the turn is durably stored. Concurrent turns for the same
- * person are serialised by the store's version check: the loser loads again and replays.
+ * The one handler every channel calls, in one direction: load (finishing the last turn's
+ * effects if a crash interrupted them) → dedupe → understand → engine → commit → effects →
+ * replies. Replies are returned only once the turn and its effects are stored. A turn that
+ * lost a race with another turn of the same person (version check) is replayed.
  *
  * @example await handleTurn({ channel: 'console', externalId: 'me' }, { kind: 'text', text: 'oui' })
  */
-export function createTurnHandler(options: TurnHandlerOptions) {
+export function createTurnHandler(options: TurnHandlerOptions): TurnHandler {
+  const { storage } = options;
   const now = options.now ?? (() => new Date());
-  async function handleTurn(
-    identity: ChannelIdentity,
-    input: EngineInput,
-    meta: { inboundId?: string; lang?: Lang } = {},
-  ): Promise<HandledTurn> {
+  const drawCode = options.newContinuationCode ?? newContinuationCode;
+
+  const handleTurn: TurnHandler = async (identity, input, meta = {}) => {
     const { inboundId } = meta;
-    const wasProcessed = async () => !!inboundId && (await options.store.wasProcessed(inboundId));
-    const code = input.kind === 'text' ? continuationCodeOf(input.text) : undefined;
-    if (code && options.redeemCode) {
-      if (await wasProcessed()) return duplicate(meta.lang);
-      return redeem(options.redeemCode, identity, code, meta);
-    }
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-      // Checked here, so the store need not check again before committing. A session this
-      // process just committed remembers its recent inbound ids: no read is needed then.
-      const stored = await options.store.load(identity);
-      if (!stored?.fromCache && (await wasProcessed()))
-        return duplicate(stored?.state.lang ?? meta.lang);
-      if (inboundId && stored?.recentInboundIds.includes(inboundId))
-        return duplicate(stored.state.lang);
-      const lang = stored?.state.lang ?? meta.lang ?? options.defaultLang ?? 'fr';
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      const loaded = await load(identity);
+      if (inboundId !== undefined && loaded?.recentInboundIds.includes(inboundId))
+        return duplicate(loaded.lastTurn, inboundId, loaded.state.lang);
+      const lang = loaded?.state.lang ?? meta.lang ?? options.defaultLang ?? 'fr';
+      // Someone unknown cannot be unreachable: there is nobody to mark.
+      if (loaded === null && input.kind === 'undeliverable')
+        return { replies: [], events: [], duplicate: false, lang };
       const understood = await understand(input, lang, options.classify);
-      const ctx: EngineContext = { ...options.engine, now: now() };
-      const result = stored
-        ? resumeSession(stored.state, understood, ctx)
+      const ctx: EngineContext = { ...options.engine, now: now(), newContinuationCode: drawCode() };
+      const result = loaded
+        ? resumeSession(loaded.state, understood, ctx)
         : startSession(understood, lang, ctx);
-      const replies = [...result.replies];
-      const outcome = await options.store.commitTurn({
+      const entered = result.events.find((e) => e.type === 'continuation_code_entered');
+      if (entered) {
+        // The code decides whose conversation this is: the engine then answers on that one.
+        const outcome = await redeemContinuationCode(storage, identity, entered.code, ctx.now);
+        return handleTurn(identity, { kind: 'continuation', outcome }, meta);
+      }
+      const version = (loaded?.version ?? 0) + 1;
+      const lastTurn = lastTurnOf(
+        { identity, input, inboundId },
+        loaded?.state,
+        version,
+        result,
+        ctx,
+      );
+      const consent = result.events.find((e) => e.type === 'consent_given');
+      const completed = result.events.some((e) => e.type === 'questionnaire_completed');
+      const outcome = await storage.participants.commit({
         identity,
-        participantId: stored?.participantId,
-        expectedVersion: stored?.version ?? 0,
+        loaded,
         state: result.state,
-        events: result.events,
-        // Nothing a person writes is kept before they agree to it.
-        transcript: result.state.consented
-          ? [inboundEntry(input), ...replies.map(outboundEntry)]
-          : [],
+        fields: participantFields(result.state, ctx.consultation),
+        consent: consent ? { at: ctx.now, textVersion: consent.textVersion } : undefined,
+        completedAt: completed ? ctx.now : undefined,
         inboundId,
         at: ctx.now,
-        recentInboundIds: stored?.recentInboundIds,
-        inboundChecked: true,
+        lastTurn,
       });
-      if (outcome.kind === 'duplicate') return duplicate(lang);
       if (outcome.kind === 'conflict') continue;
+      if (outcome.kind === 'duplicate')
+        return duplicate(outcome.lastTurn, inboundId, result.state.lang);
       const { participantId } = outcome;
-      if (result.events.some((e) => e.type === 'data_deletion_requested')) {
-        await options.store.deleteParticipant(participantId);
-      }
-      if (
-        options.continuationCode &&
-        result.events.some((e) => e.type === 'continuation_code_requested')
-      ) {
-        replies.push(await options.continuationCode(participantId, result.state.lang));
-      }
+      await applyTurnEffects(storage, participantId, result.state.consultationId, lastTurn);
       return {
-        replies,
+        replies: result.replies,
         events: result.events,
         duplicate: false,
         participantId,
@@ -109,35 +129,16 @@ export function createTurnHandler(options: TurnHandlerOptions) {
     throw new Error(
       `too many concurrent updates for ${identity.channel} participant; giving up this turn`,
     );
-  }
+  };
 
-  /** A typed code, before the engine: on success the identity carries on the code's session. */
-  async function redeem(
-    redeemCode: NonNullable<TurnHandlerOptions['redeemCode']>,
-    identity: ChannelIdentity,
-    code: string,
-    meta: { inboundId?: string; lang?: Lang },
-  ): Promise<HandledTurn> {
-    const outcome = await redeemCode(identity, code, now());
-    const lang =
-      (await options.store.load(identity))?.state.lang ?? meta.lang ?? options.defaultLang ?? 'fr';
-    const t = translator(options.engine.catalog, lang);
-    if (outcome.kind !== 'linked') {
-      const text = t(outcome.kind === 'too_many' ? 'code.too_many' : 'code.invalid');
-      return { replies: [{ text }], events: [], duplicate: false, lang };
-    }
-    const resumed = await handleTurn(identity, { kind: 'command', command: 'resume' }, meta);
-    const accepted = translator(
-      options.engine.catalog,
-      resumed.lang,
-    )(outcome.moved ? 'code.redeemed_moved' : 'code.redeemed');
-    return { ...resumed, replies: [{ text: accepted }, ...resumed.replies] };
+  /** The identity's participant with its last turn complete (null: someone new). */
+  async function load(identity: ChannelIdentity): Promise<LoadedParticipant | null> {
+    const loaded = await storage.participants.load(identity);
+    return loaded === null ? null : repairLastTurn(storage, loaded);
   }
 
   return handleTurn;
 }
-
-export type TurnHandler = ReturnType<typeof createTurnHandler>;
 
 /** Adds the NLU's guess to a typed message (in the person's language, else the other one). */
 export async function understand(
@@ -152,33 +153,11 @@ export async function understand(
   return { ...input, intent };
 }
 
-function duplicate(lang: Lang | undefined): HandledTurn {
-  return { replies: [], events: [], duplicate: true, lang: lang ?? 'fr' };
-}
-
-function inboundEntry(input: EngineInput): TranscriptEntry {
-  switch (input.kind) {
-    case 'text':
-      return { direction: 'in', text: input.text };
-    case 'choice':
-      return {
-        direction: 'in',
-        text: `[${input.promptId}:${input.choiceId}]`,
-        choiceIds: [input.choiceId],
-      };
-    case 'command':
-      return { direction: 'in', text: `/${input.command}` };
-    case 'start':
-      return { direction: 'in', text: input.payload ? `/start ${input.payload}` : '/start' };
-    case 'media':
-      return { direction: 'in', text: `[${input.media}]` };
-  }
-}
-
-function outboundEntry(reply: EngineReply): TranscriptEntry {
-  return {
-    direction: 'out',
-    text: reply.text,
-    ...(reply.choices ? { choiceIds: reply.choices.map((c) => c.id) } : {}),
-  };
+function duplicate(
+  lastTurn: LastTurn | undefined,
+  inboundId: string | undefined,
+  lang: Lang,
+): HandledTurn {
+  const same = lastTurn !== undefined && lastTurn.inboundId === inboundId;
+  return { replies: same ? lastTurn.replies : [], events: [], duplicate: true, lang };
 }

@@ -4,7 +4,14 @@ import type { Config } from './config.js';
 import { createHttpServer, type Route } from './http/create-http-server.js';
 import { healthRoutes } from './http/health-routes.js';
 import { Metrics } from './http/metrics.js';
-import { createLogger } from './logger.js';
+import type { CouncilDirectory } from '../dialogs/engine-context.js';
+import { continuationCodeMinutes } from '../dialogs/continuation-step.js';
+import type { Catalog } from '../dialogs/translate.js';
+import { directLineRetentionDays } from '../storage/ensure-indexes.js';
+import type { CoordinatorCommands } from './coordinators/coordinator-commands.js';
+import type { TurnHandler } from './handle-turn.js';
+import { createLogger, type Logger } from './logger.js';
+import type { DirectLineStore } from './web/directline-store.js';
 import { createWebChannel } from './web/create-web-channel.js';
 import { schedulePurge } from './schedule-purge.js';
 import { startRuntime, type Runtime } from './start-runtime.js';
@@ -20,7 +27,29 @@ export interface Channel {
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
 }
 
-export type ChannelFactory = (runtime: Runtime, metrics: Metrics) => Promise<Channel | undefined>;
+/**
+ * What a channel is given: the turn handler and what it needs to speak and to serve its own
+ * protocol, never the database or the store (ESLint refuses `storage/` imports in channels).
+ */
+export interface ChannelContext {
+  config: Config;
+  log: Logger;
+  catalog: Catalog;
+  handleTurn: TurnHandler;
+  /** Direct Line conversations and activities, for the web channel. */
+  directLine: DirectLineStore;
+  /** Council coordinators' commands, routed by the Telegram channel. */
+  coordinators: CoordinatorCommands;
+  /** The councils (invitation links on the web page). */
+  councils: CouncilDirectory;
+  /** How long what is kept is kept, as the privacy pages state it. */
+  retention: { transcriptDays: number; directLineDays: number; codeMinutes: number };
+}
+
+export type ChannelFactory = (
+  context: ChannelContext,
+  metrics: Metrics,
+) => Promise<Channel | undefined>;
 
 /** Channels in the order they start; each decides from the config whether it is on. */
 const channelFactories: ChannelFactory[] = [createWebChannel, telegramChannel()];
@@ -55,8 +84,22 @@ export async function startServer(
 ) {
   const metrics = new Metrics();
   const channels: Channel[] = [];
+  const context: ChannelContext = {
+    config: runtime.config,
+    log: runtime.log,
+    catalog: runtime.catalog,
+    handleTurn: runtime.handleTurn,
+    directLine: runtime.directLine,
+    coordinators: runtime.coordinators,
+    councils: runtime.councils,
+    retention: {
+      transcriptDays: runtime.config.TRANSCRIPT_RETENTION_DAYS,
+      directLineDays: directLineRetentionDays,
+      codeMinutes: continuationCodeMinutes,
+    },
+  };
   for (const factory of factories) {
-    const channel = await factory(runtime, metrics);
+    const channel = await factory(context, metrics);
     if (channel) channels.push(channel);
   }
   const health = healthRoutes(runtime.db, metrics, runtime.databaseUp);

@@ -3,13 +3,20 @@ import type { Db } from 'mongodb';
 import type { Consultation } from '../dialogs/questionnaire-schema.js';
 import { defaultCatalog, shippedConsultation } from '../dialogs/load-consultation.js';
 import { createIntentRecognizer } from '../dialogs/nlu/create-intent-recognizer.js';
-import { translator, type Catalog } from '../dialogs/translate.js';
-import { codeLifetimeMinutes, ContinuationCodes } from '../storage/continuation-codes.js';
+import type { Catalog } from '../dialogs/translate.js';
+import { DirectLineRepository } from '../storage/directline-repository.js';
 import { startEmbeddedServer } from '../storage/embedded-server.js';
-import { MongoConversationStore } from '../storage/mongo-conversation-store.js';
-import { ensureIndexes, openDatabase } from '../storage/open-database.js';
+import { ensureIndexes, type IndexReport } from '../storage/ensure-indexes.js';
+import { mongoStorage } from '../storage/mongo-storage.js';
+import { openDatabase } from '../storage/open-database.js';
 import { prepareCouncils } from '../storage/prepare-councils.js';
+import { runMigrations } from '../storage/run-migrations.js';
+import type { Storage } from '../storage/storage.js';
 import type { Config } from './config.js';
+import {
+  createCoordinatorCommands,
+  type CoordinatorCommands,
+} from './coordinators/coordinator-commands.js';
 import { CouncilIndex } from './council-index.js';
 import { createTurnHandler, type TurnHandler } from './handle-turn.js';
 import type { Logger } from './logger.js';
@@ -18,12 +25,17 @@ import { watchCouncils } from './watch-councils.js';
 export interface Runtime {
   config: Config;
   log: Logger;
+  /** For commands and admin tools; channels never get it (see ChannelContext). */
   db: Db;
-  store: MongoConversationStore;
+  storage: Storage;
   handleTurn: TurnHandler;
+  directLine: DirectLineRepository;
+  coordinators: CoordinatorCommands;
   councils: CouncilIndex;
   consultation: Consultation;
   catalog: Catalog;
+  /** Whether the server expires documents itself (TTL indexes) or `purgeExpired` must. */
+  expiry: IndexReport['expiry'];
   /** Reads the councils again now (a running server also reloads them after any import). */
   refreshCouncils(): Promise<void>;
   /** False while the embedded database server is lost and being restarted. */
@@ -33,7 +45,7 @@ export interface Runtime {
 
 /**
  * Everything a command needs: the database (the embedded server when MONGODB_URI is unset),
- * indexes, the consultation, the NLU and the turn handler shared by all channels.
+ * migrations and indexes, the consultation, the NLU and the turn handler shared by all channels.
  */
 export async function startRuntime(
   config: Config,
@@ -46,6 +58,8 @@ export async function startRuntime(
   });
   if (!loaded.ok)
     throw new Error(`the consultation is invalid:\n  - ${loaded.problems.join('\n  - ')}`);
+  const { consultation } = loaded;
+  const catalog = defaultCatalog;
   const embedded = config.MONGODB_URI
     ? undefined
     : await startEmbeddedServer({
@@ -54,53 +68,44 @@ export async function startRuntime(
       });
   const uri = config.MONGODB_URI ?? embedded?.uri;
   if (!uri) throw new Error('no database: set MONGODB_URI or let the embedded server start');
-  const writeConcern =
-    config.MONGODB_WRITE_CONCERN === 'majority' ? 'majority' : Number(config.MONGODB_WRITE_CONCERN);
-  const database = await openDatabase({ uri, dbName: config.MONGODB_DB, writeConcern });
-  await ensureIndexes(database.db, { retentionDays: config.TRANSCRIPT_RETENTION_DAYS });
-  if (options.referenceCouncils !== false) await prepareCouncils(database.db);
+  const database = await openDatabase({
+    uri,
+    dbName: config.MONGODB_DB,
+    writeConcern: config.MONGODB_WRITE_CONCERN,
+  });
+  const { db } = database;
+  await runMigrations(db, { consultation, catalog });
+  const { expiry } = await ensureIndexes(db, { retentionDays: config.TRANSCRIPT_RETENTION_DAYS });
+  if (options.referenceCouncils !== false) await prepareCouncils(db);
   const councils = new CouncilIndex();
-  const councilWatch = await watchCouncils(database.db, councils, {
+  const councilWatch = await watchCouncils(db, councils, {
     onError: (error) => log.warn({ err: error }, 'could not check for new councils'),
   });
   // Commands that hold no conversation (exports, councils) skip training the NLU.
   const recognizer = options.conversations === false ? undefined : await createIntentRecognizer();
-  const store = new MongoConversationStore(database.db);
-  const codes = new ContinuationCodes(database.db);
-  await codes.ensureIndexes();
+  const storage = mongoStorage(db);
   const handleTurn = createTurnHandler({
-    store,
-    engine: { consultation: loaded.consultation, catalog: defaultCatalog, councils },
+    storage,
+    engine: { consultation, catalog, councils },
     ...(recognizer ? { classify: (text, lang) => recognizer.classify(text, lang) } : {}),
     defaultLang: config.DEFAULT_LANG,
-    continuationCode: async (participantId, lang) => {
-      const code = await codes.create(participantId, new Date());
-      return {
-        text: translator(defaultCatalog, lang)('code.issued', {
-          code,
-          minutes: codeLifetimeMinutes,
-        }),
-      };
-    },
-    redeemCode: async (identity, code, now) => {
-      const outcome = await codes.redeem(identity, code, now);
-      store.forget(identity); // it may belong to another participant now
-      return outcome;
-    },
   });
   log.info(
-    { database: embedded ? 'embedded' : 'MONGODB_URI', councils: councils.size },
+    { database: embedded ? 'embedded' : 'MONGODB_URI', councils: councils.size, expiry },
     'runtime ready',
   );
   return {
     config,
     log,
-    db: database.db,
-    store,
+    db,
+    storage,
     handleTurn,
+    directLine: new DirectLineRepository(db),
+    coordinators: createCoordinatorCommands({ db, storage, catalog, consultation, log }),
     councils,
-    consultation: loaded.consultation,
-    catalog: defaultCatalog,
+    consultation,
+    catalog,
+    expiry,
     refreshCouncils: councilWatch.refresh,
     databaseUp: () => embedded === undefined || embedded.state() === 'up',
     close: async () => {

@@ -3,6 +3,7 @@ import { enterCouncilStep } from './council-step.js';
 import { editDistance } from './nlu/edit-distance.js';
 import type { IntentGuess } from './nlu/intent-name.js';
 import { toCommandWords } from './nlu/to-command-words.js';
+import { consentTextVersion } from './questionnaire-schema.js';
 import { synonymsOf } from './translate.js';
 import type { Turn } from './turn.js';
 import { yesNoOf } from './yes-no-of.js';
@@ -27,7 +28,7 @@ export function answerConsent(turn: Turn, input: ConsentInput): void {
     state.consented = true;
     state.pending = undefined;
     state.failures = 0;
-    turn.emit({ type: 'consent_given' });
+    turn.emit({ type: 'consent_given', textVersion: consentTextVersion(turn.ctx.consultation) });
     turn.say(t('consent.thanks'));
     return enterCouncilStep(turn);
   }

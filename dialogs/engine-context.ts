@@ -29,6 +29,8 @@ export interface EngineContext {
   consultation: Consultation;
   catalog: Catalog;
   councils: CouncilDirectory;
+  /** A fresh code for « code » (`ABCD-EFGH`), drawn by the caller: the engine has no randomness. */
+  newContinuationCode: string;
 }
 
 export interface TurnResult {

@@ -4,7 +4,8 @@ import type { Lang } from './nlu/intent-name.js';
 /** What happened during one turn; storage saves them, channels and reports read them. */
 export type EngineEvent =
   | { type: 'session_started' }
-  | { type: 'consent_given' }
+  /** `textVersion`: the version of the consent text accepted (the consultation's `consent.version`). */
+  | { type: 'consent_given'; textVersion: string }
   | { type: 'consent_refused' }
   | { type: 'council_selected'; councilId: string }
   | {
@@ -25,7 +26,12 @@ export type EngineEvent =
   | { type: 'language_changed'; lang: Lang }
   | { type: 'reminders_opted_out' }
   | { type: 'data_deletion_requested' }
-  | { type: 'continuation_code_requested' }
+  /** A code to continue elsewhere was given (the one in `ctx.newContinuationCode`). */
+  | { type: 'continuation_code_issued'; code: string }
+  /** The person typed a continuation code (normalised, `ABCDEFGH`); the caller redeems it. */
+  | { type: 'continuation_code_entered'; code: string }
+  | { type: 'participant_unreachable' }
+  | { type: 'participant_reachable' }
   | { type: 'input_rejected'; reason: RejectReason };
 
 export type RejectReason =

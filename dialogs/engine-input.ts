@@ -31,4 +31,11 @@ export type EngineInput =
   | { kind: 'text'; text: string; intent?: IntentGuess | null | undefined }
   | { kind: 'choice'; promptId: string; choiceId: string }
   | { kind: 'command'; command: CommandName }
-  | { kind: 'media'; media: MediaKind };
+  | { kind: 'media'; media: MediaKind }
+  /** The channel could not deliver to the person (they blocked the bot): no reply. */
+  | { kind: 'undeliverable' }
+  /** What became of a continuation code the person typed (see continuation-step.ts). */
+  | { kind: 'continuation'; outcome: ContinuationOutcome };
+
+/** `linked`: the code was good; `moved`: good, and this identity left another started conversation. */
+export type ContinuationOutcome = 'linked' | 'moved' | 'invalid' | 'too_many';

@@ -126,13 +126,23 @@ export const consultationSchema = z
     opensAt: z.iso.datetime({ offset: true }).optional(),
     closesAt: z.iso.datetime({ offset: true }).optional(),
     timeZone: z.string().default('Europe/Paris'),
-    consent: z.object({ summary: localeKeySchema, details: localeKeySchema }),
+    consent: z.object({
+      summary: localeKeySchema,
+      details: localeKeySchema,
+      /** Recorded with each consent; change it whenever the consent text changes. */
+      version: z.string().min(1).optional(),
+    }),
     /** Asked before the themes, not counted in the progress (e.g. the role in the council). */
     profile: z.array(questionSchema),
     themes: z.array(themeSchema).min(1),
     closing: localeKeySchema,
   })
   .superRefine(checkReferences);
+
+/** The version of the consent text, recorded with each consent (the consultation's own if unset). */
+export function consentTextVersion(consultation: Consultation): string {
+  return consultation.consent.version ?? consultation.version;
+}
 
 export type Choice = z.infer<typeof choiceSchema>;
 export type Condition = z.infer<typeof conditionSchema>;

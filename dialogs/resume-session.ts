@@ -3,7 +3,9 @@ import { askCurrent, formatDate, PROMPT } from './ask-current.js';
 import { choiceCandidates } from './choice-candidates.js';
 import { commandFromText } from './command-from-text.js';
 import { answerConsent, consentOf } from './consent-step.js';
+import { continueElsewhere } from './continuation-step.js';
 import { answerCouncil, answerSwitchCouncil, askCouncilIfMissing } from './council-step.js';
+import { noteDelivery } from './delivery-step.js';
 import type { EngineContext, TurnResult } from './engine-context.js';
 import { commandNames, type CommandName, type EngineInput } from './engine-input.js';
 import { matchChoice } from './nlu/match-choice.js';
@@ -42,6 +44,7 @@ export function resumeSession(
   ctx: EngineContext,
 ): TurnResult {
   const turn = new Turn(state, ctx);
+  if (noteDelivery(turn, input) || continueElsewhere(turn, input)) return turn.result();
   const { command, back } = commandOf(turn, input);
   if (isClosed(turn, command)) return turn.result();
   const code = input.kind === 'start' ? input.payload?.trim() : undefined;

@@ -7,6 +7,7 @@ import {
   promptLanguage,
 } from './ask-current.js';
 import { skipQuestion } from './answer-step.js';
+import { issueContinuationCode } from './continuation-step.js';
 import { applyInvitation, askCouncilIfMissing, skipCouncil } from './council-step.js';
 import type { CommandName } from './engine-input.js';
 import { explainStep, explanationOf } from './explain-step.js';
@@ -86,7 +87,7 @@ export function runCommand(turn: Turn, command: CommandName, details: CommandDet
         turn.say(t('code.not_yet'));
         return askCurrent(turn);
       }
-      return turn.emit({ type: 'continuation_code_requested' });
+      return issueContinuationCode(turn);
   }
 }
 

@@ -81,6 +81,8 @@ export const sessionStateSchema = z.object({
    * while there were no councils is asked once councils exist.
    */
   councilAsked: z.boolean().optional(),
+  /** The channel could not deliver to them (blocked the bot); cleared by their next message. */
+  unreachable: z.boolean().optional(),
 });
 
 export type SessionState = z.infer<typeof sessionStateSchema>;

@@ -1,16 +1,17 @@
 import { createHmac } from 'node:crypto';
-import type { Db, Filter } from 'mongodb';
 import type { AnswerValue } from '../dialogs/answer-value.js';
-import { collections } from './collections.js';
-import { answerDocSchema, type AnswerDoc } from './documents.js';
-import { StorageError, parseStored } from './storage-error.js';
+import { StorageError } from './storage-error.js';
+import type { Storage } from './storage.js';
 
 export interface ExportedAnswer {
   /** A stable pseudonym: the same participant gets the same key with the same secret. */
   participantKey: string;
   councilId?: string;
+  role?: string;
   questionId: string;
   value: AnswerValue;
+  label?: string;
+  text?: string;
   questionnaireVersion: string;
   answeredAt: Date;
   updatedAt: Date;
@@ -19,43 +20,50 @@ export interface ExportedAnswer {
 export interface AnswerExportOptions {
   /** Keys the pseudonyms; keep it secret, or participant keys can be linked back to ids. */
   secret: string;
-  consultationId?: string;
-  councilId?: string;
+  consultationId?: string | undefined;
+  councilId?: string | undefined;
 }
 
 /**
- * The current answers, one per participant × question, grouped by participant, read in a
- * stream so a national export never sits in memory.
+ * The current answers, one per participant × question, grouped by participant, joined with
+ * their participant (council, role), read as a stream. Answers whose participant no longer
+ * exists (erased) are left out.
  *
  * @example
- *   for await (const row of streamAnswers(db, { secret, councilId: 'QN05981M' })) write(row);
+ *   for await (const row of streamAnswers(storage, { secret, councilId: 'QN05981M' })) write(row);
  */
 export async function* streamAnswers(
-  db: Db,
+  storage: Storage,
   options: AnswerExportOptions,
 ): AsyncGenerator<ExportedAnswer> {
   if (options.secret.length === 0)
     throw new StorageError('invalid_argument', 'streamAnswers: the pseudonym secret is empty');
-  // Filter values are typed strings: a caller's text can only ever be compared, never run.
-  const filter: Filter<AnswerDoc> = {};
-  if (options.consultationId !== undefined) filter.consultationId = String(options.consultationId);
-  if (options.councilId !== undefined) filter.councilId = String(options.councilId);
-  const cursor = collections(db).answers.find(filter).sort({ participantId: 1, questionId: 1 });
-  try {
-    for await (const raw of cursor) {
-      const doc = parseStored(answerDocSchema, raw, `answers/${raw._id}`);
-      yield {
-        participantKey: participantKey(doc.participantId, options.secret),
-        ...(doc.councilId === undefined ? {} : { councilId: doc.councilId }),
-        questionId: doc.questionId,
-        value: doc.value,
-        questionnaireVersion: doc.questionnaireVersion,
-        answeredAt: doc.answeredAt,
-        updatedAt: doc.updatedAt,
-      };
-    }
-  } finally {
-    await cursor.close();
+  const { consultationId, councilId } = options;
+  // One small entry per participant (15,000 for a national consultation).
+  const participants = new Map<string, { councilId?: string; role?: string }>();
+  for await (const p of storage.participants.list({
+    consultationId,
+    ...(councilId === undefined ? {} : { councilIds: [councilId] }),
+  })) {
+    participants.set(p.participantId, {
+      ...(p.councilId === undefined ? {} : { councilId: p.councilId }),
+      ...(p.role === undefined ? {} : { role: p.role }),
+    });
+  }
+  for await (const answer of storage.answers.stream({ consultationId })) {
+    const participant = participants.get(answer.participantId);
+    if (participant === undefined) continue;
+    yield {
+      participantKey: participantKey(answer.participantId, options.secret),
+      ...participant,
+      questionId: answer.questionId,
+      value: answer.value,
+      ...(answer.label === undefined ? {} : { label: answer.label }),
+      ...(answer.text === undefined ? {} : { text: answer.text }),
+      questionnaireVersion: answer.questionnaireVersion,
+      answeredAt: answer.answeredAt,
+      updatedAt: answer.updatedAt,
+    };
   }
 }
 

@@ -2,11 +2,12 @@ import type { Collection, Db } from 'mongodb';
 import type { CouncilDoc, InvitationCodeDoc } from './council-documents.js';
 import type {
   AnswerDoc,
+  AttemptDoc,
+  CodeDoc,
   DeletionCountDoc,
   IdentityDoc,
+  MigrationDoc,
   ParticipantDoc,
-  ProcessedInboundDoc,
-  SessionDoc,
   TranscriptDoc,
 } from './documents.js';
 
@@ -14,27 +15,40 @@ import type {
 export const collectionNames = {
   participants: 'participants',
   identities: 'identities',
-  sessions: 'sessions',
   answers: 'answers',
   transcripts: 'transcripts',
-  processedInbound: 'processed_inbound',
+  continuationCodes: 'continuation_codes',
+  continuationAttempts: 'continuation_attempts',
   deletions: 'deletions',
+  migrations: 'migrations',
   councils: 'councils',
   invitationCodes: 'invitation_codes',
+  coordinators: 'coordinators',
+  reminderRequests: 'reminder_requests',
   settings: 'settings',
+  dlConversations: 'dl_conversations',
+  dlActivities: 'dl_activities',
+  dlSettings: 'dl_settings',
   reminders: 'reminders',
   admins: 'admins',
   audit: 'audit',
 } as const;
 
+/** Collections of the store before 2026-12-01, read only by the migration (then dropped). */
+export const retiredCollectionNames = {
+  sessions: 'sessions',
+  processedInbound: 'processed_inbound',
+} as const;
+
 export interface Collections {
   participants: Collection<ParticipantDoc>;
   identities: Collection<IdentityDoc>;
-  sessions: Collection<SessionDoc>;
   answers: Collection<AnswerDoc>;
   transcripts: Collection<TranscriptDoc>;
-  processedInbound: Collection<ProcessedInboundDoc>;
+  continuationCodes: Collection<CodeDoc>;
+  continuationAttempts: Collection<AttemptDoc>;
   deletions: Collection<DeletionCountDoc>;
+  migrations: Collection<MigrationDoc>;
   councils: Collection<CouncilDoc>;
   invitationCodes: Collection<InvitationCodeDoc>;
 }
@@ -45,15 +59,17 @@ export interface Collections {
  */
 export function collections(db: Db): Collections {
   const options = { ignoreUndefined: true };
+  const n = collectionNames;
   return {
-    participants: db.collection<ParticipantDoc>(collectionNames.participants, options),
-    identities: db.collection<IdentityDoc>(collectionNames.identities, options),
-    sessions: db.collection<SessionDoc>(collectionNames.sessions, options),
-    answers: db.collection<AnswerDoc>(collectionNames.answers, options),
-    transcripts: db.collection<TranscriptDoc>(collectionNames.transcripts, options),
-    processedInbound: db.collection<ProcessedInboundDoc>(collectionNames.processedInbound, options),
-    deletions: db.collection<DeletionCountDoc>(collectionNames.deletions, options),
-    councils: db.collection<CouncilDoc>(collectionNames.councils, options),
-    invitationCodes: db.collection<InvitationCodeDoc>(collectionNames.invitationCodes, options),
+    participants: db.collection<ParticipantDoc>(n.participants, options),
+    identities: db.collection<IdentityDoc>(n.identities, options),
+    answers: db.collection<AnswerDoc>(n.answers, options),
+    transcripts: db.collection<TranscriptDoc>(n.transcripts, options),
+    continuationCodes: db.collection<CodeDoc>(n.continuationCodes, options),
+    continuationAttempts: db.collection<AttemptDoc>(n.continuationAttempts, options),
+    deletions: db.collection<DeletionCountDoc>(n.deletions, options),
+    migrations: db.collection<MigrationDoc>(n.migrations, options),
+    councils: db.collection<CouncilDoc>(n.councils, options),
+    invitationCodes: db.collection<InvitationCodeDoc>(n.invitationCodes, options),
   };
 }

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { z } from 'zod';
-import { collections } from './collections.js';
+import { collectionNames, collections } from './collections.js';
+import type { ParticipantRepository } from './storage.js';
 
 /** A council coordinator: who they are, which councils they follow, their Telegram account once linked. */
 export const coordinatorDocSchema = z.object({
@@ -27,11 +28,6 @@ export const reminderRequestDocSchema = z.object({
 
 export type CoordinatorDoc = z.infer<typeof coordinatorDocSchema>;
 export type ReminderRequestDoc = z.infer<typeof reminderRequestDocSchema>;
-
-export const coordinatorCollections = {
-  coordinators: 'coordinators',
-  reminderRequests: 'reminder_requests',
-} as const;
 
 /** No 0/O, 1/I/L: codes are read out and typed by hand. */
 const codeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -103,66 +99,34 @@ export interface CouncilFigures {
 
 /** Participation figures for these councils only, one entry per council, in the order given. */
 export async function councilFigures(
-  db: Db,
+  participants: ParticipantRepository,
   councilIds: readonly string[],
 ): Promise<CouncilFigures[]> {
-  const c = collections(db);
   const figures = new Map(councilIds.map((id) => [id, emptyFigures(id)]));
-  const groups = await c.participants
-    .aggregate([
-      { $match: { councilId: { $in: [...councilIds] } } },
-      {
-        $group: {
-          _id: { councilId: '$councilId', status: '$status', unreachable: '$unreachable' },
-          count: { $sum: 1 },
-        },
-      },
-    ])
-    .toArray();
-  for (const group of groups) {
-    const parsed = participantGroupSchema.safeParse(group);
-    if (!parsed.success) continue;
-    const { councilId, status, unreachable } = parsed.data._id;
-    const entry = figures.get(councilId);
+  // Everyone who consented; each document carries its status and progress.
+  for await (const p of participants.list({ councilIds, statuses: consented })) {
+    const entry = p.councilId === undefined ? undefined : figures.get(p.councilId);
     if (!entry) continue;
-    entry.invited += parsed.data.count;
-    if (status === 'completed') entry.finished += parsed.data.count;
-    else entry.started += parsed.data.count;
-    if (unreachable === true) entry.unreachable += parsed.data.count;
-  }
-  // Completed themes are copied on each session version (figures need not decode the state):
-  // superseded versions not slimmed yet are skipped by keeping each participant's newest.
-  const sessions = c.sessions.find(
-    { councilId: { $in: [...councilIds] } },
-    { projection: { participantId: 1, version: 1, councilId: 1, completedThemes: 1 } },
-  );
-  const newest = new Map<string, SessionThemes>();
-  for await (const session of sessions) {
-    const parsed = sessionThemesSchema.safeParse(session);
-    if (!parsed.success) continue;
-    const known = newest.get(parsed.data.participantId);
-    if (!known || known.version < parsed.data.version)
-      newest.set(parsed.data.participantId, parsed.data);
-  }
-  for (const { councilId, completedThemes } of newest.values()) {
-    const entry = figures.get(councilId);
-    if (!entry) continue;
-    for (const themeId of completedThemes) {
+    entry.invited += 1;
+    if (p.status === 'completed') entry.finished += 1;
+    else entry.started += 1;
+    if (p.unreachable) entry.unreachable += 1;
+    for (const themeId of p.progress.themesCompleted)
       entry.themesCompleted[themeId] = (entry.themesCompleted[themeId] ?? 0) + 1;
-    }
   }
   return [...figures.values()];
 }
 
 /** Unfinished, reachable participants of these councils who did not turn reminders off. */
-export async function countRemindable(db: Db, councilIds: readonly string[]): Promise<number> {
-  return collections(db).participants.countDocuments({
-    councilId: { $in: [...councilIds] },
-    status: 'started',
-    unreachable: { $ne: true },
-    remindersOff: { $ne: true },
-  });
+export function countRemindable(
+  participants: ParticipantRepository,
+  councilIds: readonly string[],
+): Promise<number> {
+  return participants.count({ councilIds, statuses: unfinished, remindable: true });
 }
+
+const consented = ['not_started', 'in_progress', 'completed'] as const;
+const unfinished = ['not_started', 'in_progress'] as const;
 
 /** Queues a reminder wave; the sending machinery (a later piece) takes it from there. */
 export async function queueReminderRequest(
@@ -176,25 +140,12 @@ export async function queueReminderRequest(
     requestedAt: at,
     status: 'queued',
   });
-  await db.collection<ReminderRequestDoc>(coordinatorCollections.reminderRequests).insertOne(doc);
+  await db.collection<ReminderRequestDoc>(collectionNames.reminderRequests).insertOne(doc);
   return doc;
 }
 
-const participantGroupSchema = z.object({
-  _id: z.object({ councilId: z.string(), status: z.string(), unreachable: z.boolean().optional() }),
-  count: z.number(),
-});
-
-const sessionThemesSchema = z.object({
-  participantId: z.string(),
-  version: z.number(),
-  councilId: z.string(),
-  completedThemes: z.array(z.string()),
-});
-type SessionThemes = z.infer<typeof sessionThemesSchema>;
-
 function coordinators(db: Db) {
-  return db.collection<CoordinatorDoc>(coordinatorCollections.coordinators, {
+  return db.collection<CoordinatorDoc>(collectionNames.coordinators, {
     ignoreUndefined: true,
   });
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { z } from 'zod';
+import { collectionNames } from './collections.js';
 import { isDuplicateKeyError } from './duplicate-key.js';
 
 /** A Direct Line conversation: one web user, one growing list of activities. */
@@ -33,12 +34,11 @@ export type ActivityJson = Record<string, unknown>;
 const settingsSchema = z.object({ _id: z.string(), value: z.string(), createdAt: z.date() });
 type SettingDoc = z.infer<typeof settingsSchema>;
 
-/** Activities kept this long after they were written (a TTL index, or `purgeExpired`). */
-export const directLineRetentionDays = 90;
-
 /**
  * Direct Line conversations and activities in MongoDB, so any bot process serves any
  * conversation and a restart loses nothing. Watermarks are activity sequence numbers.
+ * The web channel's DirectLineStore (bot/web/directline-store.ts); indexes and expiry
+ * (90 days) are in ensure-indexes.ts and purge-expired.ts.
  */
 export class DirectLineRepository {
   private readonly conversations: Collection<DlConversation>;
@@ -47,27 +47,9 @@ export class DirectLineRepository {
 
   constructor(db: Db) {
     const options = { ignoreUndefined: true };
-    this.conversations = db.collection<DlConversation>('dl_conversations', options);
-    this.activities = db.collection<DlActivity>('dl_activities', options);
-    this.settings = db.collection<SettingDoc>('dl_settings', options);
-  }
-
-  async ensureIndexes(): Promise<void> {
-    await this.activities.createIndex(
-      { conversationId: 1, seq: 1 },
-      { unique: true, name: 'conversation_seq' },
-    );
-    await this.activities.createIndex(
-      { conversationId: 1, clientActivityId: 1 },
-      { name: 'conversation_client_id' },
-    );
-    const expireAfterSeconds = directLineRetentionDays * 86_400;
-    await this.activities
-      .createIndex({ at: 1 }, { name: 'at_ttl', expireAfterSeconds })
-      .catch(() => undefined);
-    await this.conversations
-      .createIndex({ lastActivityAt: 1 }, { name: 'last_ttl', expireAfterSeconds })
-      .catch(() => undefined);
+    this.conversations = db.collection<DlConversation>(collectionNames.dlConversations, options);
+    this.activities = db.collection<DlActivity>(collectionNames.dlActivities, options);
+    this.settings = db.collection<SettingDoc>(collectionNames.dlSettings, options);
   }
 
   /** Creates a conversation with a fresh, unguessable id and user id. */

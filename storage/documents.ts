@@ -5,17 +5,21 @@ import { answerValueSchema } from '../dialogs/answer-value.js';
 import { sessionStateSchema } from '../dialogs/session-state.js';
 
 export const channelSchema = z.enum(['telegram', 'web', 'console']);
-const langSchema = z.enum(['fr', 'en']);
+const langSchema = sessionStateSchema.shape.lang;
 const versionSchema = z.int().min(1);
+
+/** How many inbound message ids a participant remembers, for exactly-once processing. */
+export const recentInboundLimit = 50;
+
+export const identitySchema = z.object({ channel: channelSchema, externalId: z.string().min(1) });
 
 /** Keys of `state.answers` become field names: allow only question-id-like keys. */
 const fieldNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a safe field name');
 
-export const storedStateSchema = sessionStateSchema.extend({
+/** Version 1 of the stored engine state: the engine's own schema, answer keys safe as field names. */
+export const storedStateV1Schema = sessionStateSchema.extend({
   answers: z.record(fieldNameSchema, answerValueSchema),
 });
-
-export const identitySchema = z.object({ channel: channelSchema, externalId: z.string().min(1) });
 
 export const transcriptEntrySchema = z.object({
   direction: z.enum(['in', 'out']),
@@ -23,146 +27,141 @@ export const transcriptEntrySchema = z.object({
   choiceIds: z.array(z.string()).optional(),
 });
 
-/** One question's values recorded during a turn, oldest first (usually just one). */
+/** An engine reply as kept for a redelivery; fields added to replies later are kept too. */
+export const replySchema = z
+  .object({
+    text: z.string(),
+    choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
+    promptId: z.string().optional(),
+    progress: z
+      .object({ theme: z.int(), themes: z.int(), question: z.int(), questions: z.int() })
+      .optional(),
+    multiSelect: z.boolean().optional(),
+    numbered: z.boolean().optional(),
+    textLimit: z.int().optional(),
+  })
+  .loose();
+
+/** One answer a turn recorded: the value, and how the person saw it. */
 export const answerWriteSchema = z.object({
   questionId: z.string().min(1),
-  values: z.array(z.object({ value: answerValueSchema, questionnaireVersion: z.string() })).min(1),
+  value: answerValueSchema,
+  /** The choices as shown in the participant's language ("Les transports, Autre"). */
+  label: z.string().optional(),
+  /** Free text: a text answer, or what followed « Autre ». */
+  text: z.string().optional(),
+  questionnaireVersion: z.string(),
 });
 
 /**
- * What a committed turn changes outside its session document. Written in the same insert
- * as the state and applied idempotently right after (again by the next load that finds it
- * in a session this process did not commit, in case the committer crashed first).
+ * The last committed turn, kept on the participant: its replies (sent again to a channel
+ * that redelivers the same message) and the effects it has outside the participant document,
+ * applied right after the commit and again by the next load if a crash came in between.
  */
-export const outboxSchema = z.object({
+export const lastTurnSchema = z.object({
   version: versionSchema,
-  at: z.date(),
-  identity: identitySchema,
   inboundId: z.string().optional(),
+  at: z.date(),
+  channel: channelSchema,
+  replies: z.array(replySchema),
+  /**
+   * What the person sent, kept once they consented. Set when the turn has a transcript
+   * document `<participantId>:<version>` (these lines, then the replies), written last.
+   */
+  inbound: transcriptEntrySchema.optional(),
   answers: z.array(answerWriteSchema),
-  transcript: z.array(transcriptEntrySchema),
-  participant: z.object({
-    consultationId: z.string(),
-    councilId: z.string().optional(),
-    lang: langSchema,
-    status: z.enum(['started', 'completed']),
-    remindersOff: z.boolean(),
-    completedThemes: z.array(z.string()),
-    /** Whether the person has agreed (before that, no participant document is written). */
-    consented: z.boolean().optional(),
-    consentGiven: z.boolean(),
-    completedNow: z.boolean(),
-  }),
-  /** Questions answered earlier whose stored answers take a council selected in this turn. */
-  reassignCouncil: z.array(z.string()),
+  /** A continuation code given in this turn (normalised). */
+  codeIssued: z.string().optional(),
+  /** The person asked to be erased: these answers (and everything else) go. */
+  deletion: z.object({ questionIds: z.array(z.string()) }).optional(),
 });
 
-/** The outbox as stored: JSON text, so its date is an ISO string. */
-export const storedOutboxSchema = outboxSchema.extend({
-  at: z.iso.datetime().transform((text) => new Date(text)),
+export const participantStatusSchema = z.enum([
+  /** Wrote to the bot, has not consented: nothing they typed is kept. */
+  'consent_pending',
+  /** Consented, no answer yet. */
+  'not_started',
+  'in_progress',
+  'completed',
+]);
+
+export const progressSchema = z.object({
+  /** Questions answered (skipped ones not counted). */
+  answered: z.int().min(0),
+  themesCompleted: z.array(z.string()),
+  themesLeft: z.int().min(0),
+});
+
+/** What `participants` holds besides the engine state: the fields people and reports query. */
+export const participantSummarySchema = z.object({
+  _id: z.string(),
+  /** Increases by one with every committed turn: the optimistic-concurrency token. */
+  version: versionSchema,
+  identities: z.array(identitySchema),
+  consultationId: z.string(),
+  councilId: z.string().optional(),
+  /** The answer to the profile question `role`. */
+  role: z.string().optional(),
+  lang: langSchema,
+  /** When they consented, and to which version of the consent text. */
+  consent: z.object({ at: z.date(), textVersion: z.string() }).optional(),
+  status: participantStatusSchema,
+  progress: progressSchema,
+  remindersOff: z.boolean(),
+  /** The channel refuses delivery (Telegram 403): reminders skip them. */
+  unreachable: z.boolean(),
+  /** Written by the reminders feature. */
+  reminders: z.object({ received: z.int().min(0), lastAt: z.date().optional() }),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  lastActivityAt: z.date(),
+  completedAt: z.date().optional(),
 });
 
 /**
- * One committed version of a session, `_id` "<participantId>:<version>". Written once by
- * insert: the unique `_id` is what decides between concurrent turns (FerretDB v1 applies a
- * conditional update as read-then-write, so only a unique key is a reliable arbiter). Once a
- * newer version exists, the old one is slimmed (when the server is idle) to a tombstone that
- * keeps its `_id` taken. The state and the outbox are JSON text: nothing queries inside them,
- * and FerretDB v1 stores one string about three times faster than the nested document.
- * A participant's deletion appends a last version marked `deleted`, so no turn built on an
- * earlier one, in any process, can ever commit again.
+ * One document per participant, `_id` a random uuid. The engine state is a nested document
+ * (`state.v` is its schema version, see stored-state.ts); a turn commits by updating this
+ * document on `{ _id, version }`.
  */
-export const sessionDocSchema = z.object({
-  _id: z.string(),
-  participantId: z.string(),
-  version: versionSchema,
-  /** When the turn happened (the engine's clock). */
-  at: z.date(),
-  committedAt: z.date(),
-  /** Copied from the state for figures and deletion counts (removed with it when slimmed). */
-  consultationId: z.string().optional(),
-  councilId: z.string().optional(),
-  completedThemes: z.array(z.string()).optional(),
-  /** JSON of the state (storedStateSchema). */
-  state: z.string().optional(),
-  recentInboundIds: z.array(z.string()).optional(),
-  /** JSON of the outbox (storedOutboxSchema). */
-  outbox: z.string().optional(),
-  deleted: z.literal(true).optional(),
-});
-
-/** The newest version of a live session: never slimmed, so it has its state. */
-export const liveSessionDocSchema = sessionDocSchema.extend({
-  consultationId: z.string(),
-  state: z.string(),
+export const participantDocSchema = participantSummarySchema.extend({
+  /** Parsed by `parseStoredState` (versioned), not here. */
+  state: z.record(z.string(), z.unknown()),
   recentInboundIds: z.array(z.string()),
+  lastTurn: lastTurnSchema,
 });
 
-/** The fields a superseded version loses when slimmed to a tombstone. */
-export const slimmedFields = {
-  consultationId: '',
-  councilId: '',
-  completedThemes: '',
-  state: '',
-  recentInboundIds: '',
-  outbox: '',
-} as const;
-
-/** `_id` is "<channel>:<externalId>": the unique key that maps one identity to one participant. */
+/** `_id` is `identityKey(identity)`: the unique key that maps one identity to one participant. */
 export const identityDocSchema = identitySchema.extend({
   _id: z.string(),
   participantId: z.string(),
   createdAt: z.date(),
 });
 
-export const participantDocSchema = z.object({
-  _id: z.string(),
-  identities: z.array(identitySchema),
-  consultationId: z.string(),
-  councilId: z.string().optional(),
-  lang: langSchema,
-  consentedAt: z.date().optional(),
-  status: z.enum(['started', 'completed']),
-  remindersOff: z.boolean(),
-  /** Set when the channel refuses delivery (Telegram 403): stop sending reminders. */
-  unreachable: z.boolean(),
-  createdAt: z.date(),
-  updatedAt: z.date(),
-  completedAt: z.date().optional(),
-  /** Refreshed when something on this document changes, else at most every ten minutes. */
-  lastActivityAt: z.date(),
-  /** As of the last write of this document (figures per theme read the sessions). */
-  completedThemes: z.array(z.string()),
-  /** The session version of the last write here, so a late replay never rolls fields back. */
-  sessionVersion: z.int().min(0),
-});
-
-const answerHistoryEntrySchema = z.object({
-  value: answerValueSchema,
-  questionnaireVersion: z.string(),
+const answerHistoryEntrySchema = answerWriteSchema.omit({ questionId: true }).extend({
+  channel: channelSchema.optional(),
   at: z.date(),
-  sessionVersion: versionSchema,
+  turn: z.int().min(0),
 });
 
-/** `_id` is "<participantId>:<questionId>". */
-export const answerDocSchema = z.object({
+/**
+ * `_id` is "<participantId>:<questionId>"; `history` holds the previous values, oldest first.
+ * `turn` is the participant version whose turn wrote the value (a replay never rolls it back).
+ */
+export const answerDocSchema = answerWriteSchema.extend({
   _id: z.string(),
   participantId: z.string(),
   consultationId: z.string(),
-  councilId: z.string().optional(),
-  questionId: z.string(),
-  value: answerValueSchema,
-  questionnaireVersion: z.string(),
+  channel: channelSchema.optional(),
   answeredAt: z.date(),
   updatedAt: z.date(),
-  sessionVersion: versionSchema,
+  turn: z.int().min(0),
   history: z.array(answerHistoryEntrySchema),
 });
 
 /**
  * One turn of the conversation: what the person sent and what the bot answered, in order.
- * `_id` is "<participantId>:<turn>", so replaying a turn cannot duplicate it. (One document
- * per turn rather than per line: FerretDB v1 stores it in less than half the time.)
+ * `_id` is "<participantId>:<turn>", `turn` the participant version, so a replay cannot
+ * duplicate it.
  */
 export const transcriptDocSchema = z.object({
   _id: z.string(),
@@ -173,19 +172,41 @@ export const transcriptDocSchema = z.object({
   lines: z.array(transcriptEntrySchema).min(1),
 });
 
-export const processedInboundDocSchema = z.object({ _id: z.string(), at: z.date() });
+/** A continuation code (`_id`, normalised), valid until `expiresAt`, used once. */
+export const codeDocSchema = z.object({
+  _id: z.string(),
+  participantId: z.string(),
+  createdAt: z.date(),
+  expiresAt: z.date(),
+});
 
-/** Anonymous: a consultation id (or "all") and how many participants asked to be deleted. */
+/** One wrong continuation code, counted against an identity key for ten minutes. */
+export const attemptDocSchema = z.object({ _id: z.string(), key: z.string(), at: z.date() });
+
+/** Anonymous: a consultation id and how many participants asked to be deleted. */
 export const deletionCountDocSchema = z.object({ _id: z.string(), count: z.int().min(0) });
 
-export type StoredState = z.infer<typeof storedStateSchema>;
-export type Outbox = z.infer<typeof outboxSchema>;
+/** A data migration, claimed by the process that runs it and marked when finished. */
+export const migrationDocSchema = z.object({
+  _id: z.string(),
+  owner: z.string(),
+  startedAt: z.date(),
+  finishedAt: z.date().optional(),
+  report: z.record(z.string(), z.int()).optional(),
+});
+
+export type TranscriptEntry = z.infer<typeof transcriptEntrySchema>;
 export type AnswerWrite = z.infer<typeof answerWriteSchema>;
-export type SessionDoc = z.infer<typeof sessionDocSchema>;
-export type LiveSessionDoc = z.infer<typeof liveSessionDocSchema>;
-export type IdentityDoc = z.infer<typeof identityDocSchema>;
+export type LastTurn = z.infer<typeof lastTurnSchema>;
+export type ParticipantStatus = z.infer<typeof participantStatusSchema>;
+export type Progress = z.infer<typeof progressSchema>;
+export type ParticipantSummaryDoc = z.infer<typeof participantSummarySchema>;
 export type ParticipantDoc = z.infer<typeof participantDocSchema>;
+export type IdentityDoc = z.infer<typeof identityDocSchema>;
 export type AnswerDoc = z.infer<typeof answerDocSchema>;
+export type AnswerHistoryEntry = z.infer<typeof answerHistoryEntrySchema>;
 export type TranscriptDoc = z.infer<typeof transcriptDocSchema>;
-export type ProcessedInboundDoc = z.infer<typeof processedInboundDocSchema>;
+export type CodeDoc = z.infer<typeof codeDocSchema>;
+export type AttemptDoc = z.infer<typeof attemptDocSchema>;
 export type DeletionCountDoc = z.infer<typeof deletionCountDocSchema>;
+export type MigrationDoc = z.infer<typeof migrationDocSchema>;

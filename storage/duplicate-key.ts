@@ -18,12 +18,3 @@ export function isDuplicateKeyError(error: unknown): boolean {
   }
   return error instanceof MongoServerError && error.code === duplicateKeyCode;
 }
-
-/** Runs a write that replays may repeat: an existing key means it was already done. */
-export async function ignoreDuplicateKey(write: () => Promise<unknown>): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-  }
-}

@@ -46,15 +46,5 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenDa
   }
 }
 
-/**
- * Parses `MONGODB_WRITE_CONCERN`: "majority" or a number of nodes from 1; undefined if invalid.
- * 0 (unacknowledged) is refused: a reply must mean the answer is stored.
- */
-export function parseWriteConcern(text: string): WriteConcernLevel | undefined {
-  const trimmed = text.trim();
-  if (trimmed === 'majority') return 'majority';
-  return /^[1-9]\d*$/.test(trimmed) ? Number(trimmed) : undefined;
-}
-
 // Start-up needs both; the index list itself lives in ensure-indexes.ts.
 export { ensureIndexes } from './ensure-indexes.js';

@@ -1,48 +1,79 @@
 import type { Db } from 'mongodb';
-import { collections } from './collections.js';
+import { collectionNames as n, collections } from './collections.js';
 import { wrongTriesWindowMinutes } from './continuation-codes.js';
-import { directLineRetentionDays } from './directline-repository.js';
-import { defaultRetention, type RetentionOptions } from './ensure-indexes.js';
+import {
+  defaultRetention,
+  directLineRetentionDays,
+  type RetentionOptions,
+} from './ensure-indexes.js';
 
 export interface PurgeReport {
   transcripts: number;
-  processedInbound: number;
   /** Continuation codes past their expiry, wrong tries past their window, old web chats. */
   other: number;
+  /** Answers and transcripts of erased participants, written late by a turn that raced the erasure. */
+  orphans: number;
 }
 
 const dayMs = 86_400_000;
+/** Erasures race turns by seconds: looking at what was written in the last two hours is plenty. */
+const orphanWindowMs = 2 * 3_600_000;
 
 /**
- * Deletes what TTL indexes would have expired. Needed where the server has no TTL indexes
- * (`ensureIndexes` reported `expiry: 'purge'`); harmless elsewhere.
+ * Deletes what TTL indexes would have expired (needed where the server has none, FerretDB v1;
+ * harmless elsewhere), and what a turn of another process wrote for a participant erased
+ * meanwhile. The one place of every application-side expiry; `concerto serve` runs it hourly.
  */
 export async function purgeExpired(
   db: Db,
   options: RetentionOptions & { now: Date },
 ): Promise<PurgeReport> {
   const c = collections(db);
-  const days = { ...defaultRetention, ...options };
-  const cutoff = (retentionDays: number): Date =>
-    new Date(options.now.getTime() - retentionDays * dayMs);
-  const transcripts = await c.transcripts.deleteMany({ at: { $lt: cutoff(days.retentionDays) } });
-  const inbound = await c.processedInbound.deleteMany({
-    at: { $lt: cutoff(days.inboundRetentionDays) },
+  const { retentionDays } = { ...defaultRetention, ...options };
+  const now = options.now.getTime();
+  const before = (ms: number) => new Date(now - ms);
+  const transcripts = await c.transcripts.deleteMany({
+    at: { $lt: before(retentionDays * dayMs) },
   });
-  const now = options.now;
   const other = await Promise.all([
-    db.collection('continuation_codes').deleteMany({ expiresAt: { $lte: now } }),
-    db.collection('continuation_attempts').deleteMany({
-      at: { $lt: new Date(now.getTime() - wrongTriesWindowMinutes * 60_000) },
-    }),
-    db.collection('dl_activities').deleteMany({ at: { $lt: cutoff(directLineRetentionDays) } }),
-    db.collection('dl_conversations').deleteMany({
-      lastActivityAt: { $lt: cutoff(directLineRetentionDays) },
-    }),
+    c.continuationCodes.deleteMany({ expiresAt: { $lte: options.now } }),
+    c.continuationAttempts.deleteMany({ at: { $lt: before(wrongTriesWindowMinutes * 60_000) } }),
+    db
+      .collection(n.dlActivities)
+      .deleteMany({ at: { $lt: before(directLineRetentionDays * dayMs) } }),
+    db
+      .collection(n.dlConversations)
+      .deleteMany({ lastActivityAt: { $lt: before(directLineRetentionDays * dayMs) } }),
   ]);
   return {
     transcripts: transcripts.deletedCount,
-    processedInbound: inbound.deletedCount,
     other: other.reduce((sum, result) => sum + result.deletedCount, 0),
+    orphans: await purgeOrphans(db, before(orphanWindowMs)),
   };
+}
+
+/** Answers and transcripts written since `since` whose participant no longer exists. */
+async function purgeOrphans(db: Db, since: Date): Promise<number> {
+  const c = collections(db);
+  const [answered, said] = await Promise.all([
+    c.answers.distinct('participantId', { updatedAt: { $gte: since } }),
+    c.transcripts.distinct('participantId', { at: { $gte: since } }),
+  ]);
+  const written = [...new Set([...answered, ...said])];
+  if (written.length === 0) return 0;
+  const living = new Set<string>();
+  for (let first = 0; first < written.length; first += 500) {
+    const ids = written.slice(first, first + 500);
+    const found = await c.participants
+      .find({ _id: { $in: ids } }, { projection: { _id: 1 } })
+      .toArray();
+    for (const doc of found) living.add(doc._id);
+  }
+  const gone = written.filter((id) => !living.has(id));
+  if (gone.length === 0) return 0;
+  const [answers, transcripts] = await Promise.all([
+    c.answers.deleteMany({ participantId: { $in: gone } }),
+    c.transcripts.deleteMany({ participantId: { $in: gone } }),
+  ]);
+  return answers.deletedCount + transcripts.deletedCount;
 }

@@ -48,7 +48,7 @@ export async function runExportCommand(config: Config, args: string[]): Promise<
   try {
     const secret = config.PSEUDONYM_SECRET ?? (await pseudonymSecret(runtime.db));
     if (format === 'csv') await write(output, `\uFEFF${csvLine(header)}`);
-    for await (const row of streamAnswers(runtime.db, { councilId: values.council, secret })) {
+    for await (const row of streamAnswers(runtime.storage, { councilId: values.council, secret })) {
       const cells = valueCells(row.value);
       const line =
         format === 'csv'

@@ -3,9 +3,8 @@ import type { CallbackQuery } from 'grammy/types';
 import type { EngineInput } from '../../dialogs/engine-input.js';
 import type { EngineReply } from '../../dialogs/engine-reply.js';
 import { translator } from '../../dialogs/translate.js';
-import { markUnreachable } from '../../storage/participant-flags.js';
 import type { HandledTurn } from '../handle-turn.js';
-import type { Runtime } from '../start-runtime.js';
+import type { ChannelContext } from '../serve-command.js';
 import { parseCallbackData } from './callback-data.js';
 import { inboundFromUpdate, langFromCode } from './input-from-update.js';
 import { buttonLabel, keyboardFor, tickedLabels } from './render-reply.js';
@@ -15,13 +14,13 @@ import { deliver, sendReplies, type SendContext } from './send-replies.js';
  * A resident's update: translate it, run the one turn handler, render what comes back.
  * Storage failures propagate (to `bot.catch` in polling mode, to a 5xx in webhook mode).
  */
-export async function handleResidentUpdate(ctx: Context, runtime: Runtime): Promise<void> {
-  if (ctx.callbackQuery) return handleTap(ctx, runtime);
+export async function handleResidentUpdate(ctx: Context, context: ChannelContext): Promise<void> {
+  if (ctx.callbackQuery) return handleTap(ctx, context);
   const inbound = inboundFromUpdate(ctx.update);
   const chat = ctx.chat;
   if (!chat || inbound.kind === 'ignored') return;
-  const t = translator(runtime.catalog, langFromCode(ctx.from?.language_code));
-  const send = sendContext(ctx, runtime, chat.id, t);
+  const t = translator(context.catalog, langFromCode(ctx.from?.language_code));
+  const send = sendContext(ctx, context, chat.id, t);
   if (inbound.kind === 'group') {
     const url = `https://t.me/${ctx.me.username}`;
     await deliver(send, () =>
@@ -35,20 +34,20 @@ export async function handleResidentUpdate(ctx: Context, runtime: Runtime): Prom
     await deliver(send, () => ctx.api.sendMessage(chat.id, t('telegram.edited')));
     return;
   }
-  const turn = await runTurn(ctx, runtime, inbound.input);
+  const turn = await runTurn(ctx, context, inbound.input);
   if (turn.duplicate) return;
-  await sendReplies(turn.replies, { ...send, t: translator(runtime.catalog, turn.lang) });
+  await sendReplies(turn.replies, { ...send, t: translator(context.catalog, turn.lang) });
 }
 
 /** A pressed button: answer the tap, settle the tapped message, then send what follows. */
-async function handleTap(ctx: Context, runtime: Runtime): Promise<void> {
+async function handleTap(ctx: Context, context: ChannelContext): Promise<void> {
   const query = ctx.callbackQuery;
   const chat = ctx.chat;
   if (!query || !chat || chat.type !== 'private') {
     await ctx.answerCallbackQuery().catch(() => undefined);
     return;
   }
-  const t = translator(runtime.catalog, langFromCode(query.from.language_code));
+  const t = translator(context.catalog, langFromCode(query.from.language_code));
   const message = query.message;
   const markup = message && 'reply_markup' in message ? message.reply_markup : undefined;
   const action = parseCallbackData(query.data);
@@ -61,10 +60,10 @@ async function handleTap(ctx: Context, runtime: Runtime): Promise<void> {
     await ctx.answerCallbackQuery({ text: t('telegram.malformed_button') }).catch(() => undefined);
     return;
   }
-  const turn = await runTurn(ctx, runtime, input);
+  const turn = await runTurn(ctx, context, input);
   await ctx.answerCallbackQuery().catch(() => undefined);
   if (turn.duplicate) return;
-  const send = sendContext(ctx, runtime, chat.id, translator(runtime.catalog, turn.lang));
+  const send = sendContext(ctx, context, chat.id, translator(context.catalog, turn.lang));
   const promptId = action.kind === 'choice' ? action.promptId : undefined;
   const inPlace = turn.replies.find(
     (r) => r.multiSelect && promptId !== undefined && r.promptId === promptId,
@@ -111,12 +110,16 @@ async function settleTapped(
 }
 
 /** The identity is the private chat (for a person, the same number as their user id). */
-async function runTurn(ctx: Context, runtime: Runtime, input: EngineInput): Promise<HandledTurn> {
+async function runTurn(
+  ctx: Context,
+  context: ChannelContext,
+  input: EngineInput,
+): Promise<HandledTurn> {
   const chatId = ctx.chat?.id;
   if (chatId === undefined) throw new Error('telegram: a turn without a chat');
   // Shown while the turn is stored; its failure matters to nobody.
   void ctx.api.sendChatAction(chatId, 'typing').catch(() => undefined);
-  return runtime.handleTurn({ channel: 'telegram', externalId: String(chatId) }, input, {
+  return context.handleTurn({ channel: 'telegram', externalId: String(chatId) }, input, {
     inboundId: `tg:${ctx.me.id}:${ctx.update.update_id}`,
     lang: langFromCode(ctx.from?.language_code),
   });
@@ -124,7 +127,7 @@ async function runTurn(ctx: Context, runtime: Runtime, input: EngineInput): Prom
 
 function sendContext(
   ctx: Context,
-  runtime: Runtime,
+  context: ChannelContext,
   chatId: number,
   t: SendContext['t'],
 ): SendContext {
@@ -132,12 +135,13 @@ function sendContext(
     api: ctx.api,
     chatId,
     t,
-    log: runtime.log,
+    log: context.log,
+    // A turn of its own: the engine marks them unreachable; their next message clears it.
     onBlocked: async () => {
-      const identity = { channel: 'telegram' as const, externalId: String(chatId) };
-      await markUnreachable(runtime.db, identity);
-      // Their next message must reach the participant document again, to clear the flag.
-      runtime.store.forget(identity);
+      await context.handleTurn(
+        { channel: 'telegram', externalId: String(chatId) },
+        { kind: 'undeliverable' },
+      );
     },
   };
 }

@@ -1,8 +1,7 @@
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { Bot } from 'grammy';
 import { translator } from '../../dialogs/translate.js';
-import type { Channel, ChannelFactory } from '../serve-command.js';
-import type { Runtime } from '../start-runtime.js';
+import type { Channel, ChannelContext, ChannelFactory } from '../serve-command.js';
 import { handleCoordinatorUpdate } from './handle-coordinator-update.js';
 import { InFlight } from './in-flight.js';
 import { handleResidentUpdate } from './handle-resident-update.js';
@@ -33,12 +32,12 @@ const allowedUpdates = ['message', 'edited_message', 'callback_query', 'channel_
  * chats, one update at a time within a chat) or a webhook behind PUBLIC_URL.
  */
 export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFactory {
-  return async (runtime, metrics) => {
+  return async (context, metrics) => {
     const {
       TELEGRAM_BOT_TOKEN: token,
       TELEGRAM_API_ROOT: apiRoot,
       TELEGRAM_MODE: mode,
-    } = runtime.config;
+    } = context.config;
     if (!token) return undefined;
     const bot = new Bot(token, apiRoot ? { client: { apiRoot } } : {});
     // The last transformer installed runs first: each retry goes through the throttle again.
@@ -48,50 +47,50 @@ export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFa
     bot.use(inFlight.middleware);
     if (mode === 'polling') bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
     bot.use(async (ctx) => {
-      if (await handleCoordinatorUpdate(ctx, runtime)) return;
-      await handleResidentUpdate(ctx, runtime);
+      if (await handleCoordinatorUpdate(ctx, context)) return;
+      await handleResidentUpdate(ctx, context);
     });
-    bot.catch(apologise(runtime));
+    bot.catch(apologise(context));
     if (mode === 'webhook') {
-      const secret = runtime.config.TELEGRAM_WEBHOOK_SECRET;
+      const secret = context.config.TELEGRAM_WEBHOOK_SECRET;
       if (!secret)
         throw new Error('TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE=webhook');
-      return webhookChannel(bot, runtime, secret, metrics);
+      return webhookChannel(bot, context, secret, metrics);
     }
-    return pollingChannel(bot, runtime, inFlight);
+    return pollingChannel(bot, context, inFlight);
   };
 }
 
 function webhookChannel(
   bot: Bot,
-  runtime: Runtime,
+  context: ChannelContext,
   secret: string,
   metrics: Parameters<ChannelFactory>[1],
 ): Channel {
   return {
     name: 'telegram',
-    routes: [webhookRoute(bot, secret, runtime.log, metrics)],
+    routes: [webhookRoute(bot, secret, context.log, metrics)],
     start: async () => {
-      await prepare(bot, runtime);
-      const url = new URL(webhookPath, runtime.config.PUBLIC_URL).toString();
+      await prepare(bot, context);
+      const url = new URL(webhookPath, context.config.PUBLIC_URL).toString();
       await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...allowedUpdates] });
-      runtime.log.info({ url }, 'telegram: webhook registered');
+      context.log.info({ url }, 'telegram: webhook registered');
     },
     // The webhook stays registered: other instances behind the same URL keep serving.
     stop: async () => undefined,
   };
 }
 
-function pollingChannel(bot: Bot, runtime: Runtime, inFlight: InFlight): Channel {
+function pollingChannel(bot: Bot, context: ChannelContext, inFlight: InFlight): Channel {
   let runner: RunnerHandle | undefined;
   return {
     name: 'telegram',
     routes: [],
     start: async () => {
-      await prepare(bot, runtime);
+      await prepare(bot, context);
       await bot.api.deleteWebhook();
       runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
-      runtime.log.info({ bot: bot.botInfo.username }, 'telegram: polling');
+      context.log.info({ bot: bot.botInfo.username }, 'telegram: polling');
     },
     // Stops fetching, then lets the updates already taken finish (their replies included).
     stop: async () => {
@@ -101,26 +100,26 @@ function pollingChannel(bot: Bot, runtime: Runtime, inFlight: InFlight): Channel
   };
 }
 
-async function prepare(bot: Bot, runtime: Runtime): Promise<void> {
+async function prepare(bot: Bot, context: ChannelContext): Promise<void> {
   await bot.init();
   // The menu is a convenience: a failure here must not keep the bot from answering.
-  await registerCommands(bot.api, runtime.catalog).catch((error: unknown) =>
-    runtime.log.warn(describeError(error), 'telegram: could not register the command menu'),
+  await registerCommands(bot.api, context.catalog).catch((error: unknown) =>
+    context.log.warn(describeError(error), 'telegram: could not register the command menu'),
   );
 }
 
 /** The one error handler (polling): log, tell the person plainly, keep serving everyone else. */
-function apologise(runtime: Runtime): Parameters<Bot['catch']>[0] {
+function apologise(context: ChannelContext): Parameters<Bot['catch']>[0] {
   return async (error) => {
     const { ctx } = error;
-    runtime.log.error(
+    context.log.error(
       { ...describeError(error.error), updateId: ctx.update.update_id },
       'telegram: update failed',
     );
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
     const chat = ctx.chat;
     if (chat?.type !== 'private') return;
-    const t = translator(runtime.catalog, langFromCode(ctx.from?.language_code));
+    const t = translator(context.catalog, langFromCode(ctx.from?.language_code));
     await ctx.api.sendMessage(chat.id, t('error.temporary')).catch(() => undefined);
   };
 }

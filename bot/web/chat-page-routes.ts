@@ -4,9 +4,6 @@ import { gzipSync } from 'node:zlib';
 import type { Lang } from '../../dialogs/nlu/intent-name.js';
 import type { CouncilRef } from '../../dialogs/session-state.js';
 import type { Catalog } from '../../dialogs/translate.js';
-import { codeLifetimeMinutes } from '../../storage/continuation-codes.js';
-import { directLineRetentionDays } from '../../storage/directline-repository.js';
-import { defaultRetention } from '../../storage/ensure-indexes.js';
 import type { Route } from '../http/create-http-server.js';
 import {
   documentPages,
@@ -23,7 +20,7 @@ export interface ChatPageOptions {
   /** The council an invitation code opens (runtime.councils.byInvitationCode); unset: any code. */
   councilByCode?: (code: string) => CouncilRef | undefined;
   /** What the privacy and legal pages state; the contact is PRIVACY_CONTACT. */
-  facts?: Partial<DocumentFacts>;
+  facts: DocumentFacts;
 }
 
 /**
@@ -33,12 +30,6 @@ export interface ChatPageOptions {
 export const invitationPath =
   /^\/c\/([A-Za-z0-9_-]{1,64})(?:[.,;:!)/]|%20|%C2%A0|%C2%BB|%E2%80%A6)*$/i;
 
-const defaultFacts: DocumentFacts = {
-  transcriptDays: defaultRetention.retentionDays,
-  directLineDays: directLineRetentionDays,
-  codeMinutes: codeLifetimeMinutes,
-};
-
 /**
  * The chat page and its plain companions. `/` and `/c/<invitation code>` serve the chat
  * (the script reads the code from the address), in French or English after Accept-Language;
@@ -47,7 +38,7 @@ const defaultFacts: DocumentFacts = {
  * `/mentions-legales`, `/confidentialite` and `/accessibilite` the operator's pages. The page's
  * words come from the locales' `web.*` keys, both languages embedded for the switch.
  */
-export function chatPageRoutes(catalog: Catalog, options: ChatPageOptions = {}): Route[] {
+export function chatPageRoutes(catalog: Catalog, options: ChatPageOptions): Route[] {
   const files = new Map<string, StaticAsset>([
     ['chat.js', staticAsset('text/javascript; charset=utf-8', readStatic('chat.js'), immutable)],
     ['chat.css', staticAsset('text/css; charset=utf-8', readStatic('chat.css'), immutable)],
@@ -58,7 +49,7 @@ export function chatPageRoutes(catalog: Catalog, options: ChatPageOptions = {}):
     fr: html(renderChatPage(catalog, 'fr', url)),
     en: html(renderChatPage(catalog, 'en', url)),
   };
-  const facts = { ...defaultFacts, ...options.facts };
+  const { facts } = options;
   const css = url('document.css');
   const documents = documentPages.map(({ page, path }): Route => {
     const body = html(renderDocumentPage(page, catalog, facts, css));

@@ -29,7 +29,8 @@ export class ConcertoBot extends ActivityHandler {
           ...(lang ? { lang } : {}),
         });
         replyLang = turn.lang;
-        if (turn.replies.length === 0) return;
+        // A retried activity was answered before (Bot Framework cannot tell us otherwise).
+        if (turn.duplicate || turn.replies.length === 0) return;
         await context.sendActivities(
           turn.replies.map((reply) => replyToActivity(reply, turn.lang, catalog, activity.from.id)),
         );

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { DirectLineRepository } from '../../storage/directline-repository.js';
 import type { Channel, ChannelFactory } from '../serve-command.js';
 import { botFrameworkRoute } from './bot-framework-route.js';
 import { chatPageRoutes } from './chat-page-routes.js';
@@ -15,10 +14,8 @@ import { webSessionRoute } from './web-session-route.js';
  * (REST and WebSocket stream) and Bot Framework's `/api/messages`. The Direct Line secret comes
  * from DIRECTLINE_SECRET, or is generated once and kept in the database for every process.
  */
-export const createWebChannel: ChannelFactory = async (runtime) => {
-  const { config, db, log, catalog, handleTurn } = runtime;
-  const repo = new DirectLineRepository(db);
-  await repo.ensureIndexes();
+export const createWebChannel: ChannelFactory = async (context) => {
+  const { config, log, catalog, handleTurn, directLine: repo, councils, retention } = context;
   const secret =
     config.DIRECTLINE_SECRET ??
     (await repo.getOrCreateSetting(
@@ -45,11 +42,8 @@ export const createWebChannel: ChannelFactory = async (runtime) => {
     name: 'web',
     routes: [
       ...chatPageRoutes(catalog, {
-        councilByCode: (code) => runtime.councils.byInvitationCode(code),
-        facts: {
-          contact: config.PRIVACY_CONTACT,
-          transcriptDays: config.TRANSCRIPT_RETENTION_DAYS,
-        },
+        councilByCode: (code) => councils.byInvitationCode(code),
+        facts: { ...retention, contact: config.PRIVACY_CONTACT },
       }),
       webSessionRoute(
         repo,

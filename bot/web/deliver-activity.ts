@@ -1,15 +1,11 @@
 import type { Catalog } from '../../dialogs/translate.js';
-import type {
-  ActivityJson,
-  DirectLineRepository,
-  DlConversation,
-} from '../../storage/directline-repository.js';
 import type { TurnHandler } from '../handle-turn.js';
 import { activityToInput, langOfLocale, type InboundActivity } from './activity-to-input.js';
+import type { ActivityJson, DirectLineConversation, DirectLineStore } from './directline-store.js';
 import { replyToActivity } from './reply-to-activity.js';
 
 export interface DeliverDeps {
-  repo: DirectLineRepository;
+  repo: DirectLineStore;
   handleTurn: TurnHandler;
   catalog: Catalog;
   /** Wakes the WebSocket streams of the conversation. */
@@ -29,7 +25,7 @@ export const botAccount = { id: 'concerto', name: 'Concerto', role: 'bot' } as c
  */
 export async function deliverActivity(
   deps: DeliverDeps,
-  conversation: DlConversation,
+  conversation: DirectLineConversation,
   posted: PostedActivity,
 ): Promise<string> {
   const { repo } = deps;
@@ -61,6 +57,7 @@ export async function deliverActivity(
       inboundId: `dl:${stored._id}`,
       ...(lang ? { lang } : {}),
     });
+    // A send retried after a failure here gets the replies of the turn it caused (duplicate).
     const replies = turn.replies.map((reply) => ({
       activity: {
         ...replyToActivity(reply, turn.lang, deps.catalog, conversation.userId),
@@ -86,7 +83,7 @@ export async function deliverActivity(
 }
 
 /** The person's activity as echoed to the stream: `from` is the conversation's user, not the client's claim. */
-function userActivity(conversation: DlConversation, posted: PostedActivity): ActivityJson {
+function userActivity(conversation: DirectLineConversation, posted: PostedActivity): ActivityJson {
   return {
     type: posted.type,
     ...(posted.name ? { name: posted.name } : {}),

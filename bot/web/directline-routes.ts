@@ -1,15 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { DirectLineRepository } from '../../storage/directline-repository.js';
 import { sendJson, type Route } from '../http/create-http-server.js';
 import { maxTextLength } from './activity-to-input.js';
 import { deliverActivity, type DeliverDeps } from './deliver-activity.js';
 import { fail, readBody } from './read-body.js';
 import { bearerOf, tokenLifetimeSeconds, type TokenSigner } from './directline-token.js';
+import type { DirectLineStore } from './directline-store.js';
 
 export interface DirectLineDeps extends DeliverDeps {
-  repo: DirectLineRepository;
+  repo: DirectLineStore;
   tokens: TokenSigner;
   secret: string;
   publicUrl: string;

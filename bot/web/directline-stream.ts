@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { DirectLineRepository } from '../../storage/directline-repository.js';
 import type { Logger } from '../logger.js';
 import type { TokenSigner } from './directline-token.js';
+import type { DirectLineStore } from './directline-store.js';
 
 const streamPath = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{1,64})\/stream$/;
 /** Another process may have written to the conversation: look again this often. */
@@ -15,11 +15,7 @@ const pageSize = 100;
  * first everything after its watermark, then each new activity. `publish` wakes the sockets
  * of this process at once; a slow poll covers activities written by other processes.
  */
-export function createDirectLineStream(
-  repo: DirectLineRepository,
-  tokens: TokenSigner,
-  log: Logger,
-) {
+export function createDirectLineStream(repo: DirectLineStore, tokens: TokenSigner, log: Logger) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const listeners = new Map<string, Set<() => void>>();
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { DirectLineRepository } from '../../storage/directline-repository.js';
 import { clientAddress } from '../http/client-address.js';
 import { sendJson, type Route } from '../http/create-http-server.js';
 import { fail, readBody } from './read-body.js';
 import { tokenLifetimeSeconds, type TokenSigner } from './directline-token.js';
 import type { RateLimiter } from './rate-limiter.js';
+import type { DirectLineStore } from './directline-store.js';
 
 /** An old token still proves its conversation this long after it expired (a phone back days later). */
 export const resumeWindowSeconds = 30 * 86_400;
@@ -18,7 +18,7 @@ const sessionRequestSchema = z.object({ token: z.string().max(1000).optional() }
  * it can come back; a forged or foreign one is refused. Rate-limited per address.
  */
 export function webSessionRoute(
-  repo: DirectLineRepository,
+  repo: DirectLineStore,
   tokens: TokenSigner,
   limits: { create: RateLimiter; renew: RateLimiter },
   trustProxy = false,

@@ -14,7 +14,7 @@ export const intentNames = [
   'explain',
 ] as const;
 export type IntentName = (typeof intentNames)[number];
-export type Lang = 'fr' | 'en';
+export type { Lang } from '../session-state.js';
 export interface IntentGuess {
   intent: IntentName;
   score: number;

@@ -31,6 +31,10 @@ if (selected('ferretdb')) {
   const { benchFerretdb } = await import('./bench-ferretdb.js');
   for (const line of await benchFerretdb()) console.log(line);
 }
+if (selected('cpu')) {
+  const { benchTelegramCpu } = await import('./bench-telegram-cpu.js');
+  for (const line of await benchTelegramCpu()) console.log(line);
+}
 if (selected('web')) {
   const { benchWebPage } = await import('./bench-web-page.js');
   for (const line of await benchWebPage()) console.log(line);

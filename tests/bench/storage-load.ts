@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HandledTurn } from '../../bot/handle-turn.js';
 import type { EngineInput } from '../../dialogs/engine-input.js';
-import type { ChannelIdentity } from '../../storage/conversation-store.js';
+import type { ChannelIdentity } from '../../storage/identity.js';
 import { nextInput } from './next-input.js';
 
 /** One turn through the handler, as a channel would send it. */

@@ -79,7 +79,8 @@ describe('engine properties', () => {
       fc.property(fc.array(inputArbitrary, { maxLength: 60 }), (makers) => {
         for (const turn of run(makers)) {
           expect(sessionStateSchema.safeParse(turn.state).success).toBe(true);
-          const codeOnly = turn.events.some((e) => e.type === 'continuation_code_requested');
+          // A typed code is answered once the caller redeemed it (a second engine call).
+          const codeOnly = turn.events.some((e) => e.type === 'continuation_code_entered');
           if (!codeOnly) expect(turn.replies.length).toBeGreaterThan(0);
         }
       }),

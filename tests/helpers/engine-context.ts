@@ -71,5 +71,6 @@ export function engineContext(now: string, overrides: ConsultationOverrides = {}
     consultation: loaded.consultation,
     catalog: defaultCatalog,
     councils: new CouncilIndex(sampleCouncils),
+    newContinuationCode: 'K7QH-M3PX',
   };
 }

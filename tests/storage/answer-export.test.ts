@@ -1,51 +1,69 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { participantKey, streamAnswers } from '../../storage/answer-export.js';
-import type { ChannelIdentity, CommitOutcome } from '../../storage/conversation-store.js';
-import { MongoConversationStore } from '../../storage/mongo-conversation-store.js';
+import { participantKey, streamAnswers, type ExportedAnswer } from '../../storage/answer-export.js';
+import { applyTurnEffects } from '../../storage/apply-turn-effects.js';
+import type { ChannelIdentity } from '../../storage/identity.js';
+import { mongoStorage } from '../../storage/mongo-storage.js';
+import type { Storage, TurnCommit } from '../../storage/storage.js';
 import { useTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { answerTurn, buildTurn, questionnaireVersion, text } from './build-turn.js';
+import { raw } from './raw-collection.js';
+import {
+  answerCommit,
+  consultationId,
+  questionnaireVersion,
+  text,
+  turnCommit,
+} from './turn-commit.js';
 
 const secret = 'test-secret-test-secret-test-secret';
 
-function committedId(outcome: CommitOutcome): string {
-  if (outcome.kind !== 'committed') throw new Error(outcome.kind);
-  return outcome.participantId;
-}
-
 describe('streamAnswers', () => {
   let database: TestDatabase;
+  let storage: Storage;
   beforeEach(async () => {
     database = await useTestDatabase();
+    storage = mongoStorage(database.db);
   });
   afterEach(async () => {
     await database.drop();
   });
 
-  it('streams current answers with pseudonymous participant keys, filtered by council', async () => {
-    const store = new MongoConversationStore(database.db);
-    const inCouncil = (identity: ChannelIdentity, councilId: string) =>
-      buildTurn(identity, null, {
-        state: (s) => ({ ...s, councilId }),
-        events: [{ type: 'council_selected', councilId }],
-      });
+  async function commit(turn: TurnCommit): Promise<string> {
+    const outcome = await storage.participants.commit(turn);
+    if (outcome.kind !== 'committed') throw new Error(outcome.kind);
+    await applyTurnEffects(storage, outcome.participantId, consultationId, turn.lastTurn);
+    return outcome.participantId;
+  }
+  async function answerAs(identity: ChannelIdentity, questionId: string, value: string) {
+    return commit(
+      answerCommit(identity, await storage.participants.load(identity), questionId, text(value)),
+    );
+  }
+  async function all(options: Parameters<typeof streamAnswers>[1]): Promise<ExportedAnswer[]> {
+    const rows: ExportedAnswer[] = [];
+    for await (const row of streamAnswers(storage, options)) rows.push(row);
+    return rows;
+  }
+
+  it('streams current answers joined with their participant, pseudonymised, by council', async () => {
     const ana: ChannelIdentity = { channel: 'telegram', externalId: '1' };
     const ben: ChannelIdentity = { channel: 'web', externalId: '2' };
-    const anaId = committedId(await store.commitTurn(inCouncil(ana, 'QN05981M')));
-    await store.commitTurn(answerTurn(ana, await store.load(ana), 'q1', text('premier')));
-    await store.commitTurn(answerTurn(ana, await store.load(ana), 'q1', text('corrigé')));
-    await store.commitTurn(inCouncil(ben, 'QN05983M'));
-    await store.commitTurn(
-      answerTurn(ben, await store.load(ben), 'q1', { kind: 'yesno', value: true }),
-    );
+    const inCouncil = (identity: ChannelIdentity, councilId: string) =>
+      commit({
+        ...turnCommit(identity, null, { state: (s) => ({ ...s, consented: true, councilId }) }),
+        identity,
+      });
+    const anaId = await inCouncil(ana, 'QN05981M');
+    await answerAs(ana, 'edu_marche', 'premier');
+    await answerAs(ana, 'edu_marche', 'corrigé');
+    await inCouncil(ben, 'QN05983M');
+    await answerAs(ben, 'edu_marche', 'autre conseil');
 
-    const rows = [];
-    for await (const row of streamAnswers(database.db, { secret, councilId: 'QN05981M' }))
-      rows.push(row);
+    const rows = await all({ secret, councilId: 'QN05981M' });
     expect(rows).toEqual([
       {
         participantKey: participantKey(anaId, secret),
         councilId: 'QN05981M',
-        questionId: 'q1',
+        questionId: 'edu_marche',
         value: text('corrigé'),
         questionnaireVersion,
         answeredAt: expect.any(Date),
@@ -54,22 +72,31 @@ describe('streamAnswers', () => {
     ]);
     expect(rows[0]?.participantKey).toMatch(/^[0-9a-f]{16}$/);
     expect(JSON.stringify(rows)).not.toContain(anaId);
+    expect(await all({ secret, consultationId })).toHaveLength(2);
+    expect(await all({ secret, councilId: '{"$ne": null}' })).toEqual([]);
+  });
 
-    let all = 0;
-    for await (const row of streamAnswers(database.db, {
-      secret,
-      consultationId: 'conseils-citoyens-2017',
-    })) {
-      expect(row.participantKey).not.toBe(participantKey(anaId, 'another secret'));
-      all += 1;
-    }
-    expect(all).toBe(2);
-    const none = streamAnswers(database.db, { secret, councilId: '{"$ne": null}' });
-    expect((await none.next()).done).toBe(true);
+  it('leaves out answers whose participant no longer exists', async () => {
+    const ana: ChannelIdentity = { channel: 'telegram', externalId: '1' };
+    const anaId = await answerAs(ana, 'edu_marche', 'gardé');
+    await raw(database.db, 'answers').insertOne({
+      _id: 'gone:edu_marche',
+      participantId: 'gone',
+      questionId: 'edu_marche',
+      consultationId,
+      value: text('effacé'),
+      questionnaireVersion,
+      answeredAt: new Date(),
+      updatedAt: new Date(),
+      turn: 1,
+      history: [],
+    });
+    const rows = await all({ secret });
+    expect(rows.map((r) => r.participantKey)).toEqual([participantKey(anaId, secret)]);
   });
 
   it('refuses an empty secret', async () => {
-    await expect(streamAnswers(database.db, { secret: '' }).next()).rejects.toMatchObject({
+    await expect(streamAnswers(storage, { secret: '' }).next()).rejects.toMatchObject({
       code: 'invalid_argument',
     });
   });

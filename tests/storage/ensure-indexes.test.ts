@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureIndexes } from '../../storage/open-database.js';
+import { ensureIndexes } from '../../storage/ensure-indexes.js';
 import { purgeExpired } from '../../storage/purge-expired.js';
 import { useTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { raw } from './raw-collection.js';
 
 const day = 86_400_000;
 
-describe('ensureIndexes', () => {
+describe('ensureIndexes and purgeExpired', () => {
   let database: TestDatabase;
   beforeEach(async () => {
     database = await useTestDatabase();
@@ -19,57 +19,72 @@ describe('ensureIndexes', () => {
     const { db } = database;
     const first = await ensureIndexes(db, { retentionDays: 365 });
     expect(await ensureIndexes(db, { retentionDays: 365 })).toEqual(first);
-    expect(await ensureIndexes(db, { retentionDays: 30, inboundRetentionDays: 2 })).toEqual(first);
-    const answers = await db.collection('answers').indexes();
-    expect(answers).toContainEqual(
+    expect(await ensureIndexes(db, { retentionDays: 30 })).toEqual(first);
+    expect(await db.collection('answers').indexes()).toContainEqual(
       expect.objectContaining({
         name: 'participant_question',
         key: { participantId: 1, questionId: 1 },
         unique: true,
       }),
     );
-    const sessions = await db.collection('sessions').indexes();
-    expect(sessions).toContainEqual(
-      expect.objectContaining({ key: { participantId: 1, version: -1 } }),
-    );
   });
 
-  it('expires transcripts and inbound ids after the configured retention', async () => {
+  it('expires transcripts after the configured retention, and codes when they expire', async () => {
     const { db } = database;
-    const report = await ensureIndexes(db, { retentionDays: 30, inboundRetentionDays: 2 });
-    const ttl = async (name: string) =>
-      (await db.collection(name).indexes()).find((index) => index.name === 'at_ttl');
+    const report = await ensureIndexes(db, { retentionDays: 30 });
+    const ttl = async (name: string, index: string) =>
+      (await db.collection(name).indexes()).find((i) => i.name === index);
     if (report.expiry === 'native') {
-      expect(await ttl('transcripts')).toMatchObject({
+      expect(await ttl('transcripts', 'at_ttl')).toMatchObject({
         key: { at: 1 },
         expireAfterSeconds: 30 * 86_400,
       });
-      expect(await ttl('processed_inbound')).toMatchObject({
-        key: { at: 1 },
-        expireAfterSeconds: 2 * 86_400,
+      expect(await ttl('continuation_codes', 'expires_ttl')).toMatchObject({
+        key: { expiresAt: 1 },
+        expireAfterSeconds: 0,
       });
     } else {
-      // FerretDB v1 has no TTL indexes: a plain index on `at` serves purgeExpired.
-      expect(await ttl('transcripts')).toMatchObject({ key: { at: 1 } });
-      expect(await ttl('transcripts')).not.toHaveProperty('expireAfterSeconds');
+      // FerretDB v1 has no TTL indexes: a plain index on the field serves purgeExpired.
+      expect(await ttl('transcripts', 'at_ttl')).toMatchObject({ key: { at: 1 } });
+      expect(await ttl('transcripts', 'at_ttl')).not.toHaveProperty('expireAfterSeconds');
     }
     const now = new Date('2018-01-10T00:00:00Z');
     const ago = (days: number) => new Date(now.getTime() - days * day);
+    await raw(db, 'participants').insertOne({ _id: 'p' });
     await raw(db, 'transcripts').insertMany([
-      { _id: 'old', participantId: 'p', at: ago(31) },
-      { _id: 'recent', participantId: 'p', at: ago(29) },
+      { _id: 'p:1', participantId: 'p', at: ago(31) },
+      { _id: 'p:2', participantId: 'p', at: ago(29) },
     ]);
-    await raw(db, 'processed_inbound').insertMany([
-      { _id: 'tg:1', at: ago(3) },
-      { _id: 'tg:2', at: ago(1) },
+    await raw(db, 'continuation_codes').insertMany([
+      { _id: 'OLD', participantId: 'p', expiresAt: ago(0.01) },
+      { _id: 'NEW', participantId: 'p', expiresAt: new Date(now.getTime() + 60_000) },
     ]);
-    expect(await purgeExpired(db, { retentionDays: 30, inboundRetentionDays: 2, now })).toEqual({
+    expect(await purgeExpired(db, { retentionDays: 30, now })).toEqual({
       transcripts: 1,
-      processedInbound: 1,
-      other: 0,
+      other: 1,
+      orphans: 0,
     });
-    expect(await raw(db, 'transcripts').distinct('_id')).toEqual(['recent']);
-    expect(await raw(db, 'processed_inbound').distinct('_id')).toEqual(['tg:2']);
+    expect(await raw(db, 'transcripts').distinct('_id')).toEqual(['p:2']);
+    expect(await raw(db, 'continuation_codes').distinct('_id')).toEqual(['NEW']);
+  });
+
+  it('removes what a late turn wrote for a participant erased meanwhile', async () => {
+    const { db } = database;
+    await ensureIndexes(db);
+    const now = new Date('2018-01-10T12:00:00Z');
+    const recent = new Date(now.getTime() - 60_000);
+    await raw(db, 'participants').insertOne({ _id: 'alive' });
+    await raw(db, 'answers').insertMany([
+      { _id: 'alive:q1', participantId: 'alive', updatedAt: recent },
+      { _id: 'erased:q1', participantId: 'erased', updatedAt: recent },
+    ]);
+    await raw(db, 'transcripts').insertMany([
+      { _id: 'alive:1', participantId: 'alive', at: recent },
+      { _id: 'erased:3', participantId: 'erased', at: recent },
+    ]);
+    expect(await purgeExpired(db, { now })).toMatchObject({ orphans: 2 });
+    expect(await raw(db, 'answers').distinct('_id')).toEqual(['alive:q1']);
+    expect(await raw(db, 'transcripts').distinct('_id')).toEqual(['alive:1']);
   });
 
   it('refuses a retention that is not a whole number of days', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { openDatabase, parseWriteConcern } from '../../storage/open-database.js';
+import { openDatabase } from '../../storage/open-database.js';
 
 describe('openDatabase', () => {
   it('connects with the configured write concern', async () => {
@@ -25,17 +25,5 @@ describe('openDatabase', () => {
       openDatabase({ uri: 'mongodb://127.0.0.1:9/', dbName: 'x', serverSelectionTimeoutMS: 500 }),
     ).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(5_000);
-  });
-});
-
-describe('parseWriteConcern', () => {
-  it('accepts majority and node counts', () => {
-    expect(parseWriteConcern('majority')).toBe('majority');
-    expect(parseWriteConcern(' 2 ')).toBe(2);
-  });
-  it('refuses unacknowledged writes and nonsense', () => {
-    expect(parseWriteConcern('0')).toBeUndefined();
-    expect(parseWriteConcern('all')).toBeUndefined();
-    expect(parseWriteConcern('-1')).toBeUndefined();
   });
 });

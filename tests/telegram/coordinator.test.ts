@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCoordinatorLinkCommand } from '../../bot/telegram/coordinator-link-command.js';
+import { createCoordinatorLinkCommand } from '../../bot/coordinators/coordinator-link-command.js';
 import {
   createCoordinatorLink,
   type ReminderRequestDoc,

@@ -42,6 +42,24 @@ describe('configuration', () => {
     );
   });
 
+  it('refuses unacknowledged writes clearly, and accepts majority or a number of nodes', () => {
+    const concern = (value: string) => {
+      const parsed = parseConfig({ MONGODB_WRITE_CONCERN: value });
+      return parsed.ok ? parsed.config.MONGODB_WRITE_CONCERN : parsed.problems;
+    };
+    expect(concern('majority')).toBe('majority');
+    expect(concern(' 2 ')).toBe(2);
+    expect(concern('0')).toEqual([
+      'MONGODB_WRITE_CONCERN: 0 (unacknowledged writes) is refused: a reply must mean the answer is stored',
+    ]);
+    expect(concern('all')).toEqual([
+      'MONGODB_WRITE_CONCERN: must be "majority" or a number of nodes from 1',
+    ]);
+    expect(concern('-1')).toEqual([
+      'MONGODB_WRITE_CONCERN: must be "majority" or a number of nodes from 1',
+    ]);
+  });
+
   it('reads .env lines: comments, export, quotes', () => {
     expect(
       parseDotEnv('# a comment\nexport PORT=8080\nHOST="0.0.0.0"\nBAD LINE\nLOG_LEVEL=\'debug\'\n'),

@@ -101,7 +101,7 @@ describe('/api/messages (Bot Framework)', () => {
       ).status,
     ).toBe(200);
     expect(captured).toHaveLength(0);
-    const participant = await web.runtime.store.load({
+    const participant = await web.runtime.storage.participants.load({
       channel: 'web',
       externalId: 'bf:emulator:emulator-user-1',
     });
@@ -147,7 +147,7 @@ describe('/api/messages (Bot Framework)', () => {
       expect(res.status).toBe(401);
       expect(captured.length).toBe(before);
       expect(
-        await secured.runtime.store.load({
+        await secured.runtime.storage.participants.load({
           channel: 'web',
           externalId: 'bf:emulator:emulator-user-1',
         }),

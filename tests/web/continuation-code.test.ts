@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DirectLineRepository } from '../../storage/directline-repository.js';
 import { directLineHttp, type Bot } from './directline-http.js';
 import { startWebServer, type WebServer } from './start-web-server.js';
 
@@ -49,11 +48,9 @@ describe('continuation codes', () => {
     expect(redeemed[0]!.text).toMatch(/Code accepté/);
     expect(lastPrompt(redeemed)?.promptId).toBe(nextPromptId);
 
-    const consoleSession = await web.runtime.store.load(console1);
-    const webRecord = await new DirectLineRepository(web.runtime.db).findConversation(
-      conv.conversationId,
-    );
-    const webSession = await web.runtime.store.load({
+    const consoleSession = await web.runtime.storage.participants.load(console1);
+    const webRecord = await web.runtime.directLine.findConversation(conv.conversationId);
+    const webSession = await web.runtime.storage.participants.load({
       channel: 'web',
       externalId: String(webRecord?.userId),
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tokenSignerFor } from '../../bot/web/directline-token.js';
-import { continuationCodeOf } from '../../storage/continuation-codes.js';
+import { continuationCodeOf } from '../../dialogs/continuation-step.js';
 
 const now = new Date('2017-11-23T09:00:00Z');
 const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);

@@ -14,7 +14,11 @@ export interface WebServer {
 }
 
 /** The real runtime and HTTP server with only the web channel, on a free port and a fresh database. */
-export async function startWebServer(env: Record<string, string> = {}): Promise<WebServer> {
+export async function startWebServer(
+  env: Record<string, string> = {},
+  /** Replaces parts of the runtime the channel gets (e.g. a turn handler that fails once). */
+  patch: (runtime: Runtime) => Runtime = (runtime) => runtime,
+): Promise<WebServer> {
   const parsed = parseConfig({
     MONGODB_URI: inject('mongoUri'), // the run's server (tests/global-setup.ts)
     MONGODB_DB: `web_${randomBytes(6).toString('hex')}`,
@@ -25,7 +29,7 @@ export async function startWebServer(env: Record<string, string> = {}): Promise<
   });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const runtime = await startRuntime(parsed.config, createLogger(parsed.config.LOG_LEVEL));
-  const { server, channels, port } = await startServer(runtime, [createWebChannel]);
+  const { server, channels, port } = await startServer(patch(runtime), [createWebChannel]);
   return {
     runtime,
     port,

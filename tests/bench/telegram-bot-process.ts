@@ -1,0 +1,27 @@
+// The bot as a process of its own for the CPU benchmark: the real runtime and the Telegram
+// channel in webhook mode, on MONGODB_URI, talking to the local Bot API at TELEGRAM_API_ROOT.
+// Prints `port <n>` once it listens; SIGTERM stops it.
+import { parseConfig, readEnvironment } from '../../bot/config.js';
+import { createLogger } from '../../bot/logger.js';
+import { startServer } from '../../bot/serve-command.js';
+import { startRuntime } from '../../bot/start-runtime.js';
+import { telegramChannel } from '../../bot/telegram/telegram-channel.js';
+
+const parsed = parseConfig(readEnvironment());
+if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+const runtime = await startRuntime(parsed.config, createLogger(parsed.config.LOG_LEVEL));
+// Telegram's pacing would make a questionnaire last minutes; the code paths are the same.
+const channel = telegramChannel({
+  limits: { globalPerSecond: 1000, perChatBurst: 1000, perChatIntervalMs: 0 },
+});
+const { server, channels, port } = await startServer(runtime, [channel]);
+process.stdout.write(`port ${port}\n`);
+process.once('SIGTERM', () => {
+  void (async () => {
+    for (const c of channels) await c.stop();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await runtime.close();
+    process.exit(0);
+  })();
+});
