@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import type { StoredParticipantDoc } from './last-turn-text.js';
 import type { CouncilDoc, InvitationCodeDoc } from './council-documents.js';
 import type {
   AnswerDoc,
@@ -7,7 +8,6 @@ import type {
   DeletionCountDoc,
   IdentityDoc,
   MigrationDoc,
-  ParticipantDoc,
   TranscriptDoc,
 } from './documents.js';
 
@@ -41,7 +41,7 @@ export const retiredCollectionNames = {
 } as const;
 
 export interface Collections {
-  participants: Collection<ParticipantDoc>;
+  participants: Collection<StoredParticipantDoc>;
   identities: Collection<IdentityDoc>;
   answers: Collection<AnswerDoc>;
   transcripts: Collection<TranscriptDoc>;
@@ -61,7 +61,7 @@ export function collections(db: Db): Collections {
   const options = { ignoreUndefined: true };
   const n = collectionNames;
   return {
-    participants: db.collection<ParticipantDoc>(n.participants, options),
+    participants: db.collection<StoredParticipantDoc>(n.participants, options),
     identities: db.collection<IdentityDoc>(n.identities, options),
     answers: db.collection<AnswerDoc>(n.answers, options),
     transcripts: db.collection<TranscriptDoc>(n.transcripts, options),

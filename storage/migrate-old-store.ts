@@ -19,6 +19,7 @@ import { MongoAnswers } from './mongo-answers.js';
 import { MongoTranscripts } from './mongo-transcripts.js';
 import { participantFields } from './participant-fields.js';
 import { checkForWrite } from './storage-error.js';
+import { lastTurnToStored } from './last-turn-text.js';
 
 export interface MigrationContext {
   consultation: Consultation;
@@ -82,7 +83,11 @@ export async function migrateOldStore(
     const batch = converted.slice(first, first + 200);
     await c.participants.bulkWrite(
       batch.map((doc) => ({
-        replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
+        replaceOne: {
+          filter: { _id: doc._id },
+          replacement: { ...doc, lastTurn: lastTurnToStored(doc.lastTurn) },
+          upsert: true,
+        },
       })),
       { ordered: false },
     );

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Filter, UpdateFilter } from 'mongodb';
+import { z } from 'zod';
 import type { Collections } from './collections.js';
 import {
   identityDocSchema,
@@ -11,6 +12,12 @@ import {
 } from './documents.js';
 import { isDuplicateKeyError } from './duplicate-key.js';
 import { identityKey, type ChannelIdentity } from './identity.js';
+import {
+  lastTurnFromStored,
+  lastTurnToStored,
+  type StoredParticipantDoc,
+} from './last-turn-text.js';
+import { RecentCommits } from './recent-commits.js';
 import { StorageError, checkForWrite, parseStored } from './storage-error.js';
 import type {
   CommitOutcome,
@@ -37,8 +44,12 @@ const summaryProjection = { state: 0, lastTurn: 0, recentInboundIds: 0 } as cons
  * `participants` and `identities` on MongoDB. A turn commits with one `updateOne` on
  * `{ _id, version }`; someone new gets a participant document, then an identity whose unique
  * `_id` decides between concurrent first messages (the loser removes its document).
+ * What this process committed last is remembered (`RecentCommits`), so a turn usually reads
+ * only the identity: on FerretDB v1 reading the participant costs as much as updating it.
  */
 export class MongoParticipants implements ParticipantRepository {
+  private readonly recent = new RecentCommits();
+
   constructor(
     private readonly c: Collections,
     private readonly newId: () => string = randomUUID,
@@ -49,6 +60,8 @@ export class MongoParticipants implements ParticipantRepository {
     const link = await this.c.identities.findOne({ _id: key });
     if (link === null) return null;
     const { participantId } = parseStored(identityDocSchema, link, `identities/${key}`);
+    const mine = this.recent.get(participantId);
+    if (mine !== undefined) return mine;
     const raw = await this.c.participants.findOne({ _id: participantId });
     if (raw === null) {
       // An erasure stopped between the participant and its identities: finish it.
@@ -114,6 +127,7 @@ export class MongoParticipants implements ParticipantRepository {
   }
 
   async remove(participantId: string): Promise<boolean> {
+    this.recent.forget(participantId);
     const raw = await this.c.participants.findOne(
       { _id: participantId },
       { projection: { identities: 1 } },
@@ -148,7 +162,7 @@ export class MongoParticipants implements ParticipantRepository {
       },
       `participants/${participantId}`,
     );
-    await this.c.participants.insertOne(doc);
+    await this.c.participants.insertOne(stored(doc));
     const key = identityKey(identity);
     try {
       await this.c.identities.insertOne({
@@ -157,6 +171,7 @@ export class MongoParticipants implements ParticipantRepository {
         participantId,
         createdAt: turn.at,
       });
+      this.remember(participantId, turn, state, doc.recentInboundIds);
       return { kind: 'committed', participantId, version: 1 };
     } catch (error) {
       if (!isDuplicateKeyError(error)) {
@@ -205,17 +220,30 @@ export class MongoParticipants implements ParticipantRepository {
       `participants/${loaded.participantId}`,
     );
     // Top-level fields a state can lose (a council or role answer changed to « je ne sais pas »).
-    const unset: UpdateFilter<ParticipantDoc>['$unset'] = {
+    const unset: UpdateFilter<StoredParticipantDoc>['$unset'] = {
       ...(fields['councilId'] === undefined ? { councilId: '' } : {}),
       ...(fields['role'] === undefined ? { role: '' } : {}),
     };
     const result = await this.c.participants.updateOne(
       { _id: loaded.participantId, version: loaded.version },
-      Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set },
+      Object.keys(unset).length > 0 ? { $set: stored(set), $unset: unset } : { $set: stored(set) },
     );
-    if (result.matchedCount === 1)
+    if (result.matchedCount === 1) {
+      this.remember(loaded.participantId, turn, state, recentInboundIds);
       return { kind: 'committed', participantId: loaded.participantId, version };
+    }
+    this.recent.forget(loaded.participantId);
     return this.refusal(loaded.participantId, inboundId);
+  }
+
+  private remember(
+    participantId: string,
+    turn: TurnCommit,
+    state: TurnCommit['state'],
+    recentInboundIds: string[],
+  ): void {
+    const { version } = turn.lastTurn;
+    this.recent.set({ participantId, version, state, recentInboundIds, lastTurn: turn.lastTurn });
   }
 
   /** Why a commit was refused: this very message applied already, or another turn first. */
@@ -239,15 +267,22 @@ function definedFields(turn: TurnCommit): Record<string, unknown> {
   return Object.fromEntries(Object.entries(turn.fields).filter(([, value]) => value !== undefined));
 }
 
+/** A document as written: `lastTurn` as JSON text (last-turn-text.ts). */
+function stored<T extends { lastTurn: ParticipantDoc['lastTurn'] }>(doc: T) {
+  return { ...doc, lastTurn: lastTurnToStored(doc.lastTurn) };
+}
+
+const storedDocSchema = participantDocSchema.extend({ lastTurn: z.unknown() });
+
 function loadedFrom(raw: unknown): LoadedParticipant {
   const where = `participants/${String(Object(raw)._id)}`;
-  const doc: ParticipantDoc = parseStored(participantDocSchema, raw, where);
+  const doc = parseStored(storedDocSchema, raw, where);
   return {
     participantId: doc._id,
     version: doc.version,
     state: parseStoredState(doc.state, where),
     recentInboundIds: doc.recentInboundIds,
-    lastTurn: doc.lastTurn,
+    lastTurn: lastTurnFromStored(doc.lastTurn, where),
   };
 }
 
@@ -258,8 +293,8 @@ function summaryOf(raw: unknown): ParticipantSummary {
 }
 
 /** Filter values are typed: a caller's text can only ever be compared, never run. */
-function mongoFilter(filter: ParticipantFilter): Filter<ParticipantDoc> {
-  const query: Filter<ParticipantDoc> = {};
+function mongoFilter(filter: ParticipantFilter): Filter<StoredParticipantDoc> {
+  const query: Filter<StoredParticipantDoc> = {};
   if (filter.consultationId !== undefined) query.consultationId = String(filter.consultationId);
   if (filter.councilIds !== undefined) query.councilId = { $in: filter.councilIds.map(String) };
   if (filter.statuses !== undefined) query.status = { $in: [...filter.statuses] };

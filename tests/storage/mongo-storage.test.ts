@@ -49,8 +49,9 @@ describe('mongoStorage, as a MongoDB user sees it', () => {
       status: 'in_progress',
       state: { v: 1, stage: 'questions', answers: { edu_marche: text('Le soutien scolaire') } },
       recentInboundIds: ['w:1'],
-      lastTurn: { version: 2, channel: 'web' },
     });
+    // The last turn's replies and effects, kept only to finish or repeat it, are JSON text.
+    expect(JSON.parse(String(doc?.['lastTurn']))).toMatchObject({ version: 2, channel: 'web' });
     expect(await raw(db, 'identities').findOne({ _id: 'web:alice' })).toMatchObject({
       participantId: first.participantId,
     });
@@ -65,10 +66,44 @@ describe('mongoStorage, as a MongoDB user sees it', () => {
       { _id: outcome.participantId },
       { $set: { 'state.stage': 'flying' } },
     );
-    const error: unknown = await storage.participants.load(alice).catch((e: unknown) => e);
+    // Read by a process that did not commit it (the committer remembers what it wrote).
+    const elsewhere = mongoStorage(db);
+    const error: unknown = await elsewhere.participants.load(alice).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);
     expect(error).toMatchObject({ code: 'corrupt_document' });
     expect(String(error)).toMatch(new RegExp(`participants/${outcome.participantId} state.*stage`));
+  });
+
+  it('reads its own commits from memory, and a commit made elsewhere is still never lost', async () => {
+    const first = await storage.participants.commit(turnCommit(alice, null, { inboundId: 'w:1' }));
+    if (first.kind !== 'committed') throw new Error(first.kind);
+    const elsewhere = mongoStorage(db);
+    // Another process moves the participant on while this one still remembers version 1.
+    const theirs = await elsewhere.participants.load(alice);
+    expect(
+      await elsewhere.participants.commit(
+        answerCommit(alice, theirs, 'edu_marche', text('Le soutien scolaire'), {
+          inboundId: 'w:2',
+        }),
+      ),
+    ).toMatchObject({ kind: 'committed', version: 2 });
+    const mine = await storage.participants.load(alice);
+    expect(mine?.version).toBe(1);
+    expect(
+      await storage.participants.commit(
+        answerCommit(alice, mine, 'edu_marche', text('Des bus le soir'), { inboundId: 'w:3' }),
+      ),
+    ).toEqual({ kind: 'conflict' });
+    // Refused, so forgotten: the replay reads what the other process committed.
+    const again = await storage.participants.load(alice);
+    expect(again?.version).toBe(2);
+    expect(again?.recentInboundIds).toEqual(['w:1', 'w:2']);
+    // A message the other process already handled is a duplicate here too.
+    expect(
+      await storage.participants.commit(
+        answerCommit(alice, mine, 'edu_marche', text('Des bus le soir'), { inboundId: 'w:2' }),
+      ),
+    ).toMatchObject({ kind: 'duplicate' });
   });
 
   it('treats an identity whose participant is gone as someone new, and removes it', async () => {
