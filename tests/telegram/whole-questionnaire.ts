@@ -2,7 +2,9 @@ import { expect } from 'vitest';
 import type { TelegramChat } from './telegram-chat.js';
 
 /** The resident of tests/transcripts/01-full-fr-buttons.json, on Telegram: taps and typed answers. */
-const steps: ({ tap: string } | string)[] = [
+export type Step = { tap: string } | string;
+
+export const wholeQuestionnaireSteps: Step[] = [
   { tap: 'yes' },
   { tap: 'tire' },
   "L'aide aux devoirs au centre social",
@@ -48,7 +50,7 @@ const steps: ({ tap: string } | string)[] = [
 export async function wholeQuestionnaire(chat: TelegramChat): Promise<void> {
   await chat.send('/start RBX7KQ');
   chat.expectReply(/Acceptez-vous/);
-  for (const step of steps) {
+  for (const step of wholeQuestionnaireSteps) {
     if (typeof step === 'string') await chat.send(step);
     else await chat.tap(step.tap);
   }
