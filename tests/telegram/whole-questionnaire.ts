@@ -46,13 +46,24 @@ export const wholeQuestionnaireSteps: Step[] = [
   { tap: 'confirm' },
 ];
 
-/** From the invitation link to the confirmed summary. */
+/** Calls that put a message in a chat: what Telegram's limits (about one a second) count. */
+const messageMethods = ['sendMessage', 'editMessageText', 'editMessageReplyMarkup'];
+
+/**
+ * From the invitation link to the confirmed summary; every step, a tap or a typed answer,
+ * costs at most two message calls (the edit and the next question).
+ */
 export async function wholeQuestionnaire(chat: TelegramChat): Promise<void> {
   await chat.send('/start RBX7KQ');
   chat.expectReply(/Acceptez-vous/);
   for (const step of wholeQuestionnaireSteps) {
     if (typeof step === 'string') await chat.send(step);
     else await chat.tap(step.tap);
+    const calls = chat.callsSinceMark().filter((c) => messageMethods.includes(c.method));
+    expect(
+      calls.length,
+      `${JSON.stringify(step)}: ${calls.map((c) => c.method).join(', ')}`,
+    ).toBeLessThanOrEqual(2);
   }
 }
 
