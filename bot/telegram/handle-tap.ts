@@ -46,13 +46,18 @@ export async function handleTap(ctx: Context, context: ChannelContext): Promise<
     return;
   }
   const turn = await runResidentTurn(ctx, context, input, { typing: false });
-  await ctx.answerCallbackQuery().catch(() => undefined);
-  if (turn.duplicate) return;
   const send = residentSendContext(ctx, context, chat.id, translator(context.catalog, turn.lang));
   const replies = telegramReplies(turn, send.t, context.config.PUBLIC_URL);
   const messages = renderReplies(replies, send.t);
   const promptId = action.kind === 'choice' ? action.promptId : undefined;
   const again = message ? sameQuestionAgain(turn, promptId, messages) : undefined;
+  // A refusal (« 3 réponses au plus ») also pops up where the finger is: the edited message
+  // may look the same as before when the same refusal comes twice.
+  const refusal = again && rejected(turn) ? turn.replies.find((r) => !r.choices)?.text : undefined;
+  await ctx
+    .answerCallbackQuery(refusal ? { text: refusal.slice(0, MAX_CALLBACK_ANSWER) } : {})
+    .catch(() => undefined);
+  if (turn.duplicate) return;
   if (message && again) {
     await replaceTapped(send, message, again);
     return;
@@ -92,11 +97,17 @@ async function replaceTapped(
   const { api, chatId } = send;
   const reply_markup = next.keyboard ?? { inline_keyboard: [] };
   const sameText = 'text' in message && message.text === next.text;
+  const shown = 'reply_markup' in message ? message.reply_markup : undefined;
+  // The same refusal twice changes nothing: Telegram would refuse the edit.
+  if (sameText && JSON.stringify(shown) === JSON.stringify(reply_markup)) return;
   // Only the ticks changed: the keyboard alone is lighter to send.
-  await deliver(send, () =>
-    sameText
-      ? api.editMessageReplyMarkup(chatId, message.message_id, { reply_markup })
-      : api.editMessageText(chatId, message.message_id, next.text, { reply_markup }),
+  await deliver(
+    send,
+    () =>
+      sameText
+        ? api.editMessageReplyMarkup(chatId, message.message_id, { reply_markup })
+        : api.editMessageText(chatId, message.message_id, next.text, { reply_markup }),
+    true,
   );
 }
 
@@ -113,9 +124,8 @@ async function settleTapped(
 ): Promise<'sent' | 'blocked' | 'failed'> {
   const { api, chatId } = send;
   const noButtons = { reply_markup: { inline_keyboard: [] } };
-  const rejected = turn.events.some((e) => e.type === 'input_rejected');
   const text = 'text' in message ? message.text : undefined;
-  if (rejected || text === undefined || chosen === undefined)
+  if (rejected(turn) || text === undefined || chosen === undefined)
     return deliver(send, () => api.editMessageReplyMarkup(chatId, message.message_id, noButtons));
   return deliver(send, () =>
     api.editMessageText(chatId, message.message_id, answeredText(text, chosen), noButtons),
@@ -154,5 +164,12 @@ function chosenText(
     return `${rankOf(ticked.length + 1, translator(context.catalog, turn.lang))} ${tapped}`;
   return tapped;
 }
+
+function rejected(turn: HandledTurn): boolean {
+  return turn.events.some((e) => e.type === 'input_rejected');
+}
+
+/** Telegram shows at most this many characters of a callback's answer. */
+const MAX_CALLBACK_ANSWER = 200;
 
 type TappedMessage = NonNullable<CallbackQuery['message']>;

@@ -48,6 +48,17 @@ describe('Telegram messages of a resident', () => {
     await upToMultipleChoice(chat);
     const question = chat.shownMessages().at(-1);
     if (!question) throw new Error('no question');
+    // Nothing ticked yet: the refusal pops up and is written above the question, in place.
+    await chat.tap('_done');
+    expect(chat.callsSinceMark('answerCallbackQuery')[0]?.params.text).toBe(
+      "Je n'ai pas reçu de réponse.",
+    );
+    expect(messageCalls(chat)).toEqual(['editMessageText']);
+    expect(fake.message(5001, question.messageId)?.text).toMatch(/^Je n'ai pas reçu de réponse\./);
+    // The same refusal again changes nothing on screen: no edit at all, only the pop-up.
+    await chat.tap('_done');
+    expect(messageCalls(chat)).toEqual([]);
+    expect(chat.callsSinceMark('answerCallbackQuery')[0]?.params.text).toMatch(/pas reçu/);
     await chat.tap('devoirs');
     await chat.tap('parents');
     expect(messageCalls(chat)).toEqual(['editMessageText']);
