@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { telegramSendLimits } from '../../bot/telegram/throttle-transformer.js';
@@ -12,7 +12,10 @@ import { quantile } from './quantile.js';
 import { spawnTelegramBot } from './spawn-telegram-bot.js';
 import { answerEverything, type TurnRecord } from './telegram-resident.js';
 
-/** Telegram's limits as the local Bot API enforces them: 30 messages/s, 3 at once then 1/s a chat. */
+/**
+ * Telegram's limits as the local Bot API enforces them: 30 messages/s, 3 at once then 1/s a
+ * chat. BENCH_TELEGRAM_GLOBAL sets another overall budget, for the bot's pacing too.
+ */
 const limits: FakeLimits = {
   globalPerSecond: Number(process.env['BENCH_TELEGRAM_GLOBAL'] ?? 30),
   perChatBurst: Number(process.env['BENCH_TELEGRAM_BURST'] ?? 3),
@@ -106,11 +109,11 @@ async function run(
         : `${(some.reduce((sum, t) => sum + t.messageCalls, 0) / some.length).toFixed(2)} (max ${Math.max(...some.map((t) => t.messageCalls))})`;
     return (
       `telegram at Telegram's limits (${limits.globalPerSecond} messages/s, per chat ${limits.perChatBurst} then 1/s; ` +
-      `bot paced at ${telegramSendLimits.globalPerSecond}/s, burst ${telegramSendLimits.perChatBurst}), ${label}, ${elapsed.toFixed(0)} s: ` +
+      `bot paced at ${limits.globalPerSecond}/s, burst ${telegramSendLimits.perChatBurst}), ${label}, ${elapsed.toFixed(0)} s: ` +
       `**${(measured.length / elapsed).toFixed(1)} turns/s**, ${(calls / elapsed).toFixed(1)} message calls/s, ` +
       `${fake.throttled} refused with 429; message calls per tap ${perTurn(taps)}, per typed answer ${perTurn(typed)}; ` +
       `tap → last message of its turn: median ${ms(quantile(tapLatency, 0.5))}, p90 ${ms(quantile(tapLatency, 0.9))}, ` +
-      `max ${ms(tapLatency.at(-1) ?? 0)} (${byCalls})`
+      `max ${ms(tapLatency.at(-1) ?? 0)} (${byCalls}); load average ${loadavg()[0]?.toFixed(1)}`
     );
   } finally {
     await bot.stop();
