@@ -47,6 +47,11 @@ export interface HandledTurn {
   duplicate: boolean;
   participantId?: string;
   lang: Lang;
+  /**
+   * The replies of the participant's previous turn when it came through the same channel:
+   * what was on their screen (a channel can take away buttons the person typed past).
+   */
+  previousReplies?: EngineReply[];
 }
 
 export type TurnHandler = (
@@ -124,6 +129,8 @@ export function createTurnHandler(options: TurnHandlerOptions): TurnHandler {
         duplicate: false,
         participantId,
         lang: result.state.lang,
+        previousReplies:
+          loaded?.lastTurn.channel === identity.channel ? loaded.lastTurn.replies : [],
       };
     }
     throw new Error(

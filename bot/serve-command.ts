@@ -7,6 +7,7 @@ import { Metrics } from './http/metrics.js';
 import type { CouncilDirectory } from '../dialogs/engine-context.js';
 import { continuationCodeMinutes } from '../dialogs/continuation-step.js';
 import type { Catalog } from '../dialogs/translate.js';
+import type { Consultation } from '../dialogs/questionnaire-schema.js';
 import { directLineRetentionDays } from '../storage/ensure-indexes.js';
 import type { CoordinatorCommands } from './coordinators/coordinator-commands.js';
 import type { TurnHandler } from './handle-turn.js';
@@ -42,6 +43,8 @@ export interface ChannelContext {
   coordinators: CoordinatorCommands;
   /** The councils (invitation links on the web page). */
   councils: CouncilDirectory;
+  /** The questionnaire, to word an answer as the engine does (a settled Telegram question). */
+  consultation: Consultation;
   /** How long what is kept is kept, as the privacy pages state it. */
   retention: { transcriptDays: number; directLineDays: number; codeMinutes: number };
 }
@@ -92,6 +95,7 @@ export async function startServer(
     directLine: runtime.directLine,
     coordinators: runtime.coordinators,
     councils: runtime.councils,
+    consultation: runtime.consultation,
     retention: {
       transcriptDays: runtime.config.TRANSCRIPT_RETENTION_DAYS,
       directLineDays: directLineRetentionDays,

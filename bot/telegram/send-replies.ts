@@ -2,7 +2,7 @@ import { GrammyError, type Api } from 'grammy';
 import type { EngineReply } from '../../dialogs/engine-reply.js';
 import type { Translate } from '../../dialogs/translate.js';
 import type { Logger } from '../logger.js';
-import { renderReply } from './render-reply.js';
+import { renderReplies, type TelegramMessage } from './render-reply.js';
 
 export interface SendContext {
   api: Api;
@@ -14,15 +14,24 @@ export interface SendContext {
 }
 
 /**
- * Sends the engine's replies in order. They are already stored, so a failed send is logged,
- * not thrown: a retry of the whole update would find it a duplicate and send nothing anyway.
+ * Sends the engine's replies in order, as few messages as `renderReplies` makes of them. They
+ * are already stored, so a failed send is logged, not thrown: a retry of the whole update
+ * would find it a duplicate and send nothing anyway.
  */
 export async function sendReplies(
   replies: readonly EngineReply[],
   ctx: SendContext,
-): Promise<void> {
-  for (const reply of replies) {
-    const message = renderReply(reply, ctx.t);
+): Promise<'sent' | 'blocked' | 'failed'> {
+  return sendMessages(renderReplies(replies, ctx.t), ctx);
+}
+
+/** Sends rendered messages in order; stops at the first the person blocked. */
+export async function sendMessages(
+  messages: readonly TelegramMessage[],
+  ctx: SendContext,
+): Promise<'sent' | 'blocked' | 'failed'> {
+  let outcome: 'sent' | 'blocked' | 'failed' = 'sent';
+  for (const message of messages) {
     const sent = await deliver(ctx, () =>
       ctx.api.sendMessage(
         ctx.chatId,
@@ -30,8 +39,10 @@ export async function sendReplies(
         message.keyboard ? { reply_markup: message.keyboard } : {},
       ),
     );
-    if (sent === 'blocked') return;
+    if (sent === 'blocked') return 'blocked';
+    if (sent === 'failed') outcome = 'failed';
   }
+  return outcome;
 }
 
 /**
@@ -41,6 +52,8 @@ export async function sendReplies(
 export async function deliver(
   ctx: SendContext,
   call: () => Promise<unknown>,
+  /** A tidy-up that may find nothing to tidy (400): not worth a warning. */
+  mayMiss = false,
 ): Promise<'sent' | 'blocked' | 'failed'> {
   try {
     await call();
@@ -57,10 +70,29 @@ export async function deliver(
       return 'blocked';
     }
     // "message is not modified" after an identical edit is harmless.
-    const level = error instanceof GrammyError && error.error_code === 400 ? 'warn' : 'error';
+    const badRequest = error instanceof GrammyError && error.error_code === 400;
+    const level = badRequest ? (mayMiss ? 'debug' : 'warn') : 'error';
     ctx.log[level]({ ...describeError(error), chatId: ctx.chatId }, 'telegram: sending failed');
     return 'failed';
   }
+}
+
+/**
+ * Takes the buttons off one of the bot's messages. In a private chat with a bot, Telegram
+ * numbers the person's messages and the bot's in one sequence, so the message before one of
+ * theirs is the bot's last one; when they sent several in a row it is one of theirs, which
+ * Telegram refuses to edit (400): nothing to tidy then.
+ */
+export async function takeButtonsAway(ctx: SendContext, messageId: number): Promise<void> {
+  if (messageId < 1) return;
+  await deliver(
+    ctx,
+    () =>
+      ctx.api.editMessageReplyMarkup(ctx.chatId, messageId, {
+        reply_markup: { inline_keyboard: [] },
+      }),
+    true,
+  );
 }
 
 /** What went wrong, without the payload (a GrammyError carries the message text). */

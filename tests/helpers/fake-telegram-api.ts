@@ -1,6 +1,8 @@
 // A local Bot API for tests: grammY talks to it through TELEGRAM_API_ROOT. It answers the
 // methods the bot uses like Telegram does, records every call, queues updates for long
-// polling, and can be told to fail (429 with retry_after, 403 blocked, 500).
+// polling, and can be told to fail (429 with retry_after, 403 blocked, 500). Started with
+// `limits`, it enforces Telegram's pace as Telegram does: a 429 with retry_after for a
+// message beyond the overall budget or beyond a chat's short burst.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
 
@@ -9,6 +11,18 @@ export interface RecordedCall {
   params: Record<string, unknown>;
   /** performance.now() when the call arrived. */
   at: number;
+  /** The HTTP status it was answered with (429 when over the limits). */
+  status?: number;
+}
+
+/** Telegram's limits on messages (sent or edited), enforced when given. */
+export interface FakeLimits {
+  /** Messages per second across all chats (Telegram: about 30). */
+  globalPerSecond: number;
+  /** Messages one chat may take at once before the pace applies. */
+  perChatBurst: number;
+  /** Then one message per this many milliseconds to one chat (Telegram: about 1,000). */
+  perChatIntervalMs: number;
 }
 
 type Failure = 429 | 403 | 500;
@@ -32,6 +46,9 @@ export const fakeBotInfo = {
   has_main_web_app: false,
 } as const;
 
+/** The methods that put a message in a chat, so Telegram's limits count them. */
+const messageMethods = new Set(['sendMessage', 'editMessageText', 'editMessageReplyMarkup']);
+
 /** The methods that put something in a chat, so a blocked chat refuses them. */
 const chatMethods = new Set([
   'sendMessage',
@@ -47,18 +64,26 @@ export class FakeTelegramApi {
   private readonly failures = new Map<string, Failure[]>();
   private readonly blocked = new Set<number>();
   private readonly messages = new Map<string, StoredMessage>();
-  private nextMessageId = 100;
+  /** Like Telegram for bots: message ids count up per chat, the person's and the bot's alike. */
+  private readonly lastMessageIds = new Map<number, number>();
   private nextUpdate = 1;
   private lastOffset = 0;
+  private readonly pace: Pace | undefined;
 
   private constructor(
     private readonly server: Server,
     readonly token: string,
-  ) {}
+    limits: FakeLimits | undefined,
+  ) {
+    this.pace = limits ? new Pace(limits) : undefined;
+  }
 
-  static async start(token = '7000000001:TEST-token_for_the_fake_api'): Promise<FakeTelegramApi> {
+  static async start(
+    token = '7000000001:TEST-token_for_the_fake_api',
+    options: { limits?: FakeLimits } = {},
+  ): Promise<FakeTelegramApi> {
     const server = createServer();
-    const fake = new FakeTelegramApi(server, token);
+    const fake = new FakeTelegramApi(server, token, options.limits);
     server.on('request', (req, res) => void fake.route(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return fake;
@@ -111,6 +136,18 @@ export class FakeTelegramApi {
     return this.nextUpdate++;
   }
 
+  /** The id of the next message in a chat (one the person sends, or the bot). */
+  nextMessageId(chatId: number): number {
+    const id = (this.lastMessageIds.get(chatId) ?? 0) + 1;
+    this.lastMessageIds.set(chatId, id);
+    return id;
+  }
+
+  /** Messages refused with 429 because they went over the limits. */
+  get throttled(): number {
+    return this.calls.filter((c) => c.status === 429).length;
+  }
+
   /** Updates still waiting to be fetched (or fetched but not yet confirmed by a later offset). */
   pendingUpdates(): number {
     return this.queue.filter((u) => u.update_id >= this.lastOffset).length;
@@ -128,13 +165,37 @@ export class FakeTelegramApi {
       return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const method = match[2] ?? '';
     const params = await readParams(req);
-    this.calls.push({ method, params, at: performance.now() });
+    const call: RecordedCall = { method, params, at: performance.now() };
+    this.calls.push(call);
+    const answer = (status: number, body: unknown) => {
+      call.status = status;
+      reply(res, status, body);
+    };
     const failure = this.failures.get(method)?.shift();
-    if (failure) return reply(res, failure, failureBody(failure));
+    if (failure) return answer(failure, failureBody(failure));
     if (chatMethods.has(method) && this.blocked.has(Number(params.chat_id)))
-      return reply(res, 403, failureBody(403));
+      return answer(403, failureBody(403));
+    const wait = messageMethods.has(method) ? this.pace?.take(Number(params.chat_id)) : 0;
+    if (wait) return answer(429, tooManyRequests(Math.ceil(wait / 1000)));
     if (method === 'getUpdates') return this.getUpdates(req, res, params);
-    return reply(res, 200, { ok: true, result: this.answer(method, params) });
+    const refused = this.refusedEdit(method, params);
+    if (refused) return answer(400, { ok: false, error_code: 400, description: refused });
+    return answer(200, { ok: true, result: this.answer(method, params) });
+  }
+
+  /** What Telegram answers to an edit of a message the bot did not send, or that changes nothing. */
+  private refusedEdit(method: string, params: Record<string, unknown>): string | undefined {
+    if (method !== 'editMessageText' && method !== 'editMessageReplyMarkup') return undefined;
+    const before = this.messages.get(`${Number(params.chat_id)}:${Number(params.message_id)}`);
+    if (!before) return 'Bad Request: message to edit not found';
+    const text = method === 'editMessageText' ? String(params.text) : before.text;
+    const markup = isKeyboard(params.reply_markup) ? params.reply_markup.inline_keyboard : [];
+    const same =
+      text === before.text &&
+      JSON.stringify(markup) === JSON.stringify(before.replyMarkup?.inline_keyboard ?? []);
+    return same
+      ? 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message'
+      : undefined;
   }
 
   private answer(method: string, params: Record<string, unknown>): unknown {
@@ -144,7 +205,7 @@ export class FakeTelegramApi {
       case 'sendMessage': {
         const stored = this.store(
           Number(params.chat_id),
-          this.nextMessageId++,
+          this.nextMessageId(Number(params.chat_id)),
           String(params.text),
           params.reply_markup,
         );
@@ -206,12 +267,9 @@ export class UpdateFactory {
   constructor(private readonly fake: FakeTelegramApi) {}
 
   text(user: User, text: string): Update {
-    const entities = text.startsWith('/')
-      ? [{ type: 'bot_command' as const, offset: 0, length: text.split(/\s/)[0]?.length ?? 1 }]
-      : undefined;
     return {
       update_id: this.fake.nextUpdateId(),
-      message: { ...this.base(user), text, ...(entities ? { entities } : {}) },
+      message: { ...this.base(user), text, ...commandEntities(text) },
     };
   }
 
@@ -225,8 +283,12 @@ export class UpdateFactory {
     return { update_id: this.fake.nextUpdateId(), message: { ...this.base(user), voice } };
   }
 
-  edited(user: User, text: string): Update {
-    const message = { ...this.base(user), text, edit_date: Math.floor(Date.now() / 1000) };
+  edited(user: User, text: string, messageId = 1): Update {
+    const message = {
+      ...this.base(user, messageId),
+      text,
+      edit_date: Math.floor(Date.now() / 1000),
+    };
     return { update_id: this.fake.nextUpdateId(), edited_message: message };
   }
 
@@ -236,7 +298,13 @@ export class UpdateFactory {
       type: 'supergroup' as const,
       title: 'Conseil citoyen Nouveau Roubaix',
     };
-    return { update_id: this.fake.nextUpdateId(), message: { ...this.base(user), chat, text } };
+    const message = {
+      ...this.base(user, this.fake.nextMessageId(chatId)),
+      chat,
+      text,
+      ...commandEntities(text),
+    };
+    return { update_id: this.fake.nextUpdateId(), message };
   }
 
   /** A tap on a button of a message the bot sent (as the chat shows it now). */
@@ -246,7 +314,7 @@ export class UpdateFactory {
     data: string,
   ): Update {
     const shown: Message = {
-      ...this.base(user),
+      ...this.base(user, message.messageId),
       from: { ...fakeBotInfo },
       message_id: message.messageId,
       text: message.text,
@@ -262,14 +330,22 @@ export class UpdateFactory {
     return { update_id: this.fake.nextUpdateId(), callback_query: query };
   }
 
-  private base(user: User) {
+  /** A message of this person's private chat; a new one unless its id is given. */
+  private base(user: User, messageId = this.fake.nextMessageId(user.id)) {
     return {
-      message_id: Math.floor(Math.random() * 1e9),
+      message_id: messageId,
       date: Math.floor(Date.now() / 1000),
       chat: { id: user.id, type: 'private' as const, first_name: user.first_name },
       from: user,
     };
   }
+}
+
+/** A leading /command is marked as such, as Telegram does. */
+function commandEntities(text: string) {
+  if (!text.startsWith('/')) return {};
+  const length = text.split(/\s/)[0]?.length ?? 1;
+  return { entities: [{ type: 'bot_command' as const, offset: 0, length }] };
 }
 
 function toMessage(stored: StoredMessage): Record<string, unknown> {
@@ -283,15 +359,67 @@ function toMessage(stored: StoredMessage): Record<string, unknown> {
   };
 }
 
-function failureBody(status: Failure): Record<string, unknown> {
-  if (status === 429) {
-    return {
-      ok: false,
-      error_code: 429,
-      description: 'Too Many Requests: retry after 1',
-      parameters: { retry_after: 1 },
-    };
+/**
+ * Telegram's limits as token buckets: one for the whole bot (a second's worth of burst), one
+ * per chat. A message over either is refused, and consumes nothing.
+ */
+class Pace {
+  private readonly global: Bucket;
+  private readonly chats = new Map<number, Bucket>();
+
+  constructor(private readonly limits: FakeLimits) {
+    this.global = new Bucket(limits.globalPerSecond, 1000 / limits.globalPerSecond);
   }
+
+  /** 0 when the message may go now, else how many milliseconds until it may. */
+  take(chatId: number): number {
+    let chat = this.chats.get(chatId);
+    if (!chat) {
+      chat = new Bucket(this.limits.perChatBurst, this.limits.perChatIntervalMs);
+      this.chats.set(chatId, chat);
+    }
+    const wait = Math.max(chat.waitMs(), this.global.waitMs());
+    if (wait > 0) return wait;
+    chat.take();
+    this.global.take();
+    return 0;
+  }
+}
+
+class Bucket {
+  private tokens: number;
+  private at = performance.now();
+
+  constructor(
+    private readonly capacity: number,
+    private readonly intervalMs: number,
+  ) {
+    this.tokens = capacity;
+  }
+
+  waitMs(): number {
+    const now = performance.now();
+    this.tokens = Math.min(this.capacity, this.tokens + (now - this.at) / this.intervalMs);
+    this.at = now;
+    return this.tokens >= 1 ? 0 : (1 - this.tokens) * this.intervalMs;
+  }
+
+  take(): void {
+    this.tokens -= 1;
+  }
+}
+
+function tooManyRequests(seconds: number): Record<string, unknown> {
+  return {
+    ok: false,
+    error_code: 429,
+    description: `Too Many Requests: retry after ${seconds}`,
+    parameters: { retry_after: seconds },
+  };
+}
+
+function failureBody(status: Failure): Record<string, unknown> {
+  if (status === 429) return tooManyRequests(1);
   if (status === 403)
     return { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' };
   return { ok: false, error_code: 500, description: 'Internal Server Error' };

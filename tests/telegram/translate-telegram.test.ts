@@ -6,7 +6,6 @@ import {
   inputFromText,
   langFromCode,
 } from '../../bot/telegram/input-from-update.js';
-import { renderReply } from '../../bot/telegram/render-reply.js';
 
 const user = { id: 5, is_bot: false, first_name: 'Awa' };
 const chat = { id: 5, type: 'private' as const, first_name: 'Awa' };
@@ -78,28 +77,5 @@ describe('updates to engine inputs', () => {
     expect(langFromCode('en-GB')).toBe('en');
     expect(langFromCode('de')).toBe('fr');
     expect(langFromCode(undefined)).toBe('fr');
-  });
-});
-
-describe('replies to Telegram messages', () => {
-  it('puts the progress first and one button per row', () => {
-    const t = (key: string) => (key === 'progress' ? 'Thème 2/6 · question 3/5' : key);
-    const rendered = renderReply(
-      {
-        text: 'Comment venez-vous ?',
-        promptId: 'mob1',
-        progress: { theme: 2, themes: 6, question: 3, questions: 5 },
-        choices: [
-          { id: 'bus', label: 'Bus' },
-          { id: 'velo', label: 'Vélo' },
-        ],
-      },
-      t,
-    );
-    expect(rendered.text).toBe('Thème 2/6 · question 3/5\n\nComment venez-vous ?');
-    expect(rendered.keyboard?.inline_keyboard).toEqual([
-      [{ text: 'Bus', callback_data: 'mob1:bus' }],
-      [{ text: 'Vélo', callback_data: 'mob1:velo' }],
-    ]);
   });
 });

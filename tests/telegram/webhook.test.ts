@@ -36,8 +36,29 @@ describe('Telegram over a webhook', () => {
       secret_token: webhookSecret,
     });
     const menus = fake.callsOf('setMyCommands');
-    expect(menus.map((c) => c.params.language_code)).toEqual([undefined, 'en']);
-    expect(JSON.stringify(menus[0]?.params.commands)).toContain('"command":"summary"');
+    expect(menus.map((c) => c.params.language_code)).toEqual([undefined, 'fr', 'en']);
+    const words = (index: number) =>
+      JSON.stringify(menus[index]?.params.commands).match(/"command":"\w+"/g);
+    const french = ['start', 'aide', 'reprendre', 'retour', 'passer', 'recap', 'langue', 'code']
+      .concat(['stop', 'supprimer'])
+      .map((command) => `"command":"${command}"`);
+    expect(words(0)).toEqual(french);
+    expect(words(1)).toEqual(french);
+    expect(words(2)).toEqual(
+      [
+        'start',
+        'help',
+        'resume',
+        'back',
+        'skip',
+        'summary',
+        'language',
+        'code',
+        'stop',
+        'delete',
+      ].map((command) => `"command":"${command}"`),
+    );
+    expect(JSON.stringify(menus[1]?.params.commands)).toContain('Voir et modifier vos réponses');
   });
 
   it('walks a resident through the whole questionnaire, and stores every answer', async () => {
@@ -61,20 +82,22 @@ describe('Telegram over a webhook', () => {
     await chat.send('/start RBX7KQ');
     await chat.tap('yes');
     await chat.tap('tire');
-    const question = chat.expectReply(/^Thème 1\/6 · question 1\/\d/);
+    const question = chat.expectReply(/Thème 1\/6 · question 1\/\d/);
     await chat.send("L'aide aux devoirs au centre social");
     const multiple = chat.shownMessages().at(-1);
     await chat.tap('devoirs');
-    const ticked = chat.callsSinceMark('editMessageReplyMarkup');
+    // The labels are listed in the text too (too long for a phone's button): both change.
+    const ticked = chat.callsSinceMark('editMessageText');
     expect(ticked).toHaveLength(1);
     expect(ticked[0]?.params.message_id).toBe(multiple?.messageId);
     expect(JSON.stringify(ticked[0]?.params.reply_markup)).toContain('✓ ');
     chat.expectNoReply();
     await chat.tap('_done');
     const settled = fake.message(1002, multiple?.messageId ?? 0);
-    expect(settled?.text).toMatch(/✅ .+/);
+    expect(settled?.text).toMatch(/✅ Aide aux devoirs après l'école$/);
     expect(settled?.replyMarkup).toBeUndefined();
-    expect(question).toContain('\n\n');
+    // The theme's introduction, then the progress line right above its question.
+    expect(question).toMatch(/^Thème 1 sur 6 : Éducation\n.+\n\nThème 1\/6 · question 1\/4\n/);
   });
 
   it('processes an update delivered twice only once', async () => {

@@ -2,7 +2,9 @@ import { expect } from 'vitest';
 import type { TelegramChat } from './telegram-chat.js';
 
 /** The resident of tests/transcripts/01-full-fr-buttons.json, on Telegram: taps and typed answers. */
-const steps: ({ tap: string } | string)[] = [
+export type Step = { tap: string } | string;
+
+export const wholeQuestionnaireSteps: Step[] = [
   { tap: 'yes' },
   { tap: 'tire' },
   "L'aide aux devoirs au centre social",
@@ -44,13 +46,24 @@ const steps: ({ tap: string } | string)[] = [
   { tap: 'confirm' },
 ];
 
-/** From the invitation link to the confirmed summary. */
+/** Calls that put a message in a chat: what Telegram's limits (about one a second) count. */
+const messageMethods = ['sendMessage', 'editMessageText', 'editMessageReplyMarkup'];
+
+/**
+ * From the invitation link to the confirmed summary; every step, a tap or a typed answer,
+ * costs at most two message calls (the edit and the next question).
+ */
 export async function wholeQuestionnaire(chat: TelegramChat): Promise<void> {
   await chat.send('/start RBX7KQ');
   chat.expectReply(/Acceptez-vous/);
-  for (const step of steps) {
+  for (const step of wholeQuestionnaireSteps) {
     if (typeof step === 'string') await chat.send(step);
     else await chat.tap(step.tap);
+    const calls = chat.callsSinceMark().filter((c) => messageMethods.includes(c.method));
+    expect(
+      calls.length,
+      `${JSON.stringify(step)}: ${calls.map((c) => c.method).join(', ')}`,
+    ).toBeLessThanOrEqual(2);
   }
 }
 
