@@ -4,19 +4,23 @@ import { runChatCommand } from './console/chat-command.js';
 import { runCouncilsCommand } from './admin/councils-command.js';
 import { runExportCommand } from './admin/export-command.js';
 import { runServeCommand } from './serve-command.js';
-import { runCoordinatorLinkCommand } from './coordinators/coordinator-link-command.js';
+import { runAdminCommand } from './admin/admin-command.js';
 
 const usage = `Usage: concerto <command>
 
   serve                         HTTP server, enabled channels (npm start)
   chat [--json] [--user ID] [--lang fr|en] [--invite CODE]
                                 chat with the bot in this terminal
-  export answers [--format csv|ndjson] [--out FILE] [--council CODE]
-                                answers, pseudonymised
+  export answers|participants|transcripts|codebook [--format csv|ndjson|json|xlsx]
+         [--excel] [--wide] [--out FILE] [--raw] [filters]
+                                exports, pseudonymised and masked (concerto export --help)
   councils import FILE          import councils (QPV list CSV: code,name,commune,…)
   councils list [--search TEXT] councils and their invitation codes
-  admin coordinator --name NAME --council CODE [--council CODE…]
-                                a coordinator's one-time Telegram link code
+  admin create-credential|list|revoke|audit|coordinator …
+                                admin API credentials, the audit trail, coordinators'
+                                Telegram link codes (concerto admin --help)
+
+Every command takes --help.
 `;
 
 /** Entry point of the `concerto` command; returns the exit code. */
@@ -70,16 +74,8 @@ async function run(command: string, args: string[], config: Config): Promise<num
       return runExportCommand(config, args);
     case 'councils':
       return runCouncilsCommand(config, args);
-    case 'admin': {
-      const { values, positionals } = parse(args, {
-        name: { type: 'string' },
-        council: { type: 'string', multiple: true },
-      });
-      if (positionals[0] !== 'coordinator' || !values.name || !values.council?.length) {
-        throw new UsageError('admin coordinator needs --name and at least one --council');
-      }
-      return runCoordinatorLinkCommand(config, { name: values.name, councilIds: values.council });
-    }
+    case 'admin':
+      return runAdminCommand(config, args);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
