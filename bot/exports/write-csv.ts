@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { ExportTable } from './export-table.js';
+import { OutputClosedError, waitForDrain } from './wait-for-drain.js';
 
 /**
  * A table as CSV (RFC 4180: quoted where needed, CRLF) through csv-stringify, formula-like text
@@ -24,11 +25,12 @@ export async function writeCsv(
   const failed = new Promise<never>((_, reject) => {
     stringifier.once('error', reject);
     output.once('error', reject);
+    output.once('close', () => reject(new OutputClosedError()));
   });
   failed.catch(() => undefined);
   let count = 0;
   const write = async (cells: readonly unknown[]) => {
-    if (!stringifier.write(cells)) await Promise.race([once(stringifier, 'drain'), failed]);
+    if (!stringifier.write(cells)) await Promise.race([waitForDrain(stringifier, output), failed]);
   };
   await write(table.columns);
   for await (const row of table.rows) {

@@ -1,6 +1,6 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Cell, ExportTable } from './export-table.js';
+import { waitForDrain } from './wait-for-drain.js';
 
 /**
  * A table as NDJSON (one JSON object per line, keyed by column, empty cells left out) or as
@@ -17,7 +17,7 @@ export async function writeJsonLines(
     if (pending === '') return;
     const chunk = pending;
     pending = '';
-    if (!output.write(chunk)) await once(output, 'drain');
+    if (!output.write(chunk)) await waitForDrain(output);
   };
   let count = 0;
   if (options.array) pending += '[';

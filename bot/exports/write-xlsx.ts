@@ -1,8 +1,8 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { ExportTable } from './export-table.js';
 import { guardFormula } from './guard-formula.js';
+import { waitForDrain } from './wait-for-drain.js';
 
 /** A sheet holds 1,048,576 rows; a longer export goes on to a second sheet, and so on. */
 const rowsPerSheet = 1_000_000;
@@ -42,7 +42,7 @@ export async function writeXlsx(
     inSheet += 1;
     options.onRow?.();
     // The zip is written as rows are committed: wait for a slow reader (an HTTP client).
-    if (count % 500 === 0 && output.writableNeedDrain) await once(output, 'drain');
+    if (count % 500 === 0 && output.writableNeedDrain) await waitForDrain(output);
   }
   sheet.commit();
   await workbook.commit();
