@@ -36,7 +36,7 @@ export async function writeXlsx(
       inSheet = 0;
     }
     sheet
-      .addRow(row.map((cell) => (typeof cell === 'string' ? guardFormula(cell) : (cell ?? null))))
+      .addRow(row.map((cell) => (typeof cell === 'string' ? textCell(cell) : (cell ?? null))))
       .commit();
     count += 1;
     inSheet += 1;
@@ -47,4 +47,9 @@ export async function writeXlsx(
   sheet.commit();
   await workbook.commit();
   return count;
+}
+
+/** Guarded text; line breaks as LF, the only one a cell keeps (XML turns CR LF into LF anyway). */
+function textCell(text: string): string {
+  return guardFormula(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text);
 }
