@@ -2,7 +2,7 @@ import { findCouncils } from '../../storage/council-repository.js';
 import { sendJson, type Route } from '../http/create-http-server.js';
 import type { AdminApiDeps } from './admin-api-deps.js';
 import { auditRoute } from './audit-route.js';
-import { createAuthenticator } from './authenticate-request.js';
+import { createAuthenticator, type AuthenticatorOptions } from './authenticate-request.js';
 import { councilsRoute, figuresRoute } from './council-routes.js';
 import { exportRoute } from './export-route.js';
 import { listParam, type AdminHandler } from './admin-request.js';
@@ -16,11 +16,15 @@ import { scopeRequest } from './scope-request.js';
  *
  * @example const routes = [...healthRoutes(db, metrics), ...adminApiRoutes(runtime)]
  */
-export function adminApiRoutes(deps: AdminApiDeps): Route[] {
+export function adminApiRoutes(
+  deps: AdminApiDeps,
+  limits: Pick<AuthenticatorOptions, 'maxFailures' | 'windowMs'> = {},
+): Route[] {
   const authenticate = createAuthenticator({
     db: deps.db,
     adminToken: deps.config.ADMIN_TOKEN,
     trustProxy: deps.config.TRUST_PROXY,
+    ...limits,
   });
   const guarded =
     (handler: AdminHandler): Route['handle'] =>
