@@ -1,10 +1,5 @@
 import { parseArgs } from 'node:util';
 import { parseConfig, readEnvironment, type Config } from './config.js';
-import { runChatCommand } from './console/chat-command.js';
-import { runCouncilsCommand } from './admin/councils-command.js';
-import { runExportCommand } from './admin/export-command.js';
-import { runServeCommand } from './serve-command.js';
-import { runAdminCommand } from './admin/admin-command.js';
 
 const usage = `Usage: concerto <command>
 
@@ -51,8 +46,10 @@ export async function main(argv: string[]): Promise<number> {
 
 async function run(command: string, args: string[], config: Config): Promise<number> {
   switch (command) {
+    // Each command loads only its own modules: `concerto export --help` need not load
+    // grammY, botbuilder and the NLU.
     case 'serve':
-      return runServeCommand(config);
+      return (await import('./serve-command.js')).runServeCommand(config);
     case 'chat': {
       const { values } = parse(args, {
         json: { type: 'boolean' },
@@ -63,6 +60,7 @@ async function run(command: string, args: string[], config: Config): Promise<num
       const lang = values.lang;
       if (lang !== undefined && lang !== 'fr' && lang !== 'en')
         throw new UsageError('--lang must be fr or en');
+      const { runChatCommand } = await import('./console/chat-command.js');
       return runChatCommand(config, {
         json: values.json ?? false,
         user: values.user,
@@ -71,11 +69,11 @@ async function run(command: string, args: string[], config: Config): Promise<num
       });
     }
     case 'export':
-      return runExportCommand(config, args);
+      return (await import('./admin/export-command.js')).runExportCommand(config, args);
     case 'councils':
-      return runCouncilsCommand(config, args);
+      return (await import('./admin/councils-command.js')).runCouncilsCommand(config, args);
     case 'admin':
-      return runAdminCommand(config, args);
+      return (await import('./admin/admin-command.js')).runAdminCommand(config, args);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
