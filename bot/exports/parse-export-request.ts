@@ -115,7 +115,7 @@ export function parseExportRequest(
       problems.push(`council "${c}" is not a council code (e.g. QN05981M)`);
   const departments = list('department').map((d) => d.toUpperCase());
   for (const d of departments)
-    if (!/^(?:\d{2,3}|2[AB])$/.test(d))
+    if (!/^(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-8]|98[4-9])$/.test(d))
       problems.push(`department "${d}" is not a département code (e.g. 59, 2A, 974)`);
   const chosenLangs = choose('lang', langs);
   const chosenChannels = choose<Channel>('channel', channels);
