@@ -1,8 +1,8 @@
-import type { Writable } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { ExportTable } from './export-table.js';
 import { guardFormula } from './guard-formula.js';
-import { waitForDrain } from './wait-for-drain.js';
+import { OutputClosedError, waitForDrain } from './wait-for-drain.js';
 
 /** A sheet holds 1,048,576 rows; a longer export goes on to a second sheet, and so on. */
 const rowsPerSheet = 1_000_000;
@@ -17,8 +17,18 @@ export async function writeXlsx(
   output: Writable,
   options: { onRow?: (() => void) | undefined },
 ): Promise<number> {
+  // exceljs ends the stream it writes to: give it one of its own, so `output` stays open
+  // (standard output, or a file the caller closes) like with the other formats.
+  const zip = new PassThrough();
+  zip.pipe(output, { end: false });
+  const zipped = new Promise<void>((resolve, reject) => {
+    zip.once('end', resolve);
+    output.once('close', () => reject(new OutputClosedError()));
+    output.once('error', reject);
+  });
+  zipped.catch(() => undefined);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: output,
+    stream: zip,
     useSharedStrings: false,
     useStyles: false,
   });
@@ -46,6 +56,7 @@ export async function writeXlsx(
   }
   sheet.commit();
   await workbook.commit();
+  await zipped;
   return count;
 }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { useTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { seedExportData } from '../exports/seeded-exports.js';
@@ -147,6 +148,16 @@ describe('concerto export and concerto admin on the command line', () => {
       expect(run.stdout).toBe('');
       expect(readFileSync(file, 'utf8')).toMatch(/^\uFEFFparticipant;council;council_name/);
       expect(existsSync(`${file}.partial`)).toBe(false);
+      const book = path.join(dir, 'codebook.xlsx');
+      expect((await concerto(['export', 'codebook', '--format', 'xlsx', '--out', book])).code).toBe(
+        0,
+      );
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(book);
+      expect(workbook.getWorksheet('codebook')?.getRow(1).getCell(1).value).toBe(
+        'questionnaire_version',
+      );
+      expect(workbook.getWorksheet('codebook')?.rowCount).toBeGreaterThan(100);
     },
     severalRuns,
   );

@@ -35,6 +35,10 @@ if (selected('cpu')) {
   const { benchTelegramCpu } = await import('./bench-telegram-cpu.js');
   for (const line of await benchTelegramCpu()) console.log(line);
 }
+if (selected('exports')) {
+  const { benchExports } = await import('./bench-exports.js');
+  for (const line of await benchExports()) console.log(line);
+}
 if (selected('web')) {
   const { benchWebPage } = await import('./bench-web-page.js');
   for (const line of await benchWebPage()) console.log(line);
