@@ -1,22 +1,21 @@
 import { parseArgs } from 'node:util';
 import { parseConfig, readEnvironment, type Config } from './config.js';
-import { runChatCommand } from './console/chat-command.js';
-import { runCouncilsCommand } from './admin/councils-command.js';
-import { runExportCommand } from './admin/export-command.js';
-import { runServeCommand } from './serve-command.js';
-import { runCoordinatorLinkCommand } from './coordinators/coordinator-link-command.js';
 
 const usage = `Usage: concerto <command>
 
   serve                         HTTP server, enabled channels (npm start)
   chat [--json] [--user ID] [--lang fr|en] [--invite CODE]
                                 chat with the bot in this terminal
-  export answers [--format csv|ndjson] [--out FILE] [--council CODE]
-                                answers, pseudonymised
+  export answers|participants|transcripts|codebook [--format csv|ndjson|json|xlsx]
+         [--excel] [--wide] [--out FILE] [--raw] [filters]
+                                exports, pseudonymised and masked (concerto export --help)
   councils import FILE          import councils (QPV list CSV: code,name,commune,…)
   councils list [--search TEXT] councils and their invitation codes
-  admin coordinator --name NAME --council CODE [--council CODE…]
-                                a coordinator's one-time Telegram link code
+  admin create-credential|list|revoke|audit|coordinator …
+                                admin API credentials, the audit trail, coordinators'
+                                Telegram link codes (concerto admin --help)
+
+Every command takes --help.
 `;
 
 /** Entry point of the `concerto` command; returns the exit code. */
@@ -47,8 +46,10 @@ export async function main(argv: string[]): Promise<number> {
 
 async function run(command: string, args: string[], config: Config): Promise<number> {
   switch (command) {
+    // Each command loads only its own modules: `concerto export --help` need not load
+    // grammY, botbuilder and the NLU.
     case 'serve':
-      return runServeCommand(config);
+      return (await import('./serve-command.js')).runServeCommand(config);
     case 'chat': {
       const { values } = parse(args, {
         json: { type: 'boolean' },
@@ -59,6 +60,7 @@ async function run(command: string, args: string[], config: Config): Promise<num
       const lang = values.lang;
       if (lang !== undefined && lang !== 'fr' && lang !== 'en')
         throw new UsageError('--lang must be fr or en');
+      const { runChatCommand } = await import('./console/chat-command.js');
       return runChatCommand(config, {
         json: values.json ?? false,
         user: values.user,
@@ -67,19 +69,11 @@ async function run(command: string, args: string[], config: Config): Promise<num
       });
     }
     case 'export':
-      return runExportCommand(config, args);
+      return (await import('./admin/export-command.js')).runExportCommand(config, args);
     case 'councils':
-      return runCouncilsCommand(config, args);
-    case 'admin': {
-      const { values, positionals } = parse(args, {
-        name: { type: 'string' },
-        council: { type: 'string', multiple: true },
-      });
-      if (positionals[0] !== 'coordinator' || !values.name || !values.council?.length) {
-        throw new UsageError('admin coordinator needs --name and at least one --council');
-      }
-      return runCoordinatorLinkCommand(config, { name: values.name, councilIds: values.council });
-    }
+      return (await import('./admin/councils-command.js')).runCouncilsCommand(config, args);
+    case 'admin':
+      return (await import('./admin/admin-command.js')).runAdminCommand(config, args);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -99,6 +99,13 @@ function contradictions(env: Readonly<Record<string, string | undefined>>): stri
   if (set('MICROSOFT_APP_ID') && !set('MICROSOFT_APP_PASSWORD')) {
     problems.push('MICROSOFT_APP_PASSWORD: is required when MICROSOFT_APP_ID is set');
   }
+  // Pseudonyms keyed by a secret kept in the same database as the data would be reversible
+  // by whoever holds a copy of it: production keeps the key elsewhere.
+  if (env['NODE_ENV']?.trim() === 'production' && !set('PSEUDONYM_SECRET')) {
+    problems.push(
+      'PSEUDONYM_SECRET: is required when NODE_ENV=production (a long random value kept outside the database, e.g. `openssl rand -hex 32`)',
+    );
+  }
   const opens = Date.parse(env['CONSULTATION_OPENS_AT'] ?? '');
   const closes = Date.parse(env['CONSULTATION_CLOSES_AT'] ?? '');
   if (!Number.isNaN(opens) && !Number.isNaN(closes) && opens >= closes) {

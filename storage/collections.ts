@@ -11,7 +11,7 @@ import type {
   TranscriptDoc,
 } from './documents.js';
 
-/** Every collection name in one place; `reminders`, `admins` and `audit` are reserved for later. */
+/** Every collection name in one place; `reminders` is reserved for later. */
 export const collectionNames = {
   participants: 'participants',
   identities: 'identities',
@@ -30,7 +30,9 @@ export const collectionNames = {
   dlActivities: 'dl_activities',
   dlSettings: 'dl_settings',
   reminders: 'reminders',
-  admins: 'admins',
+  /** Admin API credentials (storage/credentials.ts). */
+  credentials: 'credentials',
+  /** Exports and credential changes (storage/audit-log.ts). */
   audit: 'audit',
 } as const;
 

@@ -173,3 +173,12 @@ export async function councilNames(
     .toArray();
   return new Map(docs.map((d) => [d._id, { name: d.name, commune: d.commune }]));
 }
+
+/** A coordinator by id, or null. */
+export async function findCoordinatorById(
+  db: Db,
+  coordinatorId: string,
+): Promise<CoordinatorDoc | null> {
+  const raw = await coordinators(db).findOne({ _id: String(coordinatorId) });
+  return raw === null ? null : coordinatorDocSchema.parse(raw);
+}

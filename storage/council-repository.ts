@@ -195,3 +195,14 @@ function sameFields(a: CouncilDoc, b: CouncilDoc): boolean {
 function toCouncil({ _id, ...fields }: CouncilDoc): Council {
   return { id: _id, ...fields };
 }
+
+/** These councils (by `_id`, the lookup FerretDB serves from its index); unknown ids are left out. */
+export async function findCouncils(db: Db, councilIds: readonly string[]): Promise<Council[]> {
+  if (councilIds.length === 0) return [];
+  const docs = await collections(db)
+    .councils.find({ _id: { $in: councilIds.map(String) } })
+    .toArray();
+  return docs
+    .map((raw) => toCouncil(parseStored(councilDocSchema, raw, `councils/${raw._id}`)))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}

@@ -1,99 +1,105 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { rename, rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import type { AnswerValue } from '../../dialogs/answer-value.js';
-import { streamAnswers } from '../../storage/answer-export.js';
-import { pseudonymSecret } from '../../storage/pseudonym-secret.js';
-import { parse, UsageError } from '../cli.js';
 import type { Config } from '../config.js';
+import { createProgressBar } from '../exports/progress-bar.js';
+import { exportPseudonymSecret } from '../exports/participant-pseudonym.js';
+import { openExport } from '../exports/open-export.js';
+import { exportOptionNames, parseExportRequest } from '../exports/parse-export-request.js';
+import { shippedConsultation } from '../../dialogs/load-consultation.js';
 import { createLogger } from '../logger.js';
 import { startRuntime } from '../start-runtime.js';
-import { csvLine } from './csv-line.js';
+import { exportUsage } from './export-usage.js';
+import { parseFlags, type FlagSpec } from './parse-flags.js';
 
-const header = [
-  'participant',
-  'council',
-  'question',
-  'kind',
-  'choices',
-  'other',
-  'number',
-  'yes_no',
-  'text',
-  'questionnaire_version',
-  'answered_at',
-  'updated_at',
-];
+const booleans = new Set(['excel', 'wide', 'raw', 'completed']);
+const multiples = new Set(['council', 'department', 'theme', 'status', 'lang', 'channel']);
 
-/** `concerto export answers`: one row per participant × question, participants pseudonymised. */
+const flags: Record<string, FlagSpec> = {
+  out: { type: 'string' },
+  ...Object.fromEntries(
+    exportOptionNames.map((name) => [
+      name,
+      { type: booleans.has(name) ? 'boolean' : 'string', multiple: multiples.has(name) },
+    ]),
+  ),
+};
+
+/**
+ * `concerto export KIND [options]`: an export to a file or standard output, recorded in the
+ * audit log as made at the command line. Exit code 2 for bad flags (each named on a line).
+ */
 export async function runExportCommand(config: Config, args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
-    format: { type: 'string', default: 'csv' },
-    out: { type: 'string' },
-    council: { type: 'string' },
-  });
-  const [what] = positionals;
-  if (what !== 'answers')
-    throw new UsageError(`export ${what ?? ''}: only "answers" is available for now`);
-  const format = values.format;
-  if (format !== 'csv' && format !== 'ndjson')
-    throw new UsageError('--format must be csv or ndjson');
+  const parsed = parseFlags(args, flags);
+  if (parsed.help) {
+    process.stdout.write(exportUsage);
+    return 0;
+  }
+  const [kind, ...extra] = parsed.positionals;
+  const { out, ...options } = Object.fromEntries(parsed.values);
+  const consultation = shippedConsultation();
+  if (!consultation.ok) throw new Error(consultation.problems.join('; '));
+  const request = parseExportRequest(
+    kind,
+    new Map(Object.entries(options)),
+    consultation.consultation,
+  );
+  const problems = [
+    ...parsed.problems,
+    ...extra.map((e) => `unexpected argument "${e}"`),
+    ...(request.ok ? [] : request.problems),
+  ];
+  if (!request.ok || problems.length > 0) {
+    for (const problem of problems) process.stderr.write(`concerto export: ${problem}\n`);
+    process.stderr.write('(see concerto export --help)\n');
+    return 2;
+  }
+  const file = out?.[0];
+  if (file === undefined && request.request.format === 'xlsx' && process.stdout.isTTY) {
+    process.stderr.write(
+      'concerto export: xlsx is binary: give --out FILE or redirect the output\n',
+    );
+    return 2;
+  }
   const runtime = await startRuntime(
     config,
     createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL),
     { conversations: false },
   );
-  const output: Writable = values.out ? createWriteStream(values.out) : process.stdout;
-  let count = 0;
+  // A file appears under its name only once complete.
+  const partial = file === undefined ? undefined : `${file}.partial`;
+  const output: Writable = partial === undefined ? process.stdout : createWriteStream(partial);
   try {
-    const secret = config.PSEUDONYM_SECRET ?? (await pseudonymSecret(runtime.db));
-    if (format === 'csv') await write(output, `\uFEFF${csvLine(header)}`);
-    for await (const row of streamAnswers(runtime.storage, { councilId: values.council, secret })) {
-      const cells = valueCells(row.value);
-      const line =
-        format === 'csv'
-          ? csvLine([
-              row.participantKey,
-              row.councilId,
-              row.questionId,
-              row.value.kind,
-              ...cells,
-              row.questionnaireVersion,
-              row.answeredAt.toISOString(),
-              row.updatedAt.toISOString(),
-            ])
-          : `${JSON.stringify(row)}\n`;
-      await write(output, line);
-      count += 1;
-      if (count % 10_000 === 0) process.stderr.write(`exported ${count} answers…\n`);
+    const opened = await openExport(
+      {
+        db: runtime.db,
+        consultation: runtime.consultation,
+        catalog: runtime.catalog,
+        secret: await exportPseudonymSecret(config, runtime.db),
+      },
+      request.request,
+      { kind: 'cli' },
+    );
+    const bar = createProgressBar(process.stderr, opened.table.name, opened.table.expectedRows);
+    const rows = await opened.writeTo(output, () => bar.tick());
+    bar.done();
+    if (partial !== undefined && file !== undefined) {
+      output.end();
+      await once(output, 'finish');
+      await rename(partial, file);
     }
+    process.stderr.write(
+      `exported ${rows} rows of ${opened.table.name}${file ? ` to ${file}` : ''}\n`,
+    );
+    return 0;
+  } catch (error) {
+    if (partial !== undefined) {
+      output.destroy();
+      await rm(partial, { force: true });
+    }
+    throw error;
   } finally {
-    if (values.out) output.end();
     await runtime.close();
   }
-  process.stderr.write(`exported ${count} answers${values.out ? ` to ${values.out}` : ''}\n`);
-  return 0;
-}
-
-/** choices, other, number, yes_no, text: the columns a spreadsheet can filter on. */
-function valueCells(value: AnswerValue): (string | number | undefined)[] {
-  switch (value.kind) {
-    case 'choice':
-      return [value.choiceId, value.other, undefined, undefined, undefined];
-    case 'choices':
-    case 'ranking':
-      return [value.choiceIds.join(';'), value.other, undefined, undefined, undefined];
-    case 'scale':
-      return [undefined, undefined, value.value, undefined, undefined];
-    case 'yesno':
-      return [undefined, undefined, undefined, value.value ? 'yes' : 'no', undefined];
-    case 'text':
-      return [undefined, undefined, undefined, undefined, value.text];
-    case 'skipped':
-      return [undefined, undefined, undefined, undefined, undefined];
-  }
-}
-
-async function write(output: Writable, chunk: string): Promise<void> {
-  if (!output.write(chunk)) await once(output, 'drain');
 }

@@ -9,6 +9,7 @@ export function maskPersonalData(text: string, lang: 'fr' | 'en' = 'fr'): string
   const label = labels[lang];
   return text
     .replace(emailPattern, label.email)
+    .replace(obfuscatedEmailPattern, label.email)
     .replace(phonePattern, (match) => (digitCount(match) >= 8 ? label.phone : match))
     .replace(frenchAddressPattern, label.address)
     .replace(englishAddressPattern, label.address)
@@ -27,6 +28,10 @@ const labels = {
 
 // user.name+tag@example.co.uk, also written with spaces around the @ (« jean @ gmail.com »).
 const emailPattern = /[\p{L}\p{N}._%+-]+\s?@\s?[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+
+// contact[at]mairie.fr, jean (arobase) gmail (point) com: written so that robots miss them.
+const obfuscatedEmailPattern =
+  /[\p{L}\p{N}._%+-]+\s?[[(](?:at|arobase|chez)[\])]\s?[\p{L}\p{N}-]+(?:\s?(?:\.|[[(](?:dot|point)[\])])\s?[\p{L}\p{N}-]+)+/giu;
 
 // 06 12 34 56 78, 06.12.34.56.78, 0612345678, +33 6 12 34 56 78, +33 (0)6…, 0033 6…,
 // +44 20 7946 0958, +1 (555) 123-4567: a run of digits and separators, with 8+ digits.

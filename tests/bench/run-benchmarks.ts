@@ -39,6 +39,10 @@ if (selected('telegram')) {
   const { benchTelegram } = await import('./bench-telegram.js');
   for (const line of await benchTelegram()) console.log(line);
 }
+if (selected('exports')) {
+  const { benchExports } = await import('./bench-exports.js');
+  for (const line of await benchExports()) console.log(line);
+}
 if (selected('web')) {
   const { benchWebPage } = await import('./bench-web-page.js');
   for (const line of await benchWebPage()) console.log(line);

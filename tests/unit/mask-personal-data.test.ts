@@ -22,6 +22,14 @@ describe('maskPersonalData', () => {
     ['7 allée des Peupliers', '[adresse]'],
     ['bâtiment C escalier 2 appartement 14', '[adresse] [adresse] [adresse]'],
     ['I live at 221B Baker Street', 'I live at [adresse]'],
+    ['envoyez à contact[at]mairie.fr', 'envoyez à [e-mail]'],
+    ['jean (arobase) gmail (point) com', '[e-mail]'],
+    ['Jean.Dupont@Gmail.COM', '[e-mail]'],
+    ['07.12.34.56.78 ou +32 2 123 45 67', '[téléphone] ou [téléphone]'],
+    ['(06) 12 34 56 78', '[téléphone]'],
+    ['+33-6-12-34-56-78', '[téléphone]'],
+    ['15 Rue de la Paix 75002 Paris', '[adresse]'],
+    ['4 impasse du Moulin, appt 12', '[adresse], [adresse]'],
   ])('masks %j', (input, expected) => {
     expect(maskPersonalData(input)).toBe(expected);
     expect(hasPersonalData(input)).toBe(true);
@@ -38,6 +46,10 @@ describe('maskPersonalData', () => {
     'le rue est sale (sic)',
     'cité éducative',
     'Rendez-vous le 05/12/2017',
+    'le 12/11/2017 à 18h30',
+    'bus 12 et 14 et 16 et 18',
+    'en 1995 et 2017 et 2018',
+    'on se retrouve at home',
   ])('leaves %j as it is', (input) => {
     expect(maskPersonalData(input)).toBe(input);
     expect(hasPersonalData(input)).toBe(false);
