@@ -19,9 +19,9 @@ const [
 ] = process.argv.slice(2);
 const parsed = parseExportRequest(
   'answers',
-  new Map([
+  new Map<string, string[]>([
     ['format', [format === 'excel' ? 'csv' : format]],
-    ...(format === 'excel' ? [['excel', ['']] as [string, string[]]] : []),
+    ...(format === 'excel' ? [['excel', ['']] satisfies [string, string[]]] : []),
   ]),
   benchConsultation,
 );

@@ -118,9 +118,7 @@ describe('what the exports hold', () => {
     expect(new Set(culture.map((r) => r['theme']))).toEqual(new Set(['culture']));
     const wideCulture = await exportOf('answers', { theme: 'culture', wide: '' });
     expect(
-      Object.keys(wideCulture[0] ?? {}).filter(
-        (k) => !(answersWideColumns as readonly string[]).includes(k),
-      ),
+      Object.keys(wideCulture[0] ?? {}).filter((k) => !new Set<string>(answersWideColumns).has(k)),
     ).toEqual(['cul_marche', 'cul_idees', 'cul_urgence', 'atelier']);
     // Ben answered on 28 November (Paris), Chloé on 1 December, Ana on the 23rd.
     expect(people(await exportOf('answers', { since: '2017-11-28', until: '2017-11-30' }))).toEqual(
@@ -182,9 +180,9 @@ describe('what the exports hold', () => {
       themes_left: 0,
     });
     expect(ana?.['consented_at']).toMatch(/^2017-11-23T10:0\d\+01:00$/);
-    expect(
-      Object.keys(ana ?? {}).every((k) => (participantsColumns as readonly string[]).includes(k)),
-    ).toBe(true);
+    expect(Object.keys(ana ?? {}).every((k) => new Set<string>(participantsColumns).has(k))).toBe(
+      true,
+    );
     const text = JSON.stringify(rows);
     for (const id of Object.values(seeded.ids)) expect(text).not.toContain(id);
     expect(text).not.toMatch(/"101"|dl_ben|chloe/);
