@@ -3,6 +3,8 @@ import { parseConfig, readEnvironment, type Config } from './config.js';
 import { runChatCommand } from './console/chat-command.js';
 import { runCouncilsCommand } from './admin/councils-command.js';
 import { runExportCommand } from './admin/export-command.js';
+import { runSynthesisCommand } from './synthesis/synthesis-command.js';
+import { runWorkshopCommand } from './workshop/workshop-command.js';
 import { runServeCommand } from './serve-command.js';
 import { runCoordinatorLinkCommand } from './coordinators/coordinator-link-command.js';
 
@@ -13,6 +15,12 @@ const usage = `Usage: concerto <command>
                                 chat with the bot in this terminal
   export answers [--format csv|ndjson] [--out FILE] [--council CODE]
                                 answers, pseudonymised
+  export synthesis [--format html|json] [--out FILE] [--council CODE…] [--lang fr|en]
+                                the synthesis for the workshop (--help for more)
+  workshop draw --seats N --seed S [--balance council,role]
+                                draw the workshop's participants among volunteers
+  workshop invite|contacts|forget-contacts …
+                                invitations, contacts of volunteers (workshop --help)
   councils import FILE          import councils (QPV list CSV: code,name,commune,…)
   councils list [--search TEXT] councils and their invitation codes
   admin coordinator --name NAME --council CODE [--council CODE…]
@@ -67,7 +75,11 @@ async function run(command: string, args: string[], config: Config): Promise<num
       });
     }
     case 'export':
+      // The synthesis has its own options (bot/synthesis/synthesis-command.ts).
+      if (args[0] === 'synthesis') return runSynthesisCommand(config, args.slice(1));
       return runExportCommand(config, args);
+    case 'workshop':
+      return runWorkshopCommand(config, args);
     case 'councils':
       return runCouncilsCommand(config, args);
     case 'admin': {

@@ -32,6 +32,9 @@ export const collectionNames = {
   reminders: 'reminders',
   admins: 'admins',
   audit: 'audit',
+  workshopContacts: 'workshop_contacts',
+  workshopDraws: 'workshop_draws',
+  workshopInvitations: 'workshop_invitations',
 } as const;
 
 /** Collections of the store before 2026-12-01, read only by the migration (then dropped). */

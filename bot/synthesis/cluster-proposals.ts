@@ -9,8 +9,11 @@ export interface Proposal {
 }
 
 export interface ProposalCluster {
-  /** Its proposals, the most representative first (closest to the group's centre; ties by id). */
-  members: { id: string; similarity: number }[];
+  /**
+   * Its proposals, the most representative first (closest to the group's centre; ties by id),
+   * each with its `words`: its stems, sorted (two proposals saying the same words share it).
+   */
+  members: { id: string; similarity: number; words: string }[];
   /** The words that weigh most in the group, as people wrote them most often. */
   keywords: string[];
 }
@@ -252,7 +255,11 @@ function describe(space: Space, members: readonly number[], keywordCount: number
     doc.terms.forEach((term, i) => {
       dot += (sum.get(term) ?? 0) * doc.weights[i]!;
     });
-    return { id: doc.id, similarity: Math.round((dot / norm) * 1000) / 1000 };
+    const words = doc.terms
+      .map((term) => space.terms[term]!)
+      .sort(compare)
+      .join(' ');
+    return { id: doc.id, similarity: Math.round((dot / norm) * 1000) / 1000, words };
   });
   scored.sort((a, b) => b.similarity - a.similarity || compare(a.id, b.id));
   const keywords = [...sum.entries()]

@@ -124,6 +124,7 @@ export async function summarizeConsultation(input: SynthesisInput): Promise<Synt
       id: consultation.id,
       version: consultation.version,
       title: label(consultation.title),
+      timeZone: consultation.timeZone,
     },
     lang,
     councilIds: input.councilIds ? [...input.councilIds].sort(compare) : null,

@@ -8,7 +8,7 @@ import type { Lang } from '../../dialogs/session-state.js';
  */
 export interface SynthesisReport {
   format: typeof synthesisFormat;
-  consultation: { id: string; version: string; title: Bilingual };
+  consultation: { id: string; version: string; title: Bilingual; timeZone: string };
   /** The language of the masks in quotes (« [téléphone] » or « [phone] »). */
   lang: Lang;
   /** The councils the report is restricted to; null: every council. */

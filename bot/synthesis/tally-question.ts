@@ -214,7 +214,7 @@ class TextTally implements QuestionTally {
     const ideas: IdeaCluster[] = clusters.map((cluster) => ({
       keywords: cluster.keywords,
       size: cluster.members.length,
-      quotes: cluster.members.slice(0, options.quotesPerCluster).flatMap(({ id }) => {
+      quotes: quotesOf(cluster.members, options.quotesPerCluster).flatMap(({ id }) => {
         const proposal = byId.get(id);
         return proposal
           ? [{ text: maskPersonalData(proposal.text, options.lang), lang: proposal.lang }]
@@ -232,6 +232,26 @@ class TextTally implements QuestionTally {
       withoutWords: withoutWords.length,
     };
   }
+}
+
+/**
+ * The most representative proposals, each saying other words than those before it
+ * (« plus de bus le soir » and « plus de bus le soir svp » make one quote), then, if too
+ * few differ, the next most representative.
+ */
+function quotesOf<T extends { words: string }>(members: readonly T[], count: number): T[] {
+  const seen = new Set<string>();
+  const chosen: T[] = [];
+  const repeated: T[] = [];
+  for (const member of members) {
+    if (chosen.length >= count) break;
+    if (seen.has(member.words)) repeated.push(member);
+    else {
+      seen.add(member.words);
+      chosen.push(member);
+    }
+  }
+  return [...chosen, ...repeated].slice(0, count);
 }
 
 /** The choices as listed: the question's own, then « Autre »; Oui, Non for a yes/no. */
