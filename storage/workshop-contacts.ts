@@ -75,3 +75,19 @@ function stored(raw: unknown): StoredWorkshopContact {
   const { _id, ...contact } = parseStored(workshopContactDocSchema, raw, 'workshop_contacts');
   return contact;
 }
+
+/**
+ * After the workshop: deletes every contact of a consultation, and the copy a participant's
+ * last turn may still hold (`lastTurn.workshopContact`, until their next message). Returns
+ * how many contacts there were.
+ */
+export async function forgetWorkshopContacts(db: Db, consultationId: string): Promise<number> {
+  const removed = await new MongoWorkshopContacts(db).removeAll(consultationId);
+  await db
+    .collection(collectionNames.participants)
+    .updateMany(
+      { consultationId: String(consultationId), 'lastTurn.workshopContact': { $exists: true } },
+      { $unset: { 'lastTurn.workshopContact': '' } },
+    );
+  return removed;
+}

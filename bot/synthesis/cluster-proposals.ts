@@ -59,214 +59,189 @@ export function clusterProposals(
   options: ClusteringOptions = {},
 ): Clustering {
   const { threshold, keywords } = { ...clusteringDefaults, ...options };
-  const space = vectorSpace([...proposals].sort((a, b) => compare(a.id, b.id)));
-  const { docs } = space;
-  const order = docs
-    .map((_, index) => index)
-    .sort((a, b) => neighbours(space, b, threshold) - neighbours(space, a, threshold) || a - b);
+  const { docs, empty } = vectorSpace([...proposals].sort((a, b) => compare(a.id, b.id)));
+  const density = new Map(docs.map((doc) => [doc, neighbours(doc, threshold)]));
+  const order = [...docs].sort(
+    (a, b) => (density.get(b) ?? 0) - (density.get(a) ?? 0) || a.index - b.index,
+  );
   // Pass 1: leaders and followers, centres moving as groups grow.
-  const first = new Groups(space.terms.length);
-  for (const index of order) first.place(index, docs[index]!, threshold);
-  // Pass 2: against the settled centres.
-  const second = new Groups(space.terms.length);
-  for (const index of order) {
-    const doc = docs[index]!;
-    const best = closest(first.centres(doc), doc);
-    second.add(
-      best !== undefined && best.cosine >= threshold ? `g${best.group}` : `p${index}`,
-      index,
-      doc,
-    );
+  const first = new Groups();
+  for (const doc of order) {
+    const best = closest(first.near(doc), doc);
+    first.add(best !== undefined && best.cosine >= threshold ? best.group : undefined, doc);
   }
-  const clusters = second.list().map((members) => describe(space, members, keywords));
+  // Pass 2: against the settled centres (one group of the second pass per group of the first).
+  const second = new Groups();
+  const settled = new Map<Group, Group>();
+  for (const doc of order) {
+    const best = closest(first.near(doc), doc);
+    let group: Group | undefined;
+    if (best !== undefined && best.cosine >= threshold) {
+      group = settled.get(best.group);
+      if (group === undefined) {
+        group = second.add(undefined, doc);
+        settled.set(best.group, group);
+        continue;
+      }
+    }
+    second.add(group, doc);
+  }
+  const clusters = second.groups.map((group) => describe(group, keywords));
   clusters.sort(
     (a, b) => b.members.length - a.members.length || compare(smallestId(a), smallestId(b)),
   );
-  return { clusters, withoutWords: space.empty };
+  return { clusters, withoutWords: empty };
+}
+
+/** A term of the vocabulary: its stem, how people wrote it, the proposals that have it. */
+interface Term {
+  stem: string;
+  spellings: Map<string, number>;
+  postings: { doc: Doc; weight: number }[];
 }
 
 interface Doc {
   id: string;
-  terms: number[];
-  weights: number[];
+  /** Position in id order: ties are broken by it. */
+  index: number;
+  /** Its terms with their weights (the vector has length 1). */
+  entries: { term: Term; weight: number }[];
 }
 
-interface Space {
-  docs: Doc[];
-  terms: string[];
-  /** The most frequent way each term was written. */
-  words: string[];
-  postings: { doc: number; weight: number }[][];
-  empty: string[];
-  neighbourCounts: Map<number, number>;
-}
-
-function vectorSpace(proposals: readonly Proposal[]): Space {
-  const termIndex = new Map<string, number>();
-  const terms: string[] = [];
-  const spellings: Map<string, number>[] = [];
-  const counted: { id: string; counts: Map<number, number> }[] = [];
+function vectorSpace(proposals: readonly Proposal[]): { docs: Doc[]; empty: string[] } {
+  const vocabulary = new Map<string, Term>();
+  const counted: { id: string; counts: Map<Term, number> }[] = [];
   const empty: string[] = [];
   for (const proposal of proposals) {
-    const counts = new Map<number, number>();
+    const counts = new Map<Term, number>();
     for (const { stem, word } of termsOf(proposal.text, proposal.lang)) {
-      let index = termIndex.get(stem);
-      if (index === undefined) {
-        index = terms.length;
-        termIndex.set(stem, index);
-        terms.push(stem);
-        spellings.push(new Map());
+      let term = vocabulary.get(stem);
+      if (term === undefined) {
+        term = { stem, spellings: new Map(), postings: [] };
+        vocabulary.set(stem, term);
       }
-      counts.set(index, (counts.get(index) ?? 0) + 1);
-      const spelled = spellings[index]!;
-      spelled.set(word, (spelled.get(word) ?? 0) + 1);
+      counts.set(term, (counts.get(term) ?? 0) + 1);
+      term.spellings.set(word, (term.spellings.get(word) ?? 0) + 1);
     }
     if (counts.size === 0) empty.push(proposal.id);
     else counted.push({ id: proposal.id, counts });
   }
-  const df = new Array<number>(terms.length).fill(0);
-  for (const { counts } of counted) for (const term of counts.keys()) df[term]! += 1;
+  const df = new Map<Term, number>();
+  for (const { counts } of counted)
+    for (const term of counts.keys()) df.set(term, (df.get(term) ?? 0) + 1);
   const n = counted.length;
   // Softened IDF (its square root): one rare detail (« après 21h ») must not outweigh the
   // idea it comes with (« bus le soir »), yet « bus », said everywhere, still weighs less.
-  const idf = df.map((d) => Math.sqrt(Math.log((1 + n) / (1 + d)) + 1));
-  const postings: Space['postings'] = terms.map(() => []);
-  const docs = counted.map(({ id, counts }, docIndex): Doc => {
-    const entries = [...counts.entries()].sort((a, b) => a[0] - b[0]);
-    const raw = entries.map(([term, tf]) => (1 + Math.log(tf)) * idf[term]!);
-    const norm = Math.hypot(...raw);
-    const weights = raw.map((w) => w / norm);
-    const doc = { id, terms: entries.map(([term]) => term), weights };
-    doc.terms.forEach((term, i) => postings[term]!.push({ doc: docIndex, weight: weights[i]! }));
+  const idf = (term: Term) => Math.sqrt(Math.log((1 + n) / (1 + (df.get(term) ?? 0))) + 1);
+  const docs = counted.map(({ id, counts }, index): Doc => {
+    const raw = [...counts.entries()]
+      .sort((a, b) => compare(a[0].stem, b[0].stem))
+      .map(([term, tf]) => ({ term, weight: (1 + Math.log(tf)) * idf(term) }));
+    const norm = Math.hypot(...raw.map((e) => e.weight));
+    const doc: Doc = {
+      id,
+      index,
+      entries: raw.map((e) => ({ term: e.term, weight: e.weight / norm })),
+    };
+    for (const { term, weight } of doc.entries) term.postings.push({ doc, weight });
     return doc;
   });
-  const words = spellings.map((spelled) => mostFrequent(spelled));
-  return { docs, terms, words, postings, empty, neighbourCounts: new Map() };
+  return { docs, empty };
 }
 
-/** How many other proposals are at least `threshold` similar to this one (computed once). */
-function neighbours(space: Space, index: number, threshold: number): number {
-  const known = space.neighbourCounts.get(index);
-  if (known !== undefined) return known;
-  const doc = space.docs[index]!;
-  const scores = new Map<number, number>();
-  doc.terms.forEach((term, i) => {
-    for (const { doc: other, weight } of space.postings[term]!)
-      if (other !== index) scores.set(other, (scores.get(other) ?? 0) + doc.weights[i]! * weight);
-  });
+/** How many other proposals are at least `threshold` similar to this one. */
+function neighbours(doc: Doc, threshold: number): number {
+  const scores = new Map<Doc, number>();
+  for (const { term, weight } of doc.entries)
+    for (const posting of term.postings)
+      if (posting.doc !== doc)
+        scores.set(posting.doc, (scores.get(posting.doc) ?? 0) + weight * posting.weight);
   let count = 0;
   for (const score of scores.values()) if (score >= threshold - 1e-9) count += 1;
-  space.neighbourCounts.set(index, count);
   return count;
 }
 
-interface Centre {
-  group: number;
-  sum: Map<number, number>;
-  norm: number;
+/** A group being built: the sum of its members' vectors (its centre, up to length). */
+interface Group {
+  /** Order of creation: ties go to the earliest group. */
+  position: number;
+  sum: Map<Term, number>;
+  norm2: number;
+  members: Doc[];
 }
 
-/** Groups being built: each a sum of its members' vectors (its centre, up to length). */
 class Groups {
-  private readonly groups: {
-    key: string;
-    sum: Map<number, number>;
-    norm2: number;
-    members: number[];
-  }[] = [];
-  private readonly byKey = new Map<string, number>();
+  readonly groups: Group[] = [];
   /** For each term, the groups whose centre has it: only those can be close to a proposal. */
-  private readonly byTerm: number[][];
+  private readonly byTerm = new Map<Term, Group[]>();
 
-  constructor(termCount: number) {
-    this.byTerm = Array.from({ length: termCount }, () => []);
-  }
-
-  /** Joins the closest group if close enough, else founds one. */
-  place(index: number, doc: Doc, threshold: number): void {
-    const best = closest(this.centres(doc), doc);
-    const joined =
-      best !== undefined && best.cosine >= threshold ? this.groups[best.group] : undefined;
-    this.add(joined?.key ?? `l${index}`, index, doc);
-  }
-
-  add(key: string, index: number, doc: Doc): void {
-    let position = this.byKey.get(key);
-    if (position === undefined) {
-      position = this.groups.length;
-      this.byKey.set(key, position);
-      this.groups.push({ key, sum: new Map(), norm2: 0, members: [] });
-    }
-    const group = this.groups[position]!;
+  /** Adds `doc` to `group`, or to a new group; returns the group. */
+  add(group: Group | undefined, doc: Doc): Group {
+    const target = group ?? this.create();
     let dot = 0;
-    doc.terms.forEach((term, i) => {
-      const before = group.sum.get(term);
-      if (before === undefined) this.byTerm[term]!.push(position);
-      dot += (before ?? 0) * doc.weights[i]!;
-      group.sum.set(term, (before ?? 0) + doc.weights[i]!);
-    });
-    group.norm2 += 2 * dot + 1;
-    group.members.push(index);
+    for (const { term, weight } of doc.entries) {
+      const before = target.sum.get(term);
+      if (before === undefined) {
+        const list = this.byTerm.get(term) ?? [];
+        list.push(target);
+        this.byTerm.set(term, list);
+      }
+      dot += (before ?? 0) * weight;
+      target.sum.set(term, (before ?? 0) + weight);
+    }
+    target.norm2 += 2 * dot + 1;
+    target.members.push(doc);
+    return target;
   }
 
-  /** The centres sharing a term with `doc`, by group number. */
-  centres(doc: Doc): Centre[] {
-    const positions = [...new Set(doc.terms.flatMap((term) => this.byTerm[term]!))].sort(
-      (a, b) => a - b,
-    );
-    return positions.map((position) => {
-      const group = this.groups[position]!;
-      return { group: position, sum: group.sum, norm: Math.sqrt(group.norm2) };
-    });
+  /** The groups sharing a term with `doc`, in order of creation. */
+  near(doc: Doc): Group[] {
+    const found = new Set<Group>();
+    for (const { term } of doc.entries)
+      for (const group of this.byTerm.get(term) ?? []) found.add(group);
+    return [...found].sort((a, b) => a.position - b.position);
   }
 
-  list(): number[][] {
-    return this.groups.map((group) => group.members);
+  private create(): Group {
+    const group: Group = { position: this.groups.length, sum: new Map(), norm2: 0, members: [] };
+    this.groups.push(group);
+    return group;
   }
 }
 
-/** The centre with the highest cosine to `doc`; ties go to the earliest group. */
-function closest(
-  centres: readonly Centre[],
-  doc: Doc,
-): { group: number; cosine: number } | undefined {
-  let best: { group: number; cosine: number } | undefined;
-  for (const centre of centres) {
-    let dot = 0;
-    doc.terms.forEach((term, i) => {
-      dot += (centre.sum.get(term) ?? 0) * doc.weights[i]!;
-    });
-    const cosine = centre.norm > 0 ? dot / centre.norm : 0;
-    if (best === undefined || cosine > best.cosine + 1e-12) best = { group: centre.group, cosine };
+/** The group whose centre has the highest cosine with `doc`; ties go to the earliest group. */
+function closest(groups: readonly Group[], doc: Doc): { group: Group; cosine: number } | undefined {
+  let best: { group: Group; cosine: number } | undefined;
+  for (const group of groups) {
+    const norm = Math.sqrt(group.norm2);
+    const cosine = norm > 0 ? dotWith(group.sum, doc) / norm : 0;
+    if (best === undefined || cosine > best.cosine + 1e-12) best = { group, cosine };
   }
   return best;
 }
 
-function describe(space: Space, members: readonly number[], keywordCount: number): ProposalCluster {
-  const sum = new Map<number, number>();
-  for (const index of members) {
-    const doc = space.docs[index]!;
-    doc.terms.forEach((term, i) => sum.set(term, (sum.get(term) ?? 0) + doc.weights[i]!));
-  }
+function dotWith(sum: ReadonlyMap<Term, number>, doc: Doc): number {
+  let dot = 0;
+  for (const { term, weight } of doc.entries) dot += (sum.get(term) ?? 0) * weight;
+  return dot;
+}
+
+function describe(group: Group, keywordCount: number): ProposalCluster {
+  const sum = new Map<Term, number>();
+  for (const doc of group.members)
+    for (const { term, weight } of doc.entries) sum.set(term, (sum.get(term) ?? 0) + weight);
   const norm = Math.hypot(...sum.values());
-  const scored = members.map((index) => {
-    const doc = space.docs[index]!;
-    let dot = 0;
-    doc.terms.forEach((term, i) => {
-      dot += (sum.get(term) ?? 0) * doc.weights[i]!;
-    });
-    const words = doc.terms
-      .map((term) => space.terms[term]!)
-      .sort(compare)
-      .join(' ');
-    return { id: doc.id, similarity: Math.round((dot / norm) * 1000) / 1000, words };
-  });
-  scored.sort((a, b) => b.similarity - a.similarity || compare(a.id, b.id));
+  const members = group.members.map((doc) => ({
+    id: doc.id,
+    similarity: Math.round((dotWith(sum, doc) / norm) * 1000) / 1000,
+    words: doc.entries.map((e) => e.term.stem).join(' '),
+  }));
+  members.sort((a, b) => b.similarity - a.similarity || compare(a.id, b.id));
   const keywords = [...sum.entries()]
-    .sort((a, b) => b[1] - a[1] || compare(space.terms[a[0]]!, space.terms[b[0]]!))
+    .sort((a, b) => b[1] - a[1] || compare(a[0].stem, b[0].stem))
     .slice(0, keywordCount)
-    .map(([term]) => space.words[term]!);
-  return { members: scored, keywords };
+    .map(([term]) => mostFrequent(term.spellings));
+  return { members, keywords };
 }
 
 function mostFrequent(counts: ReadonlyMap<string, number>): string {

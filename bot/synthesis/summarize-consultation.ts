@@ -77,14 +77,19 @@ export async function summarizeConsultation(input: SynthesisInput): Promise<Synt
     clusterThreshold: input.clusterThreshold,
   };
   const tallies = new Map<string, QuestionTally>();
-  for (const theme of consultation.themes)
-    for (const question of theme.questions)
-      tallies.set(question.id, tallyQuestion(question, label, options));
+  const questions = consultation.themes.map((theme) =>
+    theme.questions.map((question) => {
+      const tally = tallyQuestion(question, label, options);
+      tallies.set(question.id, tally);
+      return tally;
+    }),
+  );
   const counts = new ParticipationCounts(consultation);
   let dataUpTo: Date | null = null;
   const done = new Set<string>();
   const finish = (participantId: string, answers: Record<string, AnswerValue>) => {
-    counts.add(people.get(participantId)!, answers, tallies);
+    const participant = people.get(participantId);
+    if (participant) counts.add(participant, answers, tallies);
     done.add(participantId);
   };
   let currentId: string | null = null;
@@ -105,11 +110,11 @@ export async function summarizeConsultation(input: SynthesisInput): Promise<Synt
   for (const participant of people.values())
     if (!done.has(participant.participantId)) counts.add(participant, {}, tallies);
 
-  const themes: ThemeSynthesis[] = consultation.themes.map((theme) => ({
+  const themes: ThemeSynthesis[] = consultation.themes.map((theme, i) => ({
     id: theme.id,
     title: label(theme.title),
     participation: counts.theme(theme.id),
-    questions: theme.questions.map((q) => tallies.get(q.id)!.summary()),
+    questions: (questions[i] ?? []).map((tally) => tally.summary()),
   }));
   const urgency: UrgencyScore[] = themes.flatMap((theme) =>
     theme.questions.flatMap((q) =>
@@ -191,11 +196,8 @@ class ParticipationCounts {
     });
     return {
       ...of(this.all),
-      byCouncil: sortedKeys(this.councils).map((id) => ({
-        councilId: id,
-        ...of(this.councils.get(id)!),
-      })),
-      byRole: sortedKeys(this.roles).map((id) => ({ role: id, ...of(this.roles.get(id)!) })),
+      byCouncil: sortedEntries(this.councils).map(([id, b]) => ({ councilId: id, ...of(b) })),
+      byRole: sortedEntries(this.roles).map(([id, b]) => ({ role: id, ...of(b) })),
     };
   }
 
@@ -204,8 +206,7 @@ class ParticipationCounts {
     roleLabel: (role: string) => RoleParticipation['label'],
   ): SynthesisReport['participation'] {
     const themeIds = this.consultation.themes.map((t) => t.id);
-    const byCouncil: CouncilParticipation[] = sortedKeys(this.councils).map((id) => {
-      const b = this.councils.get(id)!;
+    const byCouncil: CouncilParticipation[] = sortedEntries(this.councils).map(([id, b]) => {
       const council = id === null ? undefined : names.get(id);
       return {
         councilId: id,
@@ -217,8 +218,7 @@ class ParticipationCounts {
         themesFinished: Object.fromEntries(themeIds.map((t) => [t, b.themesFinished.get(t) ?? 0])),
       };
     });
-    const byRole: RoleParticipation[] = sortedKeys(this.roles).map((role) => {
-      const b = this.roles.get(role)!;
+    const byRole: RoleParticipation[] = sortedEntries(this.roles).map(([role, b]) => {
       return {
         role,
         label: role === null ? null : roleLabel(role),
@@ -252,8 +252,8 @@ function within(map: Map<string | null, Bucket>, key: string | null): Bucket {
 }
 
 /** By id, the missing one (null) last. */
-function sortedKeys(map: ReadonlyMap<string | null, unknown>): (string | null)[] {
-  return [...map.keys()].sort((a, b) => (a === null ? 1 : b === null ? -1 : compare(a, b)));
+function sortedEntries<T>(map: ReadonlyMap<string | null, T>): [string | null, T][] {
+  return [...map.entries()].sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : compare(a, b)));
 }
 
 /** The label of a role: a choice of the profile question `role`, else the id itself. */

@@ -162,7 +162,7 @@ class ScaleTally implements QuestionTally {
       this.noOpinion += 1;
     } else if (value.kind === 'scale' && value.value >= 1 && value.value <= 5) {
       this.respondents += 1;
-      this.counts[value.value - 1]! += 1;
+      this.counts[value.value - 1] = (this.counts[value.value - 1] ?? 0) + 1;
     }
   }
 

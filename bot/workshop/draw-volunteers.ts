@@ -73,40 +73,42 @@ export function drawVolunteers(volunteers: readonly Volunteer[], options: DrawOp
   if (!Number.isInteger(options.seats) || options.seats < 0)
     throw new RangeError(`seats must be a whole number from 0, got ${options.seats}`);
   const sorted = [...volunteers].sort((a, b) => compare(a.key, b.key));
-  for (let i = 1; i < sorted.length; i += 1)
-    if (sorted[i]!.key === sorted[i - 1]!.key)
-      throw new Error(`drawVolunteers: the key "${sorted[i]!.key}" appears twice`);
+  sorted.forEach((volunteer, i) => {
+    if (i > 0 && sorted[i - 1]?.key === volunteer.key)
+      throw new Error(`drawVolunteers: the key "${volunteer.key}" appears twice`);
+  });
   const n = sorted.length;
   const seats = Math.min(options.seats, n);
   const random = new SeededRandom(seed);
   const groups = stratify(sorted, balance);
-  const base = groups.map((g) => Math.floor((seats * g.members.length) / n));
-  const remainders = groups.map((g) => (seats * g.members.length) % n);
-  const extra = seats - base.reduce((sum, b) => sum + b, 0);
+  const parts = groups.map((g) => ({
+    base: n > 0 ? Math.floor((seats * g.members.length) / n) : 0,
+    remainder: n > 0 ? (seats * g.members.length) % n : 0,
+  }));
+  const extra = seats - parts.reduce((sum, p) => sum + p.base, 0);
   const start = n > 0 ? random.below(n) : 0;
   let cumulative = 0;
-  const allotted = groups.map((_, s) => {
+  const allotted = parts.map(({ base, remainder }) => {
     const from = cumulative;
-    cumulative += remainders[s]!;
+    cumulative += remainder;
     // Points start + k·n (0 ≤ k < extra) inside [from, cumulative): at most one, as a remainder is below n.
     const k = Math.ceil((from - start) / n);
     const hit = k >= 0 && k < extra && start + k * n < cumulative;
-    return base[s]! + (hit ? 1 : 0);
+    return base + (hit ? 1 : 0);
   });
   const lottery: DrawResult['lottery'] = [];
-  groups.forEach((group, s) => {
-    random
-      .shuffle(group.members)
-      .forEach((member, i) =>
-        lottery.push({ key: member.key, stratum: s, rank: i + 1, drawn: i < allotted[s]! }),
-      );
+  const strata: Stratum[] = groups.map((group, s) => {
+    const drawn = allotted[s] ?? 0;
+    random.shuffle(group.members).forEach((member, i) => {
+      lottery.push({ key: member.key, stratum: s, rank: i + 1, drawn: i < drawn });
+    });
+    return {
+      values: group.values,
+      volunteers: group.members.length,
+      quota: n > 0 ? (seats * group.members.length) / n : 0,
+      drawn,
+    };
   });
-  const strata: Stratum[] = groups.map((group, s) => ({
-    values: group.values,
-    volunteers: group.members.length,
-    quota: n > 0 ? (seats * group.members.length) / n : 0,
-    drawn: allotted[s]!,
-  }));
   return {
     algorithm: drawAlgorithm,
     seed,

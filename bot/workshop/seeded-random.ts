@@ -48,13 +48,16 @@ export class SeededRandom {
 
   /** A copy of `items` in random order. */
   shuffle<T>(items: readonly T[]): T[] {
-    const copy = [...items];
-    for (let i = copy.length - 1; i > 0; i -= 1) {
+    // Boxed, so that a swap never mistakes an item for a missing one.
+    const cells = items.map((value) => ({ value }));
+    for (let i = cells.length - 1; i > 0; i -= 1) {
       const j = this.below(i + 1);
-      const a = copy[i]!;
-      copy[i] = copy[j]!;
-      copy[j] = a;
+      const a = cells[i];
+      const b = cells[j];
+      if (a === undefined || b === undefined) throw new Error('shuffle: index out of range');
+      cells[i] = b;
+      cells[j] = a;
     }
-    return copy;
+    return cells.map((cell) => cell.value);
   }
 }
