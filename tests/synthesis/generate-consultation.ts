@@ -118,6 +118,7 @@ export const plantedGroups = {
  * - roles by i mod 10: 0–4 tiré au sort (100), 5–7 volontaire (60), 8–9 acteur (40);
  * - 0–149 answered everything and confirmed (completed); 150–189 answered education and
  *   emploi (in progress); 190–199 answered nothing; every 20th (19, 39, …) speaks English;
+ * - two in five of 0–149 volunteer for the workshop (i mod 5 < 2);
  * - the planted distributions below, and in free text 30 ways of asking for « bus le soir »,
  *   15 for frequent buses, 20 for « aide aux devoirs », 12 about the médiathèque, 6 English
  *   answers about homework help, and a few lone answers.
@@ -197,7 +198,8 @@ export function plantedConsultation(): GeneratedConsultation {
       ...repeat(8, { kind: 'choice', choiceId: 'other', other: 'Une ludothèque' }),
       ...repeat(8, { kind: 'choice', choiceId: 'conseils' }),
     ],
-    atelier: [...repeat(60, yesno(true)), ...repeat(90, yesno(false))],
+    // Two in five volunteer, spread over both councils: 60 « oui », 90 « non ».
+    atelier: Array.from({ length: 150 }, (_, i) => yesno(i % 5 < 2)),
   };
   const texts: Record<string, { fr: string[]; en: string[] }> = {
     edu_marche: { fr: [...aideDevoirs, ...mediatheque, ...educationNoise], en: homework },
@@ -316,7 +318,12 @@ export async function insertConsultation(db: Db, data: GeneratedConsultation): P
     return participantDocSchema.parse({
       _id: p.participantId,
       version: 2,
-      identities: [{ channel: i % 2 === 0 ? 'telegram' : 'web', externalId: `gen-${i}` }],
+      // Even ones on Telegram (a numeric chat id), odd ones on the web.
+      identities: [
+        i % 2 === 0
+          ? { channel: 'telegram', externalId: String(100_000 + i) }
+          : { channel: 'web', externalId: `web-${i}` },
+      ],
       consultationId: p.consultationId,
       ...(p.councilId === undefined ? {} : { councilId: p.councilId }),
       ...(p.role === undefined ? {} : { role: p.role }),
