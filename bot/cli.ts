@@ -19,7 +19,7 @@ const usage = `Usage: concerto <command>
                                 the synthesis for the workshop (--help for more)
   workshop draw --seats N --seed S [--balance council,role]
                                 draw the workshop's participants among volunteers
-  workshop invite|contacts|forget-contacts …
+  workshop invite|forget-contacts …
                                 invitations, contacts of volunteers (workshop --help)
   councils import FILE          import councils (QPV list CSV: code,name,commune,…)
   councils list [--search TEXT] councils and their invitation codes

@@ -4,6 +4,7 @@ import type { Lang } from '../../dialogs/session-state.js';
 import type { Catalog } from '../../dialogs/translate.js';
 import { listCouncils } from '../../storage/council-repository.js';
 import type { Storage } from '../../storage/storage.js';
+import { readSynthesisAnswers } from './read-synthesis-answers.js';
 import { summarizeConsultation } from './summarize-consultation.js';
 import type { SynthesisReport } from './synthesis-report.js';
 
@@ -23,8 +24,8 @@ export interface SynthesisOptions {
 
 /**
  * The synthesis of the running consultation, read from storage: participants (one small
- * entry each), then the answers as one stream sorted by participant. For the command line
- * and for an admin route alike.
+ * entry each), then the answers, read unsorted and grouped by participant here
+ * (read-synthesis-answers.ts). For the command line and for an admin route alike.
  *
  * @example renderSynthesisHtml(await buildSynthesis(runtime, { councilIds: ['QN05981M'] }))
  */
@@ -44,7 +45,7 @@ export async function buildSynthesis(
       consultationId: consultation.id,
       ...(councilIds === null ? {} : { councilIds }),
     }),
-    answers: storage.answers.stream({ consultationId: consultation.id }),
+    answers: await readSynthesisAnswers(source.db, consultation.id),
     councils,
     councilIds,
     lang: options.lang,

@@ -35,6 +35,10 @@ if (selected('cpu')) {
   const { benchTelegramCpu } = await import('./bench-telegram-cpu.js');
   for (const line of await benchTelegramCpu()) console.log(line);
 }
+if (selected('synthesis')) {
+  const { benchSynthesis } = await import('./bench-synthesis.js');
+  for (const line of await benchSynthesis()) console.log(line);
+}
 if (selected('web')) {
   const { benchWebPage } = await import('./bench-web-page.js');
   for (const line of await benchWebPage()) console.log(line);
