@@ -29,6 +29,7 @@ export const collectionNames = {
   dlConversations: 'dl_conversations',
   dlActivities: 'dl_activities',
   dlSettings: 'dl_settings',
+  pushSubscriptions: 'push_subscriptions',
   reminders: 'reminders',
   admins: 'admins',
   audit: 'audit',

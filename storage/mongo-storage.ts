@@ -4,6 +4,7 @@ import { MongoContinuationCodes } from './continuation-codes.js';
 import { MongoAnswers } from './mongo-answers.js';
 import { MongoParticipants } from './mongo-participants.js';
 import { MongoTranscripts } from './mongo-transcripts.js';
+import { MongoPushSubscriptions } from './push-subscriptions.js';
 import type { Storage } from './storage.js';
 
 /**
@@ -19,6 +20,7 @@ export function mongoStorage(db: Db, options: { newParticipantId?: () => string 
     answers: new MongoAnswers(c),
     transcripts: new MongoTranscripts(c),
     codes: new MongoContinuationCodes(c),
+    pushSubscriptions: new MongoPushSubscriptions(db),
     deletions: {
       add: async (consultationId) => {
         await c.deletions.updateOne(

@@ -12,6 +12,7 @@ import type {
   TranscriptDoc,
 } from './documents.js';
 import type { Channel, ChannelIdentity } from './identity.js';
+import type { PushSubscriptionStore } from './push-subscriptions.js';
 
 export interface Storage {
   participants: ParticipantRepository;
@@ -19,6 +20,8 @@ export interface Storage {
   transcripts: TranscriptRepository;
   codes: ContinuationCodeRepository;
   deletions: DeletionCounter;
+  /** Web Push addresses of participants who accepted reminders by notification. */
+  pushSubscriptions: PushSubscriptionStore;
 }
 
 /** A participant as a turn finds it. */

@@ -156,7 +156,7 @@ function receive(group) {
     session.watermark = group.watermark;
     saveSession();
   }
-  if (changed) settle();
+  if (considerPush() || changed) settle();
 }
 
 async function pull() {
@@ -238,6 +238,7 @@ function render(activity, next) {
   const actions = activity.suggestedActions?.actions ?? [];
   if (data.progress) showProgress(data.progress, data.progressLine);
   if (data.promptId === '_done') showProgress(null, t('web.progress_done'));
+  countQuestion(data);
 
   const sameMultiple =
     data.multiSelect && current?.multiSelect && current.promptId === data.promptId;
@@ -633,6 +634,159 @@ function fitTextarea() {
   updateCounter();
 }
 
+// --- reminders by notification -------------------------------------------------------------
+// After a few answers the page offers a notification before the deadline, in plain words:
+// never on load, never again after « non », and only where Web Push works (not in Safari on an
+// iPhone outside a home-screen app, nor in most private windows). The chat is the same without.
+
+const pushKey = 'concerto.push'; // 'yes' or 'no', as the person answered the offer
+const answersBeforeOffer = 3;
+const questionsAsked = new Set();
+let questionnaireDone = false;
+/** How many questions had been asked when the offer appeared (0: not shown on this visit). */
+let offeredAt = 0;
+
+function countQuestion(data) {
+  if (data.progress && data.promptId) questionsAsked.add(data.promptId);
+  if (data.promptId === '_done') questionnaireDone = true;
+}
+
+function pushSupported() {
+  return (
+    window.isSecureContext &&
+    'serviceWorker' in navigator &&
+    'PushManager' in window &&
+    'Notification' in window
+  );
+}
+
+/** After each batch of bot messages: offers, renews or withdraws. True when the layout changed. */
+function considerPush() {
+  const asked = questionsAsked.size;
+  if (offeredAt > 0) {
+    // Not answered during two questions: it gives its room back (offered again next visit).
+    if (!$('push-buttons').hidden && (asked >= offeredAt + 2 || questionnaireDone)) {
+      hideOffer('');
+      return true;
+    }
+    if ($('push-buttons').hidden && $('push-text').textContent && asked > offeredAt) {
+      $('push-text').textContent = '';
+      return true;
+    }
+    return false;
+  }
+  if (questionnaireDone || asked <= answersBeforeOffer || !pushSupported()) return false;
+  offeredAt = asked;
+  const said = readJson(pushKey);
+  if (said === 'no' || Notification.permission === 'denied') return false;
+  if (said === 'yes' && Notification.permission === 'granted') {
+    // Already accepted on this phone: the server gets the subscription as it is today.
+    void subscribePush();
+    return false;
+  }
+  $('push-text').textContent = t('web.push.offer');
+  $('push-buttons').hidden = false;
+  $('push-offer').classList.add('shown');
+  $('push-offer').setAttribute('role', 'group');
+  $('push-offer').setAttribute('aria-labelledby', 'push-text');
+  return true;
+}
+
+/** The offer's buttons go; `key` says what came of it (or nothing). The focus goes back. */
+function hideOffer(key) {
+  const hadFocus = $('push-offer').contains(document.activeElement);
+  $('push-buttons').hidden = true;
+  $('push-text').textContent = key ? t(key) : '';
+  $('push-offer').classList.toggle('shown', Boolean(key));
+  $('push-offer').removeAttribute('role');
+  $('push-offer').removeAttribute('aria-labelledby');
+  settle();
+  if (hadFocus) (current?.li ?? $('text')).focus({ preventScroll: true });
+}
+
+async function acceptPush() {
+  writeJson(pushKey, 'yes');
+  let permission = Notification.permission;
+  if (permission === 'default') permission = await Notification.requestPermission();
+  if (permission !== 'granted') {
+    writeJson(pushKey, 'no');
+    hideOffer('web.push.blocked');
+    return;
+  }
+  hideOffer((await subscribePush()) ? 'web.push.done' : 'web.push.failed');
+}
+
+/** Registers the service worker, subscribes with the server's key, tells the server. */
+async function subscribePush() {
+  try {
+    const keyRes = await call('GET', '/web/push/key');
+    if (!keyRes?.ok) return false;
+    const key = base64urlBytes((await keyRes.json()).publicKey);
+    const registration = await navigator.serviceWorker.register('/push-worker.js');
+    await navigator.serviceWorker.ready;
+    let subscription = await registration.pushManager.getSubscription();
+    const old = subscription?.options?.applicationServerKey;
+    if (subscription && old && !sameBytes(new Uint8Array(old), key)) {
+      // The server's key changed: that subscription can never be used again.
+      await subscription.unsubscribe();
+      subscription = null;
+    }
+    subscription ??= await registration.pushManager.subscribe({
+      userVisibleOnly: true,
+      applicationServerKey: key,
+    });
+    const body = { conversationId: session.conversationId, subscription: subscription.toJSON() };
+    let res = await call('POST', '/web/push/subscription', body, session.token);
+    if (res?.status === 403 && (await renewToken()))
+      res = await call('POST', '/web/push/subscription', body, session.token);
+    return Boolean(res?.ok);
+  } catch {
+    return false;
+  }
+}
+
+function base64urlBytes(text) {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+function sameBytes(a, b) {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/**
+ * A tap on a reminder (`?reminder=<prompt>&choice=<choice>&action=continue|stop`, or the
+ * service worker's message to an open page): the page says that choice to the bot, as if the
+ * person had tapped it here. « Continuer » brings their question back; « Ne plus me rappeler »
+ * turns reminders off through the bot.
+ */
+function sayReminderChoice(params) {
+  const promptId = params.get('reminder') ?? '';
+  const choiceId = params.get('choice') ?? '';
+  if (params.has('reminder')) history.replaceState(null, '', location.pathname);
+  const valid = /^[\w/-]{1,100}$/;
+  if (!valid.test(promptId) || !valid.test(choiceId)) return;
+  const label = t(`web.push.action.${params.get('action') === 'stop' ? 'stop' : 'continue'}`);
+  followFocus = true;
+  send({ type: 'message', text: label, value: { promptId, choiceId } }, label);
+}
+
+$('push-yes').addEventListener('click', () => void acceptPush());
+$('push-no').addEventListener('click', () => {
+  writeJson(pushKey, 'no');
+  hideOffer('web.push.declined');
+});
+
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    const data = event.data ?? {};
+    if (data.type !== 'concerto.reminder' || !session) return;
+    const { promptId, choiceId, action } = data;
+    sayReminderChoice(new URLSearchParams({ reminder: promptId, choice: choiceId, action }));
+  });
+  navigator.serviceWorker.startMessages();
+}
+
 // --- start ---------------------------------------------------------------------------------
 
 function restorePending() {
@@ -672,6 +826,7 @@ async function start() {
   } else {
     void flush();
   }
+  if (!fresh) sayReminderChoice(new URLSearchParams(location.search));
 }
 
 $('composer').addEventListener('submit', (event) => {
