@@ -66,7 +66,7 @@ export function pushSubscriptionRoutes(deps: PushRouteDeps): Route[] {
         const now = new Date();
         await push.subscriptions.save(participantId, identity, parsed.data.subscription, now);
         // An erasure that ran meanwhile removed the subscription before we wrote it: undo.
-        if ((await push.participantOf(identity)) !== participantId) {
+        if ((await push.participantOf(identity))?.participantId !== participantId) {
           await push.subscriptions.remove(participantId);
           return void fail(res, 409, 'NoParticipant', 'the conversation has nobody to remind');
         }
@@ -94,7 +94,7 @@ export function pushSubscriptionRoutes(deps: PushRouteDeps): Route[] {
 /**
  * The participant behind a conversation the request's token proves, or undefined after
  * answering the error (401 no or bad token, 403 expired or another conversation's, 404
- * unknown conversation, 409 nobody there yet).
+ * unknown conversation, 409 nobody there yet or no consent).
  */
 async function participantOfRequest(
   deps: PushRouteDeps,
@@ -113,10 +113,13 @@ async function participantOfRequest(
   const conversation = await deps.conversations.findConversation(conversationId);
   if (!conversation) return fail(res, 404, 'BadArgument', 'conversation not found');
   const identity = { channel: 'web' as const, externalId: conversation.userId };
-  const participantId = await deps.push.participantOf(identity);
-  if (participantId === null)
+  const participant = await deps.push.participantOf(identity);
+  if (participant === null)
     return fail(res, 409, 'NoParticipant', 'the conversation has nobody to remind yet');
-  return { participantId, identity };
+  // Nothing of a person is kept before they consent, their notification address included.
+  if (!participant.consented)
+    return fail(res, 409, 'NoConsent', 'the person has not consented: nothing can be kept yet');
+  return { participantId: participant.participantId, identity };
 }
 
 /** The first problems of a body, named by field: « subscription.endpoint: … ». */

@@ -7,7 +7,9 @@ import { resolveVapidDetails, type VapidDetails } from './vapid-details.js';
 export interface WebPushContext {
   subscriptions: PushSubscriptionStore;
   /** The participant an identity talks as, or null (nobody yet, or being erased). */
-  participantOf(identity: ChannelIdentity): Promise<string | null>;
+  participantOf(
+    identity: ChannelIdentity,
+  ): Promise<{ participantId: string; consented: boolean } | null>;
   vapid: VapidDetails;
   source: 'VAPID_PUBLIC_KEY' | 'database';
 }
@@ -22,7 +24,8 @@ export async function webPushContextFor(
     subscriptions: storage.pushSubscriptions,
     async participantOf(identity) {
       const loaded = await storage.participants.load(identity);
-      return loaded === null || loaded.lastTurn.deletion ? null : loaded.participantId;
+      if (loaded === null || loaded.lastTurn.deletion) return null;
+      return { participantId: loaded.participantId, consented: loaded.state.consented };
     },
     vapid,
     source,

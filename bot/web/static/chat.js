@@ -492,7 +492,10 @@ function settle() {
       limit >= full ? full : Math.max(...cuts.filter((c) => c <= limit), least);
     // The screen's height is fixed: what the list does not take, the conversation gets.
     const shared = main.clientHeight + list.clientHeight;
-    const room = shared - (question ? question.offsetHeight + 16 : 0);
+    const lead = leadOf(question, shared - least);
+    if (lead !== question) lead.dataset.seen = 'true';
+    const room =
+      shared - (question ? question.offsetTop + question.offsetHeight - lead.offsetTop + 16 : 0);
     // A question too long to fit whole anyway (the consent) starts at the top and scrolls:
     // then the list may take up to half the room, so that every answer is seen at once.
     const height = cutAt(room >= least ? room : Math.max(least, shared / 2));
@@ -503,10 +506,12 @@ function settle() {
       list.scrollTop = tapped.offsetTop + tapped.offsetHeight - list.clientHeight + 4;
     if (question) {
       const bottom = main.scrollHeight - main.clientHeight;
-      main.scrollTop = Math.min(bottom, question.offsetTop - 8);
+      main.scrollTop = Math.min(bottom, lead.offsetTop - 8);
     } else main.scrollTop = main.scrollHeight;
   } else if (question) {
-    const top = question.getBoundingClientRect().top + window.scrollY - 8;
+    const lead = leadOf(question, window.innerHeight);
+    if (lead !== question) lead.dataset.seen = 'true';
+    const top = lead.getBoundingClientRect().top + window.scrollY - 8;
     const bottom = document.documentElement.scrollHeight - window.innerHeight;
     window.scrollTo(0, Math.max(0, Math.min(bottom, top)));
   }
@@ -514,6 +519,14 @@ function settle() {
     current.li.focus({ preventScroll: true });
     followFocus = false;
   }
+}
+
+/** What is read with the question: the offer just above it when both fit in `room`, else itself. */
+function leadOf(question, room) {
+  const offer = $('push-offer');
+  if (!question || !offer || offer.nextElementSibling !== question) return question;
+  const both = question.offsetTop + question.offsetHeight - offer.offsetTop + 16;
+  return both <= room ? offer : question;
 }
 
 // --- sending -------------------------------------------------------------------------------
@@ -646,9 +659,11 @@ let questionnaireDone = false;
 /** How many questions had been asked when the offer appeared (0: not shown on this visit). */
 let offeredAt = 0;
 
+/** Questions of the questionnaire have ids of their own; the bot's own prompts start with _. */
 function countQuestion(data) {
-  if (data.progress && data.promptId) questionsAsked.add(data.promptId);
-  if (data.promptId === '_done') questionnaireDone = true;
+  const id = data.promptId ?? '';
+  if (id && !id.startsWith('_')) questionsAsked.add(id);
+  if (id === '_done') questionnaireDone = true;
 }
 
 function pushSupported() {
@@ -660,20 +675,22 @@ function pushSupported() {
   );
 }
 
-/** After each batch of bot messages: offers, renews or withdraws. True when the layout changed. */
+/** After each batch of bot messages: offers, or withdraws an offer left unanswered. */
 function considerPush() {
   const asked = questionsAsked.size;
+  const offer = $('push-offer');
   if (offeredAt > 0) {
-    // Not answered during two questions: it gives its room back (offered again next visit).
-    if (!$('push-buttons').hidden && (asked >= offeredAt + 2 || questionnaireDone)) {
-      hideOffer('');
-      return true;
+    if (!offer?.querySelector('button') || (asked === offeredAt && !questionnaireDone))
+      return false;
+    if (offer.dataset.seen || questionnaireDone) {
+      // Seen and left unanswered while a question was answered: it goes (asked next visit).
+      offer.remove();
+    } else {
+      // There was no room for it beside the last question: it goes with the new one.
+      offeredAt = asked;
+      if (current?.li === $('log').lastElementChild) $('log').insertBefore(offer, current.li);
     }
-    if ($('push-buttons').hidden && $('push-text').textContent && asked > offeredAt) {
-      $('push-text').textContent = '';
-      return true;
-    }
-    return false;
+    return true;
   }
   if (questionnaireDone || asked <= answersBeforeOffer || !pushSupported()) return false;
   offeredAt = asked;
@@ -684,24 +701,57 @@ function considerPush() {
     void subscribePush();
     return false;
   }
-  $('push-text').textContent = t('web.push.offer');
-  $('push-buttons').hidden = false;
-  $('push-offer').classList.add('shown');
-  $('push-offer').setAttribute('role', 'group');
-  $('push-offer').setAttribute('aria-labelledby', 'push-text');
+  showOffer();
   return true;
 }
 
-/** The offer's buttons go; `key` says what came of it (or nothing). The focus goes back. */
-function hideOffer(key) {
-  const hadFocus = $('push-offer').contains(document.activeElement);
-  $('push-buttons').hidden = true;
-  $('push-text').textContent = key ? t(key) : '';
-  $('push-offer').classList.toggle('shown', Boolean(key));
-  $('push-offer').removeAttribute('role');
-  $('push-offer').removeAttribute('aria-labelledby');
+/**
+ * The offer, in the conversation just above the question (read with it, announced by the log;
+ * from the question, Tab still goes to its answers). It is the page's own: not sent, not kept.
+ */
+function showOffer() {
+  const li = document.createElement('li');
+  li.id = 'push-offer';
+  li.className = 'offer';
+  const group = document.createElement('div');
+  group.setAttribute('role', 'group');
+  group.setAttribute('aria-labelledby', 'push-text');
+  const text = document.createElement('p');
+  text.id = 'push-text';
+  text.textContent = t('web.push.offer');
+  const buttons = document.createElement('div');
+  buttons.className = 'push-buttons';
+  for (const [id, key, onClick] of [
+    ['push-yes', 'web.push.yes', () => void acceptPush()],
+    ['push-no', 'web.push.no', declinePush],
+  ]) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.id = id;
+    button.textContent = t(key);
+    button.addEventListener('click', onClick);
+    buttons.append(button);
+  }
+  group.append(text, buttons);
+  li.append(group);
+  const question = current?.li === $('log').lastElementChild ? current.li : null;
+  $('log').insertBefore(li, question);
+}
+
+/** The offer's buttons go and `key` says what came of it; the focus goes back to the question. */
+function answerOffer(key) {
+  const offer = $('push-offer');
+  if (!offer) return;
+  const hadFocus = offer.contains(document.activeElement);
+  offer.querySelector('.push-buttons')?.remove();
+  $('push-text').textContent = t(key);
   settle();
   if (hadFocus) (current?.li ?? $('text')).focus({ preventScroll: true });
+}
+
+function declinePush() {
+  writeJson(pushKey, 'no');
+  answerOffer('web.push.declined');
 }
 
 async function acceptPush() {
@@ -710,10 +760,10 @@ async function acceptPush() {
   if (permission === 'default') permission = await Notification.requestPermission();
   if (permission !== 'granted') {
     writeJson(pushKey, 'no');
-    hideOffer('web.push.blocked');
+    answerOffer('web.push.blocked');
     return;
   }
-  hideOffer((await subscribePush()) ? 'web.push.done' : 'web.push.failed');
+  answerOffer((await subscribePush()) ? 'web.push.done' : 'web.push.failed');
 }
 
 /** Registers the service worker, subscribes with the server's key, tells the server. */
@@ -731,10 +781,11 @@ async function subscribePush() {
       await subscription.unsubscribe();
       subscription = null;
     }
-    subscription ??= await registration.pushManager.subscribe({
-      userVisibleOnly: true,
-      applicationServerKey: key,
-    });
+    // A browser whose push service cannot be reached may never answer: give up after a while.
+    subscription ??= await Promise.race([
+      registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }),
+      new Promise((resolve, reject) => setTimeout(() => reject(new Error('timeout')), 20000)),
+    ]);
     const body = { conversationId: session.conversationId, subscription: subscription.toJSON() };
     let res = await call('POST', '/web/push/subscription', body, session.token);
     if (res?.status === 403 && (await renewToken()))
@@ -770,12 +821,6 @@ function sayReminderChoice(params) {
   followFocus = true;
   send({ type: 'message', text: label, value: { promptId, choiceId } }, label);
 }
-
-$('push-yes').addEventListener('click', () => void acceptPush());
-$('push-no').addEventListener('click', () => {
-  writeJson(pushKey, 'no');
-  hideOffer('web.push.declined');
-});
 
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.addEventListener('message', (event) => {
