@@ -73,10 +73,10 @@ const configSchema = z.object({
   VAPID_PUBLIC_KEY: optional.pipe(
     z
       .string()
-      .regex(
-        /^[A-Za-z0-9_-]{87}$/,
-        'must be a base64url P-256 public key (65 bytes, 87 characters)',
-      )
+      .regex(/^[A-Za-z0-9_-]{87}$/, {
+        message: 'must be a base64url P-256 public key (65 bytes, 87 characters)',
+        abort: true,
+      })
       .refine((v) => Buffer.from(v, 'base64url')[0] === 4, 'must be an uncompressed point (BA…)')
       .optional(),
   ),

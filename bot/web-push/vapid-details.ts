@@ -33,9 +33,11 @@ export async function resolveVapidDetails(
  * VAPID_SUBJECT, else the operator's PRIVACY_CONTACT, else PUBLIC_URL when it is https, else a
  * placeholder (Apple's push service refuses it: set VAPID_SUBJECT in production).
  */
-export function vapidSubjectOf(
-  config: Pick<Config, 'VAPID_SUBJECT' | 'PRIVACY_CONTACT' | 'PUBLIC_URL'>,
-): string {
+export function vapidSubjectOf(config: {
+  VAPID_SUBJECT?: string | undefined;
+  PRIVACY_CONTACT?: string | undefined;
+  PUBLIC_URL: string;
+}): string {
   if (config.VAPID_SUBJECT) return config.VAPID_SUBJECT;
   const contact = config.PRIVACY_CONTACT;
   if (contact?.startsWith('https://')) return contact;
