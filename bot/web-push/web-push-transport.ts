@@ -7,7 +7,8 @@ import type { PushSubscriptionStore } from '../../storage/push-subscriptions.js'
 import type { ParticipantSummary } from '../../storage/storage.js';
 import type { Logger } from '../logger.js';
 import { reminderPayload, type ReminderToShow } from './reminder-payload.js';
-import type { VapidDetails } from './vapid-details.js';
+import type { Runtime } from '../start-runtime.js';
+import { resolveVapidDetails, type VapidDetails } from './vapid-details.js';
 
 // The shapes of bot/reminders/reminder-transport.ts (the reminders feature's), restated so
 // that this module stands alone; the reminders sender takes this transport as one of its own.
@@ -167,4 +168,21 @@ function codeOf(error: unknown): string | undefined {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message.slice(0, 200) : 'push request failed';
+}
+
+/**
+ * The transport as `concerto serve` and `concerto remind` build it: the runtime's subscriptions
+ * and the VAPID keys every process shares.
+ *
+ * @example const webPush = await webPushTransportFor(runtime); await webPush.send(participant, message)
+ */
+export async function webPushTransportFor(
+  runtime: Pick<Runtime, 'config' | 'db' | 'storage' | 'log'>,
+): Promise<WebPushTransport> {
+  const { vapid } = await resolveVapidDetails(runtime.config, runtime.db);
+  return createWebPushTransport({
+    subscriptions: runtime.storage.pushSubscriptions,
+    vapid,
+    log: runtime.log,
+  });
 }
