@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reminderPayload, type ReminderToShow } from '../../bot/web-push/reminder-payload.js';
+import { reminderPayload } from '../../bot/web-push/reminder-payload.js';
 import { resolveVapidDetails } from '../../bot/web-push/vapid-details.js';
 import { createWebPushTransport } from '../../bot/web-push/web-push-transport.js';
 import { addInvitationCode, importCouncils } from '../../storage/council-repository.js';
@@ -11,6 +11,7 @@ import {
   type FakeSubscription,
 } from '../helpers/fake-push-service.js';
 import { launchChromium } from '../helpers/launch-chromium.js';
+import { roubaixRow } from '../helpers/qpv-rows.js';
 import {
   axeViolations,
   botCount,
@@ -20,6 +21,7 @@ import {
   waitForBot,
 } from '../web/chat-page-driver.js';
 import { startWebServer, type WebServer } from '../web/start-web-server.js';
+import { reminderMessage } from './reminder-message.js';
 
 let web: WebServer;
 let service: FakePushService;
@@ -27,27 +29,11 @@ let browser: Browser;
 let serverKey: string;
 
 const fr = () => web.runtime.catalog.fr;
-const message: ReminderToShow = {
-  lang: 'fr',
-  title: 'Consultation des conseils citoyens',
-  text: 'Plus que 3 jours pour répondre : il vous reste 5 thèmes.',
-  promptId: '_reminder',
-  continue: { choiceId: '/resume', label: 'Continuer' },
-  stop: { choiceId: '/stop', label: 'Ne plus me rappeler' },
-};
+const message = reminderMessage;
 
 beforeAll(async () => {
   web = await startWebServer();
-  await importCouncils(web.runtime.db, [
-    {
-      code: 'QN05981M',
-      name: 'Les Quartiers Ouest',
-      commune: 'Lille',
-      communeInsee: '59350',
-      department: '59',
-      departmentName: 'Nord',
-    },
-  ]);
+  await importCouncils(web.runtime.db, [roubaixRow]);
   await addInvitationCode(web.runtime.db, 'QN05981M', 'RBX7KQ');
   await web.runtime.refreshCouncils();
   service = await startFakePushService();

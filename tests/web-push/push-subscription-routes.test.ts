@@ -31,6 +31,11 @@ function subscribe(conv: Conversation, body: unknown, token = conv.token, method
   });
 }
 
+/** A body with a new subscription of the browser for this conversation. */
+function freshBody(conv: Conversation) {
+  return { conversationId: conv.conversationId, subscription: service.subscribe(serverKey).json };
+}
+
 /** A conversation whose person has consented: there is a participant to remind. */
 async function talking(): Promise<Conversation> {
   const conv = await dl.open();
@@ -100,10 +105,7 @@ describe('the subscription route of the chat page', () => {
   it("refuses a subscription for someone else's conversation", async () => {
     const mine = await talking();
     const theirs = await talking();
-    const res = await subscribe(mine, {
-      conversationId: theirs.conversationId,
-      subscription: service.subscribe(serverKey).json,
-    });
+    const res = await subscribe(mine, freshBody(theirs));
     expect(await errorOf(res)).toEqual({
       status: 403,
       message: 'token not valid for this conversation',
@@ -113,11 +115,7 @@ describe('the subscription route of the chat page', () => {
     ).toBeNull();
     // A token signed with another secret proves nothing.
     const forged = createTokenSigner('not the secret').sign(theirs.conversationId, new Date());
-    const withForged = await subscribe(
-      theirs,
-      { conversationId: theirs.conversationId, subscription: service.subscribe(serverKey).json },
-      forged,
-    );
+    const withForged = await subscribe(theirs, freshBody(theirs), forged);
     expect(await errorOf(withForged)).toEqual({ status: 401, message: 'invalid token' });
     const none = await fetch(`${web.baseUrl}/web/push/subscription`, {
       method: 'POST',
@@ -135,27 +133,17 @@ describe('the subscription route of the chat page', () => {
       new Date(),
     );
     const old = tokenSignerFor(secret).sign(conv.conversationId, new Date(Date.now() - 7200_000));
-    const expired = await subscribe(
-      conv,
-      { conversationId: conv.conversationId, subscription: service.subscribe(serverKey).json },
-      old,
-    );
+    const expired = await subscribe(conv, freshBody(conv), old);
     expect(await errorOf(expired)).toEqual({ status: 403, message: 'token expired' });
 
     const silent = await dl.open();
-    const early = await subscribe(silent, {
-      conversationId: silent.conversationId,
-      subscription: service.subscribe(serverKey).json,
-    });
+    const early = await subscribe(silent, freshBody(silent));
     expect(await errorOf(early)).toEqual({
       status: 409,
       message: 'the conversation has nobody to remind yet',
     });
     await dl.say(silent, { type: 'event', name: 'start' });
-    const beforeConsent = await subscribe(silent, {
-      conversationId: silent.conversationId,
-      subscription: service.subscribe(serverKey).json,
-    });
+    const beforeConsent = await subscribe(silent, freshBody(silent));
     expect(await errorOf(beforeConsent)).toEqual({
       status: 409,
       message: 'the person has not consented: nothing can be kept yet',
@@ -219,10 +207,7 @@ describe('the subscription route of the chat page', () => {
   it('forgets the subscription when the person erases their data (« supprimer »)', async () => {
     const conv = await talking();
     const participantId = (await participantIdOf(conv))!;
-    const res = await subscribe(conv, {
-      conversationId: conv.conversationId,
-      subscription: service.subscribe(serverKey).json,
-    });
+    const res = await subscribe(conv, freshBody(conv));
     expect(res.status).toBe(201);
     const asked = await dl.say(conv, { type: 'message', text: 'supprimer' });
     expect(asked.at(-1)?.promptId).toBe('_delete');

@@ -1,7 +1,7 @@
 import { createECDH } from 'node:crypto';
 import webpush from 'web-push';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { reminderPayload, type ReminderToShow } from '../../bot/web-push/reminder-payload.js';
+import { reminderPayload } from '../../bot/web-push/reminder-payload.js';
 import type { VapidDetails } from '../../bot/web-push/vapid-details.js';
 import {
   createWebPushTransport,
@@ -19,6 +19,7 @@ import {
   type FakePushService,
   type FakeSubscription,
 } from '../helpers/fake-push-service.js';
+import { reminderMessage } from './reminder-message.js';
 import { useTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 let database: TestDatabase;
@@ -30,14 +31,7 @@ let transport: WebPushTransport;
 const browser: ChannelIdentity = { channel: 'web', externalId: 'dl_abc123' };
 const now = new Date('2026-11-28T10:00:00+01:00');
 
-const message: ReminderToShow = {
-  lang: 'fr',
-  title: 'Consultation des conseils citoyens',
-  text: 'Plus que 3 jours pour répondre : il vous reste 2 thèmes.',
-  promptId: '_reminder',
-  continue: { choiceId: '/resume', label: 'Continuer' },
-  stop: { choiceId: '/stop', label: 'Ne plus me rappeler' },
-};
+const message = reminderMessage;
 
 function participant(id: string, identities = [browser]): ParticipantSummary {
   return {
