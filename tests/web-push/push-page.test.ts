@@ -307,6 +307,8 @@ describe('the chat page offers reminders by notification', () => {
     ]);
 
     // « Ne plus me rappeler » on the notification, the chat open: the page says it to the bot.
+    const question = (await promptOnScreen(page)).promptId;
+    const botsBefore = await botCount(page);
     const said = page.waitForRequest(
       (r) =>
         r.method() === 'POST' &&
@@ -326,6 +328,11 @@ describe('the chat page offers reminders by notification', () => {
       text: 'Ne plus me rappeler',
       value: { promptId: '_reminder', choiceId: '/stop' },
     });
+    await waitForBot(page, botsBefore);
+    expect(await page.locator('#log .msg.bot').last().textContent()).toContain(
+      fr()['stop.done']?.split('\n')[0],
+    );
+    expect((await web.runtime.storage.participants.get(participantId))?.remindersOff).toBe(true);
 
     // The chat closed: a tap opens it at `?reminder=…`; the page says « Continuer » and tidies the address.
     const href = await worker.evaluate(async () => {
@@ -338,12 +345,22 @@ describe('the chat page offers reminders by notification', () => {
       (r) =>
         r.method() === 'POST' && /\/activities$/.test(r.url()) && /resume/.test(r.postData() ?? ''),
     );
+    const answered = page.waitForResponse(
+      (r) =>
+        r.request().method() === 'POST' &&
+        /\/activities$/.test(r.url()) &&
+        /resume/.test(r.request().postData() ?? ''),
+    );
     await page.goto(href);
     expect(JSON.parse((await resumed).postData() ?? '{}')).toMatchObject({
       text: 'Continuer',
       value: { promptId: '_reminder', choiceId: '/resume' },
     });
     expect(new URL(page.url()).search).toBe('');
+    // The bot asks their question again: the conversation goes on where they stopped.
+    expect((await answered).status()).toBe(200);
+    await settled(page);
+    expect((await promptOnScreen(page)).promptId).toBe(question);
 
     // A browser that renewed its subscription: the next visit replaces the stored one.
     const second = service.subscribe(serverKey);
