@@ -6,8 +6,8 @@ import { identityKey } from '../../storage/identity.js';
 import type { PushSubscriptionStore } from '../../storage/push-subscriptions.js';
 import type { ParticipantSummary } from '../../storage/storage.js';
 import type { Logger } from '../logger.js';
-import { reminderPayload, type ReminderToShow } from './reminder-payload.js';
 import type { Runtime } from '../start-runtime.js';
+import { reminderPayload, type ReminderToShow } from './reminder-payload.js';
 import { resolveVapidDetails, type VapidDetails } from './vapid-details.js';
 
 // The shapes of bot/reminders/reminder-transport.ts (the reminders feature's), restated so
@@ -48,23 +48,41 @@ const maxRetryMs = 3_600_000;
  * encrypted for it (aes128gcm) and signed with the server's VAPID key (web-push). 201 is sent;
  * 404/410 mean the browser dropped the subscription (removed here: `no_route`, the reminder
  * waits for their next visit); 429 and 5xx are retried after the push service's Retry-After.
- * `send` never throws.
+ * `send` never throws: every answer of the push service, and a database failure, is a result.
  *
  * @example const result = await transport.send(participant, message) // { kind: 'sent' }
  */
 export function createWebPushTransport(options: WebPushTransportOptions): WebPushTransport {
   const { subscriptions, vapid, log } = options;
   const ttl = options.ttlSeconds ?? 12 * 3600;
+  // A subscription left behind is tried again at the next reminder and removed then.
+  const removeQuietly = async (participantId: string, endpoint: string): Promise<void> => {
+    try {
+      await subscriptions.remove(participantId, endpoint);
+    } catch (error) {
+      log?.warn({ participantId, error: messageOf(error) }, 'web push subscription not removed');
+    }
+  };
   return {
     channel: 'web',
     async send(target, message) {
-      const stored = await subscriptions.get(target.participantId);
-      if (stored === null) return { kind: 'no_route' };
       const { participantId } = target;
+      let stored;
+      try {
+        stored = await subscriptions.get(participantId);
+      } catch (error) {
+        // The sender counts a throw as « maybe sent » and never retries it: nothing was sent.
+        return {
+          kind: 'retry',
+          afterMs: 30_000,
+          reason: `subscriptions unreadable: ${messageOf(error)}`,
+        };
+      }
+      if (stored === null) return { kind: 'no_route' };
       const { endpoint } = stored.subscription;
       // A continuation code moved that browser's identity to someone else: not theirs any more.
       if (!target.identities.some((identity) => identityKey(identity) === stored.identity)) {
-        await subscriptions.remove(participantId, endpoint);
+        await removeQuietly(participantId, endpoint);
         return { kind: 'no_route' };
       }
       const payload = JSON.stringify(reminderPayload(message));
@@ -76,7 +94,7 @@ export function createWebPushTransport(options: WebPushTransportOptions): WebPus
       const { keys } = stored.subscription;
       if (!usableKeys(keys)) {
         // It can never be encrypted for: no browser will ever read it.
-        await subscriptions.remove(participantId, endpoint);
+        await removeQuietly(participantId, endpoint);
         return { kind: 'failed', reason: 'the subscription keys are unusable' };
       }
       try {
@@ -94,7 +112,7 @@ export function createWebPushTransport(options: WebPushTransportOptions): WebPus
         return { kind: 'sent' };
       } catch (error) {
         const result = resultOfError(error);
-        if (result.kind === 'no_route') await subscriptions.remove(participantId, endpoint);
+        if (result.kind === 'no_route') await removeQuietly(participantId, endpoint);
         log?.info(
           { participantId, host: new URL(endpoint).host, result: result.kind },
           'web push not sent',

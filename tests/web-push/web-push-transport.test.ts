@@ -1,4 +1,6 @@
 import { createECDH } from 'node:crypto';
+import { createServer } from 'node:net';
+import { MongoClient } from 'mongodb';
 import webpush from 'web-push';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { reminderPayload } from '../../bot/web-push/reminder-payload.js';
@@ -199,6 +201,30 @@ describe('reminders by Web Push', () => {
     const result = await transport.send(participant('p-down'), message);
     expect(result).toMatchObject({ kind: 'retry', afterMs: 30_000 });
     expect(await subscriptions.get('p-down')).not.toBeNull();
+  });
+
+  it('retries later, without throwing, when the database cannot be read', async () => {
+    // A port nobody listens on: the driver's own server selection fails, as in an outage.
+    const socket = createServer();
+    await new Promise<void>((resolve) => socket.listen(0, '127.0.0.1', resolve));
+    const address = socket.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+    const client = new MongoClient(`mongodb://127.0.0.1:${port}/`, {
+      serverSelectionTimeoutMS: 300,
+    });
+    try {
+      const unreadable = createWebPushTransport({
+        subscriptions: new MongoPushSubscriptions(client.db('concerto')),
+        vapid,
+        agent: service.agent,
+      });
+      const result = await unreadable.send(participant('p-outage'), message);
+      expect(result).toMatchObject({ kind: 'retry', afterMs: 30_000 });
+      expect(service.received).toEqual([]);
+    } finally {
+      await client.close();
+    }
   });
 });
 

@@ -718,6 +718,8 @@ function showOffer() {
   group.setAttribute('aria-labelledby', 'push-text');
   const text = document.createElement('p');
   text.id = 'push-text';
+  // data-i18n: a change of language translates it with the rest of the page.
+  text.dataset.i18n = 'web.push.offer';
   text.textContent = t('web.push.offer');
   const buttons = document.createElement('div');
   buttons.className = 'push-buttons';
@@ -728,6 +730,7 @@ function showOffer() {
     const button = document.createElement('button');
     button.type = 'button';
     button.id = id;
+    button.dataset.i18n = key;
     button.textContent = t(key);
     button.addEventListener('click', onClick);
     buttons.append(button);
@@ -744,6 +747,7 @@ function answerOffer(key) {
   if (!offer) return;
   const hadFocus = offer.contains(document.activeElement);
   offer.querySelector('.push-buttons')?.remove();
+  $('push-text').dataset.i18n = key;
   $('push-text').textContent = t(key);
   settle();
   if (hadFocus) (current?.li ?? $('text')).focus({ preventScroll: true });
