@@ -29,6 +29,7 @@ export const collectionNames = {
   dlConversations: 'dl_conversations',
   dlActivities: 'dl_activities',
   dlSettings: 'dl_settings',
+  pushSubscriptions: 'push_subscriptions',
   reminders: 'reminders',
   /** Admin API credentials (storage/credentials.ts). */
   credentials: 'credentials',
