@@ -13,6 +13,7 @@ import type { TurnHandler } from './handle-turn.js';
 import { createLogger, type Logger } from './logger.js';
 import type { DirectLineStore } from './web/directline-store.js';
 import { createWebChannel } from './web/create-web-channel.js';
+import { longestAnswerLength } from './web/longest-answer-length.js';
 import { schedulePurge } from './schedule-purge.js';
 import { startRuntime, type Runtime } from './start-runtime.js';
 import { telegramChannel } from './telegram/telegram-channel.js';
@@ -44,6 +45,8 @@ export interface ChannelContext {
   councils: CouncilDirectory;
   /** How long what is kept is kept, as the privacy pages state it. */
   retention: { transcriptDays: number; directLineDays: number; codeMinutes: number };
+  /** The longest text the questionnaire accepts as an answer (channels store no longer text). */
+  longestAnswer: number;
 }
 
 export type ChannelFactory = (
@@ -97,6 +100,7 @@ export async function startServer(
       directLineDays: directLineRetentionDays,
       codeMinutes: continuationCodeMinutes,
     },
+    longestAnswer: longestAnswerLength(runtime.consultation),
   };
   for (const factory of factories) {
     const channel = await factory(context, metrics);

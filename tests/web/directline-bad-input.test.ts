@@ -23,6 +23,18 @@ afterAll(async () => {
 });
 
 const stored = () => web.runtime.db.collection('dl_activities').countDocuments({});
+/** A token for the conversation as the server would sign it at `at` (its user, its generation). */
+async function signedFor(c: Conversation, at: Date, secretOfServer = secret): Promise<string> {
+  const found = await web.runtime.directLine.findConversation(c.conversationId);
+  return tokenSignerFor(secretOfServer).sign(
+    {
+      conversationId: c.conversationId,
+      userId: found?.userId,
+      generation: found?.tokenGeneration ?? 0,
+    },
+    at,
+  );
+}
 const participants = () => web.runtime.db.collection('participants').countDocuments({});
 
 describe('Direct Line refuses bad input with a clear 4xx and stores nothing', () => {
@@ -65,10 +77,7 @@ describe('Direct Line refuses bad input with a clear 4xx and stores nothing', ()
     const forged = `${conv.token.split('.')[0]}.AAAA`;
     expect((await dl.poll(conv, '', forged)).status).toBe(401);
     expect((await dl.poll(conv, '', 'not-a-token')).status).toBe(401);
-    const expired = tokenSignerFor(secret).sign(
-      conv.conversationId,
-      new Date(Date.now() - 7200_000),
-    );
+    const expired = await signedFor(conv, new Date(Date.now() - 7200_000));
     expect((await dl.poll(conv, '', expired)).status).toBe(403);
     expect((await dl.post(conv, { type: 'message', text: 'hi' }, expired)).status).toBe(403);
     const refresh = await fetch(`${web.baseUrl}/v3/directline/tokens/refresh`, {
@@ -85,25 +94,18 @@ describe('Direct Line refuses bad input with a clear 4xx and stores nothing', ()
   });
 
   it('an expired page token still renews its own conversation (within 30 days), a forged one does not', async () => {
-    const expired = tokenSignerFor(secret).sign(
-      conv.conversationId,
-      new Date(Date.now() - 3 * 86_400_000),
-    );
+    const expired = await signedFor(conv, new Date(Date.now() - 3 * 86_400_000));
     const renewed = await dl.session(expired);
     expect(renewed.status).toBe(200);
     expect(await dl.json(renewed)).toMatchObject({
       conversationId: conv.conversationId,
       resumed: true,
     });
-    const tooOld = tokenSignerFor(secret).sign(
-      conv.conversationId,
-      new Date(Date.now() - 40 * 86_400_000),
-    );
+    const tooOld = await signedFor(conv, new Date(Date.now() - 40 * 86_400_000));
     expect((await dl.session(tooOld)).status).toBe(403);
-    expect(
-      (await dl.session(tokenSignerFor('another secret').sign(conv.conversationId, new Date())))
-        .status,
-    ).toBe(401);
+    expect((await dl.session(await signedFor(conv, new Date(), 'another secret'))).status).toBe(
+      401,
+    );
   });
 
   it('a stream with a foreign token is refused', async () => {
