@@ -120,14 +120,15 @@ export class DirectLineRepository implements DirectLineStore {
     return conversation.expiresAt && conversation.expiresAt <= now ? null : conversation;
   }
 
-  async conversationSeqs(ids: readonly string[]): Promise<Map<string, number>> {
+  async conversationSeqs(ids: readonly string[], now = new Date()): Promise<Map<string, number>> {
     const seqs = new Map<string, number>();
     for (let first = 0; first < ids.length; first += maxIds) {
       const chunk = ids.slice(first, first + maxIds);
       const found = await this.conversations
-        .find({ _id: { $in: chunk } }, { projection: { seq: 1 } })
+        .find({ _id: { $in: chunk } }, { projection: { seq: 1, expiresAt: 1 } })
         .toArray();
-      for (const doc of found) if (typeof doc.seq === 'number') seqs.set(doc._id, doc.seq);
+      for (const doc of found)
+        if (!(doc.expiresAt && doc.expiresAt <= now)) seqs.set(doc._id, doc.seq);
     }
     return seqs;
   }
