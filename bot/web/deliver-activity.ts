@@ -139,7 +139,12 @@ export async function deliverActivity(
   if (erased) {
     // Erasure: nothing of the conversation stays but the confirmation, for a few minutes.
     const end = new Date(now.getTime() + farewellMs);
-    deps.publish(conversationId, await repo.endConversation(conversation, replies, end, now));
+    // The farewell names nobody: no recipient, and no buttons (they would lead nowhere).
+    const farewell = replies.map(({ activity }) => {
+      const { recipient: _recipient, suggestedActions: _actions, ...rest } = activity;
+      return { activity: rest };
+    });
+    deps.publish(conversationId, await repo.endConversation(conversation, farewell, end, now));
     return stored._id;
   }
 

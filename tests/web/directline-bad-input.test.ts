@@ -66,6 +66,60 @@ describe('Direct Line refuses bad input with a clear 4xx and stores nothing', ()
     expect(await participants()).toBe(before.participants);
   });
 
+  it('values outside the shapes the page and Web Chat send, and malformed activities', async () => {
+    const before = { activities: await stored(), participants: await participants() };
+    const bodies: unknown[] = [
+      { type: 'message', value: { $where: 'sleep(1000)' } },
+      { type: 'message', value: { 'a.b': 'dotted' } },
+      { type: 'message', value: { promptId: 'x', choiceId: 'y', $set: { admin: true } } },
+      { type: 'message', value: { promptId: 'x', choiceId: { $ne: null } } },
+      { type: 'message', value: [[['nested']]] },
+      { type: 'message', value: { '\u0000': 'nul key' } },
+      { type: 'message', value: { promptId: 'a\u0000b', choiceId: 'y' } },
+      { type: 'message', value: { command: 'drop' } },
+      { type: 'message', value: 1e308 },
+      { type: 'message', value: 'x'.repeat(65) },
+      { type: 'event', name: 'webchat/join' },
+      { type: 'message', text: 42 },
+      { type: 'message', locale: '../../etc/passwd' },
+      { type: 'message', channelData: { clientActivityId: { $gt: '' } } },
+      { type: 'message', channelData: { clientActivityID: 'with space' } },
+      { type: 'message', from: 'not an object' },
+      [],
+      null,
+      'message',
+      42,
+    ];
+    for (const body of bodies) {
+      const res = await dl.post(conv, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      const answer = await dl.json(res);
+      expect(answer).toHaveProperty('error.code', 'BadArgument');
+      // The refusal names fields, never what they held.
+      expect(JSON.stringify(answer)).not.toMatch(/sleep|dotted|nested|nul key|passwd/);
+    }
+    const raw = [
+      '{"type":"message","value":1e999}',
+      '{"type":"message","value":{"__proto__":{"polluted":true}}}',
+      `{"type":"message","value":${'['.repeat(3000)}${']'.repeat(3000)}}`,
+      '{"type":"message","text":"\ud83d"', // cut in the middle
+    ];
+    for (const body of raw) {
+      const res = await fetch(
+        `${web.baseUrl}/v3/directline/conversations/${conv.conversationId}/activities`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${conv.token}` },
+          body,
+        },
+      );
+      expect(res.status, body.slice(0, 60)).toBe(400);
+    }
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('polluted');
+    expect(await stored()).toBe(before.activities);
+    expect(await participants()).toBe(before.participants);
+  });
+
   it('unknown conversations, foreign, forged and expired tokens', async () => {
     const before = await stored();
     const unknown = { conversationId: 'no-such-conversation', token: secret };
