@@ -104,7 +104,9 @@ describe('Microsoft’s Bot Framework Web Chat, unchanged, against our Direct Li
       headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
       body: JSON.stringify({ user: { id: userId, name: 'Résident' } }),
     });
-    const { token } = (await res.json()) as { token: string };
+    const body: unknown = await res.json();
+    const token =
+      typeof body === 'object' && body !== null ? String(Reflect.get(body, 'token')) : '';
     const context = await browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();
     const errors: string[] = [];
