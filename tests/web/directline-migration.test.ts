@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { directLineHttp } from './directline-http.js';
 import { startWebServer, type WebServer } from './start-web-server.js';
 
+/** A document of the release before, as it was stored (no schema of today applies). */
+type Loose = { _id: string; [field: string]: unknown };
 const secret = 'migration-directline-secret-0123456789';
 const dbName = `dlmig_${randomBytes(6).toString('hex')}`;
 const conversationId = 'OldConversation0123456789';
@@ -16,7 +18,7 @@ let web: WebServer;
 
 /** Direct Line as the release before 2026-12-02 stored it. */
 async function seedOldStore(): Promise<void> {
-  await db.collection<{ _id: string }>('dl_conversations').insertOne({
+  await db.collection<Loose>('dl_conversations').insertOne({
     _id: conversationId,
     userId,
     seq: 4,
@@ -30,7 +32,7 @@ async function seedOldStore(): Promise<void> {
     at,
     ...fields,
   });
-  await db.collection<{ _id: string }>('dl_activities').insertMany([
+  await db.collection<Loose>('dl_activities').insertMany([
     activity(
       1,
       { clientActivityId: 'older', processed: true, activity: { type: 'message', text: 'a' } },
@@ -59,14 +61,14 @@ async function seedOldStore(): Promise<void> {
       minutesAgo(5),
     ),
   ]);
-  await db.collection<{ _id: string }>('identities').insertOne({
+  await db.collection<Loose>('identities').insertOne({
     _id: `web:${userId}`,
     channel: 'web',
     externalId: userId,
     participantId: 'p-old',
     createdAt: minutesAgo(30),
   });
-  await db.collection<{ _id: string }>('participants').insertOne({
+  await db.collection<Loose>('participants').insertOne({
     _id: 'p-old',
     consent: { at: minutesAgo(6), textVersion: 'v1' },
   });
@@ -102,9 +104,7 @@ describe('Direct Line data of the release before, after the migration', () => {
     ]);
     expect(records[1]).not.toHaveProperty('done');
     expect(
-      await db
-        .collection<{ _id: string }>('dl_activities')
-        .findOne({ _id: `${conversationId}|0000002` }),
+      await db.collection<Loose>('dl_activities').findOne({ _id: `${conversationId}|0000002` }),
     ).toMatchObject({ key: 'c:old-1' });
   });
 
