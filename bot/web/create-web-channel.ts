@@ -14,7 +14,7 @@ import { webSessionRoute } from './web-session-route.js';
  * (REST and WebSocket stream) and Bot Framework's `/api/messages`. The Direct Line secret comes
  * from DIRECTLINE_SECRET, or is generated once and kept in the database for every process.
  */
-export const createWebChannel: ChannelFactory = async (context) => {
+export const createWebChannel: ChannelFactory = async (context, metrics) => {
   const { config, log, catalog, handleTurn, directLine: repo, councils, retention } = context;
   const secret =
     config.DIRECTLINE_SECRET ??
@@ -52,9 +52,11 @@ export const createWebChannel: ChannelFactory = async (context) => {
         config.TRUST_PROXY,
       ),
       ...directLineRoutes(deps),
-      botFrameworkRoute(config, new ConcertoBot(handleTurn, catalog, log), log),
+      botFrameworkRoute(config, new ConcertoBot(handleTurn, catalog, log, metrics), log, metrics),
     ],
     upgrade: (req, socket, head) => stream.upgrade(req, socket, head),
+    // After the turns in flight: their replies still reach the open sockets.
+    stopIn: 'connections',
     stop: () => stream.close(),
   };
   return channel;

@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { sendJson, type Route } from '../http/create-http-server.js';
-import { maxTextLength } from './activity-to-input.js';
+import { storableJson } from '../http/storable-json.js';
+import { textSchema } from './activity-to-input.js';
 import { deliverActivity, type DeliverDeps } from './deliver-activity.js';
 import { fail, readBody } from './read-body.js';
 import { bearerOf, tokenLifetimeSeconds, type TokenSigner } from './directline-token.js';
@@ -23,8 +24,8 @@ const conversationPath = (suffix = '') =>
 const postedSchema = z.object({
   type: z.enum(['message', 'event', 'typing']),
   name: z.string().max(50).optional(),
-  text: z.string().max(maxTextLength).optional(),
-  value: z.unknown().optional(),
+  text: textSchema().optional(),
+  value: storableJson().optional(),
   locale: z.string().max(20).optional(),
   // Our page sends clientActivityId; Microsoft's Web Chat spells it clientActivityID.
   channelData: z

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { parseRequestUrl } from '../http/parse-request-url.js';
 import type { Logger } from '../logger.js';
 import type { TokenSigner } from './directline-token.js';
 import type { DirectLineStore } from './directline-store.js';
@@ -72,9 +73,9 @@ export function createDirectLineStream(repo: DirectLineStore, tokens: TokenSigne
     },
     /** Handles an HTTP upgrade for a stream URL; false when the path is not ours. */
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const match = streamPath.exec(url.pathname);
-      if (!match?.[1]) return false;
+      const url = parseRequestUrl(req.url);
+      const match = url ? streamPath.exec(url.pathname) : null;
+      if (!url || !match?.[1]) return false;
       const conversationId = match[1];
       const check = tokens.verify(url.searchParams.get('t') ?? '', new Date());
       if (!check.ok || check.claims.conversationId !== conversationId) {
@@ -90,8 +91,13 @@ export function createDirectLineStream(repo: DirectLineStore, tokens: TokenSigne
       return true;
     },
     async close(): Promise<void> {
+      // 1001 "going away": the page reconnects (to another process) from its watermark.
+      for (const client of wss.clients) client.close(1001, 'server stopping');
+      const closed = new Promise<void>((resolve) => wss.close(() => resolve()));
+      const patience = new Promise((resolve) => setTimeout(resolve, 500).unref());
+      await Promise.race([closed, patience]);
       for (const client of wss.clients) client.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await closed;
     },
   };
 }
