@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { summariseError } from './summarise-error.js';
 
 /**
@@ -12,7 +12,11 @@ const payloadKeys = ['text', 'body', 'update', 'activity', 'value', 'document', 
  * write is never logged, at any level: log ids and kinds, not content. Errors go through
  * summariseError (their documents and request bodies stay out), payload keys are redacted.
  */
-export function createLogger(level: string, name = 'concerto'): Logger {
+export function createLogger(
+  level: string,
+  name = 'concerto',
+  destination: DestinationStream = pino.destination(2),
+): Logger {
   return pino(
     {
       name,
@@ -23,7 +27,7 @@ export function createLogger(level: string, name = 'concerto'): Logger {
         censor: '[not logged]',
       },
     },
-    pino.destination(2),
+    destination,
   );
 }
 
