@@ -23,15 +23,15 @@ const conversationPath = (suffix = '') =>
 /** What a client may post: a message (text or a button's value) or the start event. */
 const postedSchema = z.object({
   type: z.enum(['message', 'event', 'typing']),
-  name: z.string().max(50).optional(),
+  name: textSchema(50).optional(),
   text: textSchema().optional(),
   value: storableJson().optional(),
-  locale: z.string().max(20).optional(),
+  locale: textSchema(20).optional(),
   // Our page sends clientActivityId; Microsoft's Web Chat spells it clientActivityID.
   channelData: z
     .object({
-      clientActivityId: z.string().min(1).max(100).optional(),
-      clientActivityID: z.string().min(1).max(100).optional(),
+      clientActivityId: textSchema(100).min(1).optional(),
+      clientActivityID: textSchema(100).min(1).optional(),
     })
     .loose()
     .optional(),

@@ -35,6 +35,11 @@ if (selected('cpu')) {
   const { benchTelegramCpu } = await import('./bench-telegram-cpu.js');
   for (const line of await benchTelegramCpu()) console.log(line);
 }
+// Not in the default run (minutes, a server under attack): `npm run bench -- fuzz`.
+if (only.includes('fuzz')) {
+  const { benchFuzz } = await import('./bench-fuzz.js');
+  for (const line of await benchFuzz()) console.log(line);
+}
 if (selected('web')) {
   const { benchWebPage } = await import('./bench-web-page.js');
   for (const line of await benchWebPage()) console.log(line);

@@ -23,8 +23,12 @@ export class ServeProcess {
   private signalledAt: number;
 
   constructor(env: Record<string, string | undefined>) {
-    const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
-    for (const [key, value] of Object.entries(env)) if (value === undefined) delete merged[key];
+    // An undefined value unsets the variable (MONGODB_URI of the test run, say).
+    const merged = Object.fromEntries(
+      Object.entries({ ...process.env, ...env }).filter(
+        ([key]) => !(key in env && env[key] === undefined),
+      ),
+    );
     this.signalledAt = Date.now();
     this.child = spawn(process.execPath, [bin, 'serve'], {
       env: merged,

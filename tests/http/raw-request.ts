@@ -43,6 +43,8 @@ export function rawRequest(
 function complete(text: string): boolean {
   const end = text.indexOf('\r\n\r\n');
   if (end < 0) return false;
+  // 101 Switching Protocols (a WebSocket accepted): what follows is no longer HTTP.
+  if (/^HTTP\/1\.[01] 1\d\d/.test(text)) return true;
   const length = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, end))?.[1];
   if (length !== undefined)
     return Buffer.byteLength(text.slice(end + 4), 'latin1') >= Number(length);
