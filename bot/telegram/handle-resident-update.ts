@@ -35,7 +35,8 @@ export async function handleResidentUpdate(ctx: Context, context: ChannelContext
     return;
   }
   const turn = await runTurn(ctx, context, inbound.input);
-  if (turn.duplicate) return;
+  // Redelivered after a crash between its commit and its replies: they come back with it.
+  if (turn.duplicate && turn.replies.length === 0) return;
   await sendReplies(turn.replies, { ...send, t: translator(context.catalog, turn.lang) });
 }
 
@@ -62,7 +63,7 @@ async function handleTap(ctx: Context, context: ChannelContext): Promise<void> {
   }
   const turn = await runTurn(ctx, context, input);
   await ctx.answerCallbackQuery().catch(() => undefined);
-  if (turn.duplicate) return;
+  if (turn.duplicate && turn.replies.length === 0) return;
   const send = sendContext(ctx, context, chat.id, translator(context.catalog, turn.lang));
   const promptId = action.kind === 'choice' ? action.promptId : undefined;
   const inPlace = turn.replies.find(

@@ -9,9 +9,11 @@ export interface RecordedCall {
   params: Record<string, unknown>;
   /** performance.now() when the call arrived. */
   at: number;
+  /** Answered with an error on purpose (failNext, failAtRandom, a blocked chat). */
+  failed?: true;
 }
 
-type Failure = 429 | 403 | 500;
+type Failure = 429 | 403 | 500 | 502;
 
 interface StoredMessage {
   chatId: number;
@@ -47,6 +49,7 @@ export class FakeTelegramApi {
   private readonly failures = new Map<string, Failure[]>();
   private readonly blocked = new Set<number>();
   private readonly messages = new Map<string, StoredMessage>();
+  private random: { rate: number; methods?: ReadonlySet<string>; next: () => number } | undefined;
   private nextMessageId = 100;
   private nextUpdate = 1;
   private lastOffset = 0;
@@ -82,6 +85,33 @@ export class FakeTelegramApi {
       ...Array.from({ length: count }, () => status),
     ]);
   }
+
+  /**
+   * From now on each call (of `methods`, else of any method but getMe) fails with probability
+   * `rate`: 429 asking to retry after a second, or 500 / 502, drawn from `seed`. Undefined stops it.
+   */
+  failAtRandom(options: { rate: number; methods?: string[]; seed?: number } | undefined): void {
+    if (!options) {
+      this.random = undefined;
+      return;
+    }
+    let state = options.seed ?? 1;
+    // mulberry32: small, seeded, good enough to pick failures.
+    const next = () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    };
+    this.random = {
+      rate: options.rate,
+      next,
+      ...(options.methods ? { methods: new Set(options.methods) } : {}),
+    };
+  }
+
+  /** Calls failed on purpose so far (failNext and failAtRandom). */
+  failed = 0;
 
   /** From now on the bot gets 403 "bot was blocked by the user" for this chat. */
   block(chatId: number): void {
@@ -128,13 +158,29 @@ export class FakeTelegramApi {
       return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const method = match[2] ?? '';
     const params = await readParams(req);
-    this.calls.push({ method, params, at: performance.now() });
-    const failure = this.failures.get(method)?.shift();
-    if (failure) return reply(res, failure, failureBody(failure));
-    if (chatMethods.has(method) && this.blocked.has(Number(params.chat_id)))
+    const call: RecordedCall = { method, params, at: performance.now() };
+    this.calls.push(call);
+    const failure = this.failures.get(method)?.shift() ?? this.randomFailure(method);
+    if (failure) {
+      this.failed += 1;
+      call.failed = true;
+      return reply(res, failure, failureBody(failure));
+    }
+    if (chatMethods.has(method) && this.blocked.has(Number(params.chat_id))) {
+      call.failed = true;
       return reply(res, 403, failureBody(403));
+    }
     if (method === 'getUpdates') return this.getUpdates(req, res, params);
     return reply(res, 200, { ok: true, result: this.answer(method, params) });
+  }
+
+  private randomFailure(method: string): Failure | undefined {
+    const random = this.random;
+    if (!random || method === 'getMe' || (random.methods && !random.methods.has(method)))
+      return undefined;
+    if (random.next() >= random.rate) return undefined;
+    const pick = random.next();
+    return pick < 0.4 ? 429 : pick < 0.7 ? 500 : 502;
   }
 
   private answer(method: string, params: Record<string, unknown>): unknown {
@@ -294,6 +340,7 @@ function failureBody(status: Failure): Record<string, unknown> {
   }
   if (status === 403)
     return { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' };
+  if (status === 502) return { ok: false, error_code: 502, description: 'Bad Gateway' };
   return { ok: false, error_code: 500, description: 'Internal Server Error' };
 }
 
