@@ -1,4 +1,4 @@
-// kill -9 of `concerto serve` under load, then a restart on the same port, three times:
+// kill -9 of `concerto serve` under load, then a restart on the same port, twice (FAULT_KILLS):
 // residents on the web page's Direct Line and on the Telegram webhook keep answering, each
 // message retried until it is acknowledged, as the page and Telegram do. At the end every
 // acknowledged message is one committed turn (no answer lost, none counted twice), and every
@@ -20,7 +20,7 @@ import {
 import { faultEnv, webhookSecret } from './fault-env.js';
 import { ServeProcess } from './serve-process.js';
 
-const kills = Number(process.env.FAULT_KILLS ?? 3);
+const kills = Number(process.env.FAULT_KILLS ?? 2);
 
 let fake: FakeTelegramApi;
 let client: MongoClient;

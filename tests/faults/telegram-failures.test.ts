@@ -10,6 +10,8 @@ import { TelegramResident, runResidents, totals, type Audit } from './residents.
 import { ServeProcess } from './serve-process.js';
 
 const failureRate = 0.25;
+/** Messages per chat: Telegram's pacing (about one a second per chat) sets the test's length. */
+const messages = 8;
 const seed = Number(process.env.FAULT_SEED ?? 13);
 
 let fake: FakeTelegramApi;
@@ -45,7 +47,7 @@ describe('Telegram answering 429 and 5xx at random', () => {
       methods: ['sendMessage', 'editMessageText', 'editMessageReplyMarkup', 'answerCallbackQuery'],
     });
     const telegram = [1, 2, 3].map(
-      (n) => new TelegramResident(baseUrl, fake, webhookSecret, 8000 + n),
+      (n) => new TelegramResident(baseUrl, fake, webhookSecret, 8000 + n, messages),
     );
     const run = runResidents(telegram, () => undefined);
     await run.done;
@@ -57,7 +59,7 @@ describe('Telegram answering 429 and 5xx at random', () => {
     const shown = JSON.stringify({ failed: fake.failed, sum, audits }, null, 1);
     console.log(`telegram-failures: ${shown}`);
     expect(fake.failed, shown).toBeGreaterThan(5);
-    expect(sum.acknowledged).toBe(3 * 12);
+    expect(sum.acknowledged).toBe(3 * messages);
     expect(sum.lostAnswers, shown).toBe(0);
     expect(sum.duplicateAnswers, shown).toBe(0);
     expect(sum.lostReplies, shown).toBe(0);
