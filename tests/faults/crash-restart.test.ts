@@ -6,52 +6,20 @@
 // doubled only for an update the crash caught between its first sendMessage and its 200 (the
 // Bot API has no idempotency key, so a reply sent just before a kill -9 cannot be known as sent:
 // at most one update per chat and crash, counted and bounded below).
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MongoClient } from 'mongodb';
-import { FakeTelegramApi } from '../helpers/fake-telegram-api.js';
-import {
-  ackCounter,
-  DirectLineResident,
-  TelegramResident,
-  runResidents,
-  totals,
-  type Audit,
-} from './residents.js';
-import { faultEnv, webhookSecret } from './fault-env.js';
+import { describe, expect, it } from 'vitest';
+import { faultRig } from './fault-env.js';
+import { ackCounter, auditAll, runResidents, totals } from './residents.js';
 import { ServeProcess } from './serve-process.js';
 
 const kills = Number(process.env.FAULT_KILLS ?? 2);
-
-let fake: FakeTelegramApi;
-let client: MongoClient;
-let env: Record<string, string>;
-let baseUrl: string;
-let serve: ServeProcess | undefined;
-
-beforeAll(async () => {
-  fake = await FakeTelegramApi.start();
-  client = await new MongoClient(inject('mongoUri')).connect();
-  ({ env, baseUrl } = await faultEnv(inject('mongoUri'), fake, 'crash'));
-}, 60_000);
-
-afterAll(async () => {
-  await serve?.stop();
-  await client
-    ?.db(env.MONGODB_DB)
-    .dropDatabase()
-    .catch(() => undefined);
-  await client?.close();
-  await fake?.close();
-});
+const rig = faultRig();
 
 describe('kill -9 under load, then restart', () => {
   it(`${kills} crashes: no answer lost or doubled, every reply delivered`, async () => {
-    serve = new ServeProcess(env);
-    await serve.ready;
-    const web = [1, 2, 3].map((n) => new DirectLineResident(baseUrl, `web-${n}`));
-    const telegram = [1, 2, 3].map(
-      (n) => new TelegramResident(baseUrl, fake, webhookSecret, 6000 + n),
-    );
+    const { env, baseUrl } = await rig.environment('crash');
+    rig.serve = new ServeProcess(env);
+    await rig.serve.ready;
+    const { web, telegram } = rig.residents(baseUrl, 6000);
     const acks = ackCounter();
     const run = runResidents([...web, ...telegram], () => acks.onAck());
     const crashes: { at: number; restartMs: number }[] = [];
@@ -59,16 +27,14 @@ describe('kill -9 under load, then restart', () => {
       // A crash in the middle of the traffic: six residents, one or more turns in flight.
       await acks.atLeast(acks.count + 6);
       const at = acks.count;
-      await serve.crash();
+      await rig.serve.crash();
       const started = Date.now();
-      serve = new ServeProcess(env);
-      await serve.ready;
+      rig.serve = new ServeProcess(env);
+      await rig.serve.ready;
       crashes.push({ at, restartMs: Date.now() - started });
     }
     await run.done;
-    const db = client.db(env.MONGODB_DB);
-    const audits: Audit[] = [];
-    for (const resident of [...web, ...telegram]) audits.push(await resident.audit(db));
+    const audits = await auditAll([...web, ...telegram], rig.client.db(env.MONGODB_DB));
     const sum = totals(audits);
     const webSum = totals(audits.filter((a) => a.name.startsWith('web-')));
     const telegramSum = totals(audits.filter((a) => a.name.startsWith('telegram:')));

@@ -4,62 +4,28 @@
 // incomplete body, a kept-alive idle connection and an open WebSocket: still an exit within 10 s.
 import { connect } from 'node:net';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MongoClient } from 'mongodb';
-import { FakeTelegramApi } from '../helpers/fake-telegram-api.js';
-import { faultEnv, webhookSecret } from './fault-env.js';
-import {
-  ackCounter,
-  DirectLineResident,
-  TelegramResident,
-  runResidents,
-  totals,
-  type Audit,
-} from './residents.js';
+import { describe, expect, it } from 'vitest';
+import { faultRig } from './fault-env.js';
+import { ackCounter, auditAll, runResidents, totals } from './residents.js';
 import { ServeProcess } from './serve-process.js';
 
-let fake: FakeTelegramApi;
-let client: MongoClient;
-const dbs: string[] = [];
-let serve: ServeProcess | undefined;
-
-beforeAll(async () => {
-  fake = await FakeTelegramApi.start();
-  client = await new MongoClient(inject('mongoUri')).connect();
-}, 60_000);
-
-afterAll(async () => {
-  await serve?.crash();
-  for (const name of dbs)
-    await client
-      ?.db(name)
-      .dropDatabase()
-      .catch(() => undefined);
-  await client?.close();
-  await fake?.close();
-});
+const rig = faultRig();
 
 describe('SIGTERM', () => {
   it('under load: exits 0 within 10 s, and after a restart nothing is lost or doubled', async () => {
-    const { env, baseUrl } = await faultEnv(inject('mongoUri'), fake, 'sigterm');
-    dbs.push(env.MONGODB_DB ?? '');
-    serve = new ServeProcess(env);
-    await serve.ready;
-    const web = [1, 2, 3].map((n) => new DirectLineResident(baseUrl, `web-${n}`));
-    const telegram = [1, 2, 3].map(
-      (n) => new TelegramResident(baseUrl, fake, webhookSecret, 7000 + n),
-    );
+    const { env, baseUrl } = await rig.environment('sigterm');
+    rig.serve = new ServeProcess(env);
+    await rig.serve.ready;
+    const { web, telegram } = rig.residents(baseUrl, 7000);
     const acks = ackCounter();
     const run = runResidents([...web, ...telegram], () => acks.onAck());
     await acks.atLeast(18);
-    const exit = await serve.stop('SIGTERM');
-    const output = serve.output;
-    serve = new ServeProcess(env);
-    await serve.ready;
+    const exit = await rig.serve.stop('SIGTERM');
+    const output = rig.serve.output;
+    rig.serve = new ServeProcess(env);
+    await rig.serve.ready;
     await run.done;
-    const db = client.db(env.MONGODB_DB);
-    const audits: Audit[] = [];
-    for (const resident of [...web, ...telegram]) audits.push(await resident.audit(db));
+    const audits = await auditAll([...web, ...telegram], rig.client.db(env.MONGODB_DB));
     const sum = totals(audits);
     const shown = JSON.stringify({ exit, sum, audits }, null, 1);
     console.log(`sigterm-under-load: ${shown}`);
@@ -75,9 +41,9 @@ describe('SIGTERM', () => {
   }, 180_000);
 
   it('with a slow client, an idle kept-alive connection and a WebSocket: exits within 10 s', async () => {
-    const { env, port, baseUrl } = await faultEnv(inject('mongoUri'), fake, 'slow');
-    dbs.push(env.MONGODB_DB ?? '');
-    serve = new ServeProcess(env);
+    const { env, port, baseUrl } = await rig.environment('slow');
+    const serve = new ServeProcess(env);
+    rig.serve = serve;
     await serve.ready;
     // A conversation with its stream open, as the page holds it.
     const session = await fetch(`${baseUrl}/web/session`, {

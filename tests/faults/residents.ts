@@ -169,14 +169,8 @@ export class DirectLineResident implements Resident {
       (texts) => new Set(texts).size !== texts.length,
     ).length;
     const userId = String(Reflect.get(Object(replies[0]?.recipient), 'id'));
-    const turns = await committedTurns(db, `web:${userId}`);
     return {
-      name: this.tally.name,
-      acknowledged: this.tally.acknowledged,
-      retries: this.tally.retries,
-      committedTurns: turns,
-      lostAnswers: Math.max(0, this.tally.acknowledged - turns),
-      duplicateAnswers: Math.max(0, turns - this.tally.acknowledged),
+      ...(await answersAudit(db, `web:${userId}`, this.tally)),
       doubledMessages: clientIds.length - new Set(clientIds).size,
       lostReplies,
       doubledReplies,
@@ -196,9 +190,15 @@ export class TelegramResident implements Resident {
     private readonly fake: FakeTelegramApi,
     private readonly secret: string,
     readonly chatId: number,
-    private readonly messages = script.length,
+    private messages = script.length,
   ) {
     this.tally = { name: `telegram:${chatId}`, acknowledged: 0, retries: 0 };
+  }
+
+  /** Sends only the first `count` messages of the script. */
+  limitedTo(count: number): this {
+    this.messages = count;
+    return this;
   }
 
   async step(): Promise<boolean> {
@@ -240,15 +240,9 @@ export class TelegramResident implements Resident {
   }
 
   async audit(db: Db): Promise<Audit> {
-    const turns = await committedTurns(db, `telegram:${this.chatId}`);
     const replies = [...this.repliesByUpdate.values()];
     return {
-      name: this.tally.name,
-      acknowledged: this.tally.acknowledged,
-      retries: this.tally.retries,
-      committedTurns: turns,
-      lostAnswers: Math.max(0, this.tally.acknowledged - turns),
-      duplicateAnswers: Math.max(0, turns - this.tally.acknowledged),
+      ...(await answersAudit(db, `telegram:${this.chatId}`, this.tally)),
       doubledMessages: 0,
       lostReplies: replies.filter((calls) => calls.length === 0).length,
       doubledReplies: replies.filter((calls) => {
@@ -269,6 +263,29 @@ export interface Audit {
   doubledMessages: number;
   lostReplies: number;
   doubledReplies: number;
+}
+
+/** Acknowledged messages against the turns committed for the identity: lost and doubled answers. */
+async function answersAudit(db: Db, identityKey: string, tally: ResidentTally) {
+  const turns = await committedTurns(db, identityKey);
+  return {
+    name: tally.name,
+    acknowledged: tally.acknowledged,
+    retries: tally.retries,
+    committedTurns: turns,
+    lostAnswers: Math.max(0, tally.acknowledged - turns),
+    duplicateAnswers: Math.max(0, turns - tally.acknowledged),
+  };
+}
+
+/** Every resident's audit, in order. */
+export async function auditAll(
+  residents: readonly { audit(db: Db): Promise<Audit> }[],
+  db: Db,
+): Promise<Audit[]> {
+  const audits: Audit[] = [];
+  for (const resident of residents) audits.push(await resident.audit(db));
+  return audits;
 }
 
 /** Turns committed for an identity: its participant's version (one per turn, duplicates excluded). */

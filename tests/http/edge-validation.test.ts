@@ -61,11 +61,12 @@ describe('/api/messages without authentication', () => {
 
   it('refuses requests that came through a proxy, and foreign serviceUrls, storing nothing', async () => {
     const local = 'http://127.0.0.1:9/';
-    for (const header of [
+    const proxied: Record<string, string>[] = [
       { 'x-forwarded-for': '203.0.113.7' },
       { forwarded: 'for=203.0.113.7' },
       { 'x-real-ip': '203.0.113.7' },
-    ])
+    ];
+    for (const header of proxied)
       expect((await postMessages(emulatorActivity(local, 'edge-1'), header)).status).toBe(403);
     for (const foreign of [
       'https://attacker.example/',
@@ -128,10 +129,10 @@ describe('Telegram updates', () => {
       expect(res.status).toBe(400);
     }
     const identities = await server.runtime.db
-      .collection('identities')
-      .find({ _id: { $regex: '^telegram:' } })
+      .collection<{ _id: string }>('identities')
+      .find({})
       .toArray();
-    expect(identities.map((i) => String(i._id))).toEqual([]);
+    expect(identities.map((i) => i._id).filter((id) => id.startsWith('telegram:'))).toEqual([]);
   });
 });
 
