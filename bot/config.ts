@@ -68,6 +68,17 @@ const configSchema = z.object({
   PSEUDONYM_SECRET: optional,
   /** The operator's data-protection contact, shown on the privacy and legal pages. */
   PRIVACY_CONTACT: contact,
+  /**
+   * Telegram messages per second reminders may use, every process together; replies to
+   * residents are counted in it too and never wait (Telegram allows about 30).
+   */
+  REMINDER_RATE: z.coerce.number().min(0.1).max(1000).default(29),
+  /** Reminders one process sends at once (each its own block of a wave). */
+  REMINDER_WORKERS: z.coerce.number().int().min(1).max(64).default(8),
+  /** A block of a wave left this long unrenewed by a process (killed) is taken over. */
+  REMINDER_LEASE_SECONDS: z.coerce.number().min(0.2).max(3600).default(30),
+  /** How often `serve` looks for due scheduled reminders and new waves. */
+  REMINDER_POLL_SECONDS: z.coerce.number().min(0.1).max(3600).default(15),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Filter, UpdateFilter } from 'mongodb';
+import type { Filter } from 'mongodb';
 import type { Collections } from './collections.js';
 import {
   identityDocSchema,
@@ -205,12 +205,16 @@ export class MongoParticipants implements ParticipantRepository {
       `participants/${loaded.participantId}`,
     );
     // Top-level fields a state can lose (a council or role answer changed to « je ne sais pas »).
-    const unset: UpdateFilter<ParticipantDoc>['$unset'] = {
+    const unset: Record<string, ''> = {
       ...(fields['councilId'] === undefined ? { councilId: '' } : {}),
       ...(fields['role'] === undefined ? { role: '' } : {}),
+      ...(turn.reminderShown === undefined ? {} : { 'reminders.waiting': '' }),
     };
+    const filter: Filter<ParticipantDoc> = { _id: loaded.participantId, version: loaded.version };
+    if (turn.reminderShown !== undefined)
+      filter['reminders.waiting.deliveryId'] = String(turn.reminderShown);
     const result = await this.c.participants.updateOne(
-      { _id: loaded.participantId, version: loaded.version },
+      filter,
       Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set },
     );
     if (result.matchedCount === 1)
@@ -248,6 +252,7 @@ function loadedFrom(raw: unknown): LoadedParticipant {
     state: parseStoredState(doc.state, where),
     recentInboundIds: doc.recentInboundIds,
     lastTurn: doc.lastTurn,
+    ...(doc.reminders.waiting ? { reminderWaiting: doc.reminders.waiting.deliveryId } : {}),
   };
 }
 
