@@ -1,6 +1,7 @@
 // A local Bot API for tests: grammY talks to it through TELEGRAM_API_ROOT. It answers the
 // methods the bot uses like Telegram does, records every call, queues updates for long
-// polling, and can be told to fail (429 with retry_after, 403 blocked, 500).
+// polling, and can be told to fail (429 with retry_after, 403 blocked, 500), to enforce a
+// flood limit (more than N messages in any second: 429) and to answer slowly.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
 
@@ -40,6 +41,9 @@ const chatMethods = new Set([
   'sendChatAction',
 ]);
 
+/** The calls Telegram's flood limit counts: messages put in a chat. */
+const messageMethods = new Set(['sendMessage', 'editMessageText', 'editMessageReplyMarkup']);
+
 export class FakeTelegramApi {
   readonly calls: RecordedCall[] = [];
   private readonly queue: Update[] = [];
@@ -50,6 +54,10 @@ export class FakeTelegramApi {
   private nextMessageId = 100;
   private nextUpdate = 1;
   private lastOffset = 0;
+  private flood?: { perSecond: number; retryAfter: number; accepted: number[] };
+  private latencyMs = 0;
+  /** Messages refused by the flood limit. */
+  floodRefusals = 0;
 
   private constructor(
     private readonly server: Server,
@@ -93,6 +101,19 @@ export class FakeTelegramApi {
     this.blocked.delete(chatId);
   }
 
+  /**
+   * From now on, a message beyond `perSecond` accepted in the last 1,000 ms (all chats
+   * together, a sliding window) gets 429 `retry_after`, as Telegram answers a flood.
+   */
+  limitRate(perSecond: number, retryAfterSeconds = 1): void {
+    this.flood = { perSecond, retryAfter: retryAfterSeconds, accepted: [] };
+  }
+
+  /** Every answer comes this much later (Telegram is a network away). */
+  answerAfter(ms: number): void {
+    this.latencyMs = ms;
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -128,13 +149,30 @@ export class FakeTelegramApi {
       return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const method = match[2] ?? '';
     const params = await readParams(req);
-    this.calls.push({ method, params, at: performance.now() });
+    const at = performance.now();
+    this.calls.push({ method, params, at });
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const failure = this.failures.get(method)?.shift();
     if (failure) return reply(res, failure, failureBody(failure));
     if (chatMethods.has(method) && this.blocked.has(Number(params.chat_id)))
       return reply(res, 403, failureBody(403));
+    if (messageMethods.has(method) && this.flooded(at)) {
+      this.floodRefusals += 1;
+      return reply(res, 429, floodBody(this.flood?.retryAfter ?? 1));
+    }
     if (method === 'getUpdates') return this.getUpdates(req, res, params);
     return reply(res, 200, { ok: true, result: this.answer(method, params) });
+  }
+
+  /** Whether a message arriving at `at` is over the flood limit (else it counts). */
+  private flooded(at: number): boolean {
+    const flood = this.flood;
+    if (!flood) return false;
+    const since = at - 1000;
+    while ((flood.accepted[0] ?? Infinity) <= since) flood.accepted.shift();
+    if (flood.accepted.length >= flood.perSecond) return true;
+    flood.accepted.push(at);
+    return false;
   }
 
   private answer(method: string, params: Record<string, unknown>): unknown {
@@ -280,6 +318,15 @@ function toMessage(stored: StoredMessage): Record<string, unknown> {
     from: fakeBotInfo,
     text: stored.text,
     ...(stored.replyMarkup ? { reply_markup: stored.replyMarkup } : {}),
+  };
+}
+
+function floodBody(retryAfter: number): Record<string, unknown> {
+  return {
+    ok: false,
+    error_code: 429,
+    description: `Too Many Requests: retry after ${retryAfter}`,
+    parameters: { retry_after: retryAfter },
   };
 }
 
