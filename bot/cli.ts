@@ -5,6 +5,7 @@ import { runCouncilsCommand } from './admin/councils-command.js';
 import { runExportCommand } from './admin/export-command.js';
 import { runServeCommand } from './serve-command.js';
 import { runCoordinatorLinkCommand } from './coordinators/coordinator-link-command.js';
+import { runRemindCommand } from './reminders/remind-command.js';
 
 const usage = `Usage: concerto <command>
 
@@ -17,6 +18,7 @@ const usage = `Usage: concerto <command>
   councils list [--search TEXT] councils and their invitation codes
   admin coordinator --name NAME --council CODE [--council CODE…]
                                 a coordinator's one-time Telegram link code
+  remind plan|send|status       reminders: who would get one, send one now, what they did
 `;
 
 /** Entry point of the `concerto` command; returns the exit code. */
@@ -70,6 +72,8 @@ async function run(command: string, args: string[], config: Config): Promise<num
       return runExportCommand(config, args);
     case 'councils':
       return runCouncilsCommand(config, args);
+    case 'remind':
+      return runRemindCommand(config, args);
     case 'admin': {
       const { values, positionals } = parse(args, {
         name: { type: 'string' },

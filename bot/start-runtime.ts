@@ -74,7 +74,10 @@ export async function startRuntime(
   });
   if (!loaded.ok)
     throw new Error(`the consultation is invalid:\n  - ${loaded.problems.join('\n  - ')}`);
-  const { consultation } = loaded;
+  const quietHours = config.REMINDER_QUIET_HOURS;
+  const consultation: Consultation = quietHours
+    ? { ...loaded.consultation, reminders: { ...loaded.consultation.reminders, quietHours } }
+    : loaded.consultation;
   const catalog = defaultCatalog;
   const embedded = config.MONGODB_URI
     ? undefined

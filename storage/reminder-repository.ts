@@ -1,6 +1,6 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import { collectionNames, collections } from './collections.js';
-import type { ParticipantDoc } from './documents.js';
+import { participantSummarySchema, type ParticipantDoc } from './documents.js';
 import { isDuplicateKeyError } from './duplicate-key.js';
 import {
   deliveryDocSchema,
@@ -12,6 +12,15 @@ import {
   type WaveDoc,
 } from './reminder-documents.js';
 import { checkForWrite, parseStored } from './storage-error.js';
+import type { ParticipantSummary } from './storage.js';
+
+/** What `claimParticipant` checks, from the wave and the consultation's settings. */
+export interface ClaimRules {
+  consultationId: string;
+  councilIds?: readonly string[] | undefined;
+  maxPerParticipant: number;
+  minHoursBetween: number;
+}
 
 /** A block of a wave claimed by this process. */
 export interface ClaimedBlock {
@@ -256,31 +265,42 @@ export class ReminderRepository {
   }
 
   /**
-   * The claim that makes a reminder exactly once and keeps the caps: counts it on the
-   * participant, only if nothing changed since `received` was read and they are still
-   * remindable. False: someone else claimed first (another wave, another process), or they
-   * finished, opted out or became unreachable meanwhile.
+   * The claim that makes a reminder exactly once and keeps the caps, in one write: counts
+   * the reminder on the participant only if they may still get it (the same rules as
+   * `reminderVerdict`: unfinished, reminders on, reachable, in the wave's councils, under the
+   * cap, far enough from the last one) and this delivery was never claimed for them. Returns
+   * the participant as claimed, or null (then read them to learn why).
    */
   async claimParticipant(
-    participantId: string,
-    deliveryId: string,
-    received: number,
+    delivery: Pick<DeliveryDoc, '_id' | 'participantId'>,
+    rules: ClaimRules,
     now: Date,
-  ): Promise<boolean> {
-    const result = await this.participants.updateOne(
+  ): Promise<ParticipantSummary | null> {
+    const spaced = new Date(now.getTime() - rules.minHoursBetween * 3_600_000);
+    const filter: Filter<ParticipantDoc> = {
+      _id: delivery.participantId,
+      consultationId: rules.consultationId,
+      status: { $in: ['not_started', 'in_progress'] },
+      remindersOff: false,
+      unreachable: false,
+      'reminders.received': { $lt: rules.maxPerParticipant },
+      'reminders.claimed': { $ne: delivery._id },
+      $or: [{ 'reminders.lastAt': { $exists: false } }, { 'reminders.lastAt': { $lte: spaced } }],
+    };
+    if (rules.councilIds !== undefined) filter.councilId = { $in: [...rules.councilIds] };
+    const claimed = await this.participants.findOneAndUpdate(
+      filter,
       {
-        _id: participantId,
-        'reminders.received': received,
-        status: { $in: ['not_started', 'in_progress'] },
-        remindersOff: false,
-        unreachable: false,
+        $inc: { 'reminders.received': 1 },
+        $set: { 'reminders.lastAt': now },
+        $push: { 'reminders.claimed': delivery._id },
       },
-      {
-        $set: { 'reminders.received': received + 1, 'reminders.lastAt': now },
-        $push: { 'reminders.claimed': deliveryId },
-      },
+      { returnDocument: 'after' },
     );
-    return result.matchedCount === 1;
+    if (claimed === null) return null;
+    const where = `participants/${delivery.participantId}`;
+    const { _id, ...rest } = parseStored(participantSummarySchema, claimed, where);
+    return { participantId: _id, ...rest };
   }
 
   /**

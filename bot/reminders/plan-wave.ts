@@ -12,6 +12,7 @@ import type { ParticipantRepository } from '../../storage/storage.js';
 import { firstSendableAt, reminderVerdict, type SkipReason } from './reminder-policy.js';
 import { reminderMessage } from './reminder-text.js';
 import type { ReminderMessage } from './reminder-transport.js';
+import { plannedChannel } from './route-of.js';
 
 /** What a wave is asked for: by whom, which councils (all when absent), which statuses. */
 export interface WaveRequest {
@@ -89,6 +90,7 @@ export async function planWave(wave: WaveDoc, deps: PlanDeps): Promise<boolean> 
   for await (const p of deps.participants.list(filterOf(wave))) {
     if (known.has(p.participantId)) continue;
     const verdict = reminderVerdict(p, wave, deps.consultation, at);
+    const channel = plannedChannel(p);
     batch.push({
       _id: deliveryId(wave._id, planned),
       waveId: wave._id,
@@ -96,6 +98,7 @@ export async function planWave(wave: WaveDoc, deps: PlanDeps): Promise<boolean> 
       participantId: p.participantId,
       ...(p.councilId === undefined ? {} : { councilId: p.councilId }),
       status: p.status,
+      ...(channel === undefined ? {} : { channel }),
       state: verdict.ok ? 'queued' : 'skipped',
       ...(verdict.ok ? {} : { reason: verdict.reason }),
       attempts: 0,

@@ -45,12 +45,10 @@ export function reminderVerdict(
 ): Verdict {
   const skip = (reason: SkipReason): Verdict => ({ ok: false, reason });
   const { maxPerParticipant, minHoursBetween } = consultation.reminders;
+  const open = openVerdict(consultation, now);
+  if (!open.ok) return open;
   if (participant === null || participant.consultationId !== target.consultationId)
     return skip('deleted');
-  if (consultation.closesAt && now.getTime() >= Date.parse(consultation.closesAt))
-    return skip('deadline_passed');
-  if (consultation.opensAt && now.getTime() < Date.parse(consultation.opensAt))
-    return skip('not_open');
   if (participant.status === 'completed') return skip('completed');
   if (participant.status === 'consent_pending') return skip('not_consented');
   if (
@@ -64,6 +62,15 @@ export function reminderVerdict(
   const last = participant.reminders.lastAt;
   if (last !== undefined && now.getTime() - last.getTime() < minHoursBetween * 3_600_000)
     return skip('too_soon');
+  return { ok: true };
+}
+
+/** Whether the consultation takes reminders at all now: not before it opens, nor once closed. */
+export function openVerdict(consultation: Consultation, now: Date): Verdict {
+  if (consultation.closesAt && now.getTime() >= Date.parse(consultation.closesAt))
+    return { ok: false, reason: 'deadline_passed' };
+  if (consultation.opensAt && now.getTime() < Date.parse(consultation.opensAt))
+    return { ok: false, reason: 'not_open' };
   return { ok: true };
 }
 

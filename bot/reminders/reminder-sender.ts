@@ -1,6 +1,7 @@
 import type { Consultation } from '../../dialogs/questionnaire-schema.js';
 import type { Catalog } from '../../dialogs/translate.js';
 import type { Channel, ChannelIdentity } from '../../storage/identity.js';
+import type { ReminderTransport } from './reminder-transport.js';
 import {
   councilKey,
   outcomeOf,
@@ -12,9 +13,10 @@ import type { ClaimedBlock, ReminderRepository } from '../../storage/reminder-re
 import type { ParticipantRepository, ParticipantSummary } from '../../storage/storage.js';
 import type { TurnHandler } from '../handle-turn.js';
 import type { Logger } from '../logger.js';
-import { quietUntil, reminderVerdict } from './reminder-policy.js';
+import { openVerdict, quietUntil, reminderVerdict } from './reminder-policy.js';
+import { routeOf, type ReminderRoute } from './route-of.js';
 import { reminderMessage } from './reminder-text.js';
-import type { DeliveryResult, ReminderTransport } from './reminder-transport.js';
+import type { DeliveryResult } from './reminder-transport.js';
 import type { SlotDispenser } from './slot-dispenser.js';
 
 export interface SenderDeps {
@@ -46,9 +48,6 @@ export type BlockResult =
   | { kind: 'lost' };
 
 type DeliverOutcome = { kind: 'done' } | { kind: 'quiet'; until: Date } | { kind: 'stopped' };
-
-/** Channels tried in this order for someone with several identities. */
-const channelPreference: readonly Channel[] = ['telegram', 'web', 'console'];
 
 /** Claims of one participant lost to a concurrent claim before the delivery gives up. */
 const maxClaimTries = 5;
@@ -130,66 +129,107 @@ export class ReminderSender {
     return after ? { kind: 'finished', wave: after } : { kind: 'lost' };
   }
 
-  /** One delivery to its end (sent, held, skipped, failed, uncertain), or back for later. */
+  /**
+   * One delivery to its end (sent, held, skipped, failed, uncertain), or back for later. The
+   * hot path is one write before the send (the claim, which also reads the participant) and
+   * one after: the participant is read separately only when the claim is refused (to record
+   * why) and for a retry.
+   */
   private async deliver(
     wave: WaveDoc,
     queued: DeliveryDoc,
     interrupted: () => boolean,
   ): Promise<DeliverOutcome> {
-    const { repository, consultation } = this.deps;
+    const { consultation } = this.deps;
     let delivery = queued;
     for (let tries = 1; ; tries += 1) {
-      const participant = await this.deps.participants.get(delivery.participantId);
-      const claimed = participant?.reminders.claimed?.includes(delivery._id) === true;
-      if (delivery.state === 'sending' || (delivery.state === 'queued' && claimed)) {
-        // Claimed by a process that did not record what happened: maybe sent, so not again.
-        await this.record(delivery, 'uncertain', {
-          reason: 'interrupted between claim and record',
-        });
+      if (delivery.state === 'sending') {
+        // A retry interrupted before its outcome was recorded: maybe sent, so not again.
+        await this.record(delivery, 'uncertain', { reason: 'interrupted while sending' });
         return { kind: 'done' };
       }
-      const retrying = delivery.state === 'retry';
       const now = this.deps.now();
-      // A retry is already counted on the participant: judge it as if it were not.
-      const judged =
-        retrying && participant ? { ...participant, reminders: { received: 0 } } : participant;
-      const verdict = reminderVerdict(judged, wave, consultation, now);
-      if (!verdict.ok || participant === null) {
-        if (retrying && participant) await this.unclaim(participant, delivery);
-        await this.record(delivery, 'skipped', { reason: verdict.ok ? 'deleted' : verdict.reason });
-        return { kind: 'done' };
-      }
+      const closed = openVerdict(consultation, now);
+      if (!closed.ok) return this.skip(delivery, closed.reason, delivery.state === 'retry');
       const quiet = quietUntil(now, consultation);
       if (quiet) return { kind: 'quiet', until: quiet };
-      const route = routeOf(participant, this.deps.transports);
-      const pacing = route ? this.deps.pacing[route.transport.channel] : undefined;
+      const pacing = delivery.channel ? this.deps.pacing[delivery.channel] : undefined;
       if (pacing) await sleepUntil(await pacing.next());
       if (interrupted()) return { kind: 'stopped' };
-      const at = this.deps.now();
-      if (retrying) {
-        await repository.setDelivery(delivery._id, ['retry'], 'sending', {}, at);
-      } else if (
-        !(await repository.claimParticipant(
-          participant.participantId,
-          delivery._id,
-          participant.reminders.received,
-          at,
-        ))
-      ) {
-        if (tries < maxClaimTries) continue;
-        await this.record(delivery, 'skipped', { reason: 'claim contended' });
-        return { kind: 'done' };
-      }
+      const claim = await this.claim(wave, delivery, tries);
+      if (claim.kind === 'again') continue;
+      if (claim.kind === 'done') return { kind: 'done' };
+      const { participant } = claim;
+      const route = routeOf(participant, this.deps.transports);
       const result = await this.send(route, participant, delivery);
-      const next = await this.settle(delivery, participant, route, result, retrying);
+      const next = await this.settle(delivery, participant, route, result, claim.retrying);
       if (next === undefined) return { kind: 'done' };
       delivery = next;
     }
   }
 
+  /** The participant claimed for this delivery, or what to do instead. */
+  private async claim(
+    wave: WaveDoc,
+    delivery: DeliveryDoc,
+    tries: number,
+  ): Promise<
+    | { kind: 'claimed'; participant: ParticipantSummary; retrying: boolean }
+    | { kind: 'done' }
+    | { kind: 'again' }
+  > {
+    const { repository, consultation } = this.deps;
+    const now = this.deps.now();
+    if (delivery.state === 'retry') {
+      // Already counted on the participant: judged as if it were not, then marked as sending.
+      const participant = await this.deps.participants.get(delivery.participantId);
+      const judged = participant && { ...participant, reminders: { received: 0 } };
+      const verdict = reminderVerdict(judged, wave, consultation, now);
+      if (!verdict.ok || participant === null) {
+        await this.skip(delivery, verdict.ok ? 'deleted' : verdict.reason, true);
+        return { kind: 'done' };
+      }
+      await repository.setDelivery(delivery._id, ['retry'], 'sending', {}, now);
+      return { kind: 'claimed', participant, retrying: true };
+    }
+    const { maxPerParticipant, minHoursBetween } = consultation.reminders;
+    const rules = { ...wave, maxPerParticipant, minHoursBetween };
+    const claimed = await repository.claimParticipant(delivery, rules, now);
+    if (claimed) return { kind: 'claimed', participant: claimed, retrying: false };
+    // Refused: find out why, from the participant as they are now.
+    const participant = await this.deps.participants.get(delivery.participantId);
+    if (participant?.reminders.claimed?.includes(delivery._id)) {
+      // Claimed by a process that did not record what happened (killed): maybe sent.
+      await this.record(delivery, 'uncertain', { reason: 'interrupted between claim and record' });
+      return { kind: 'done' };
+    }
+    const verdict = reminderVerdict(participant, wave, consultation, now);
+    if (!verdict.ok) {
+      await this.skip(delivery, verdict.reason, false);
+      return { kind: 'done' };
+    }
+    // Remindable, yet refused: another claim changed them in between. Look again.
+    if (tries < maxClaimTries) return { kind: 'again' };
+    await this.skip(delivery, 'claim contended', false);
+    return { kind: 'done' };
+  }
+
+  private async skip(
+    delivery: DeliveryDoc,
+    reason: string,
+    claimed: boolean,
+  ): Promise<DeliverOutcome> {
+    if (claimed) {
+      const participant = await this.deps.participants.get(delivery.participantId);
+      if (participant) await this.unclaim(participant, delivery);
+    }
+    await this.record(delivery, 'skipped', { reason });
+    return { kind: 'done' };
+  }
+
   /** The transport's answer, any exception being an uncertain send. */
   private async send(
-    route: Route | undefined,
+    route: ReminderRoute | undefined,
     participant: ParticipantSummary,
     delivery: DeliveryDoc,
   ): Promise<DeliveryResult> {
@@ -208,7 +248,7 @@ export class ReminderSender {
   private async settle(
     delivery: DeliveryDoc,
     participant: ParticipantSummary,
-    route: Route | undefined,
+    route: ReminderRoute | undefined,
     result: DeliveryResult,
     retrying: boolean,
   ): Promise<DeliveryDoc | undefined> {
@@ -297,24 +337,6 @@ export class ReminderSender {
       this.deps.log.error({ err: error }, 'reminders: could not mark unreachable');
     }
   }
-}
-
-interface Route {
-  transport: ReminderTransport;
-  identity: ChannelIdentity;
-}
-
-/** The channel a reminder goes through: the participant's first identity that has a transport. */
-function routeOf(
-  participant: ParticipantSummary,
-  transports: readonly ReminderTransport[],
-): Route | undefined {
-  for (const channel of channelPreference) {
-    const transport = transports.find((t) => t.channel === channel);
-    const identity = participant.identities.find((i) => i.channel === channel);
-    if (transport && identity) return { transport, identity };
-  }
-  return undefined;
 }
 
 function sleepUntil(at: number): Promise<void> {

@@ -32,6 +32,7 @@ export class ReminderService {
   private readonly sender: ReminderSender;
   private readonly running = new Set<Promise<void>>();
   private stopping = false;
+  private claiming: Promise<unknown> = Promise.resolve();
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
 
@@ -128,12 +129,12 @@ export class ReminderService {
       let worked = false;
       for (const wave of waves) {
         if (wave.notBefore.getTime() > now.getTime()) continue;
-        const block = await repository.claimBlock(
-          wave._id,
-          this.owner,
-          new Date(),
-          this.deps.leaseMs,
+        // One claim at a time in a process: its senders would only race each other.
+        const claimed = this.claiming.then(() =>
+          repository.claimBlock(wave._id, this.owner, new Date(), this.deps.leaseMs),
         );
+        this.claiming = claimed.catch(() => undefined);
+        const block = await claimed;
         if (!block) continue;
         worked = true;
         const result = await this.sender.runBlock(wave, block, () => this.stopping);
