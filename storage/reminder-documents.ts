@@ -96,6 +96,8 @@ export const deliveryDocSchema = z.object({
   updatedAt: z.date(),
   /** When the channel accepted it. */
   sentAt: z.date().optional(),
+  /** The process (host:pid:…) that recorded the outcome: for the audit and the tests. */
+  by: z.string().optional(),
 });
 
 /**

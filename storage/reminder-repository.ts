@@ -36,6 +36,7 @@ export interface DeliveryPatch {
   channel?: DeliveryDoc['channel'];
   attempts?: number;
   sentAt?: Date;
+  by?: string;
 }
 
 /**

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
-import { startRuntime, type Runtime } from '../start-runtime.js';
+import { startRuntime, type Runtime, type RuntimeReminders } from '../start-runtime.js';
 import { newWave, previewWave } from './plan-wave.js';
 import { parseRemindArgs, remindUsage, type RemindRequest } from './remind-args.js';
 import { operatorDate, planReport, progressBar, totalsText, waveLine } from './wave-report.js';
@@ -18,6 +18,11 @@ export interface RemindIo {
   now: () => Date;
   /** Between two looks at a running wave. */
   pauseMs?: number;
+}
+
+/** What the command uses of a runtime. */
+export interface RemindRuntime extends Pick<Runtime, 'consultation' | 'catalog' | 'storage'> {
+  reminders: Pick<RuntimeReminders, 'repository'>;
 }
 
 /** `concerto remind plan|send|status`: returns the exit code. */
@@ -43,7 +48,7 @@ export async function runRemindCommand(config: Config, args: string[]): Promise<
 
 /** The command on a runtime: for tests and other front ends. */
 export async function remind(
-  runtime: Pick<Runtime, 'consultation' | 'catalog' | 'storage' | 'reminders'>,
+  runtime: RemindRuntime,
   request: Exclude<RemindRequest, { help: unknown } | { problem: string }>,
   io: RemindIo,
 ): Promise<number> {
@@ -106,7 +111,7 @@ export async function remind(
 
 /** Shows a wave; while it runs, a bar on a terminal (or, waiting, nothing) until it is done. */
 async function follow(
-  runtime: Pick<Runtime, 'reminders'>,
+  runtime: Pick<RemindRuntime, 'reminders'>,
   waveId: string,
   io: RemindIo,
   wait: boolean,

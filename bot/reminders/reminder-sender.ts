@@ -316,7 +316,7 @@ export class ReminderSender {
       delivery._id,
       ['queued', 'retry', 'sending', 'uncertain'],
       state,
-      patch,
+      { ...patch, by: this.deps.owner },
       this.deps.now(),
     );
   }

@@ -56,6 +56,7 @@ export class FakeTelegramApi {
   private lastOffset = 0;
   private flood?: { perSecond: number; retryAfter: number; accepted: number[] };
   private latencyMs = 0;
+  private readonly accepted: { method: string; at: number }[] = [];
   /** Messages refused by the flood limit. */
   floodRefusals = 0;
 
@@ -128,6 +129,16 @@ export class FakeTelegramApi {
     return [...this.messages.values()].filter((m) => m.chatId === chatId);
   }
 
+  /** When calls of `method` that were answered 200 arrived (performance.now()), in order. */
+  acceptedAt(method: string): number[] {
+    return this.accepted.filter((a) => a.method === method).map((a) => a.at);
+  }
+
+  /** Messages accepted so far, every chat together. */
+  get messageCount(): number {
+    return this.messages.size;
+  }
+
   nextUpdateId(): number {
     return this.nextUpdate++;
   }
@@ -161,6 +172,7 @@ export class FakeTelegramApi {
       return reply(res, 429, floodBody(this.flood?.retryAfter ?? 1));
     }
     if (method === 'getUpdates') return this.getUpdates(req, res, params);
+    this.accepted.push({ method, at });
     return reply(res, 200, { ok: true, result: this.answer(method, params) });
   }
 

@@ -52,6 +52,7 @@ export function botEnvironment(options: {
   apiRoot: string;
   rate: number;
   leaseSeconds?: number;
+  workers?: number;
 }): Record<string, string> {
   return {
     MONGODB_URI: options.mongoUri,
@@ -70,6 +71,7 @@ export function botEnvironment(options: {
     REMINDER_QUIET_HOURS: 'off',
     REMINDER_RATE: String(options.rate),
     REMINDER_LEASE_SECONDS: String(options.leaseSeconds ?? 2),
+    REMINDER_WORKERS: String(options.workers ?? 8),
     REMINDER_POLL_SECONDS: '0.5',
   };
 }
