@@ -66,7 +66,10 @@ export class FakeTelegramApi {
   ) {}
 
   static async start(token = '7000000001:TEST-token_for_the_fake_api'): Promise<FakeTelegramApi> {
+    // As Telegram keeps connections: Node's 5 s default closes idle ones under a client
+    // about to reuse them, and the request is lost with the connection.
     const server = createServer();
+    server.keepAliveTimeout = 60_000;
     const fake = new FakeTelegramApi(server, token);
     server.on('request', (req, res) => void fake.route(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
