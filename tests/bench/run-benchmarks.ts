@@ -60,3 +60,7 @@ if (selected('directline')) {
   const { benchDirectline } = await import('./bench-directline.js');
   for (const line of await benchDirectline()) console.log(line);
 }
+if (selected('reminders')) {
+  const { benchReminders } = await import('./bench-reminders.js');
+  for (const line of await benchReminders()) console.log(line);
+}
