@@ -187,11 +187,11 @@ describe(`a wave of ${participants} reminders`, () => {
     const waveId = await createWave();
     let bot = serve();
     await bot.running();
-    await untilSent(800);
+    await untilSent(Math.round(participants * 0.27));
     await bot.kill();
     bot = serve();
     await bot.running();
-    await untilSent(1800);
+    await untilSent(Math.round(participants * 0.6));
     await bot.kill();
     bot = serve();
     await bot.running();
