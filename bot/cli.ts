@@ -57,8 +57,11 @@ async function run(command: string, args: string[], config: Config): Promise<num
     // Each command loads only its own modules: `concerto export --help` need not load
     // grammY, botbuilder and the NLU.
     case 'serve':
+      if (wantsHelp(args)) return help(serveUsage);
+      if (args.length > 0) throw new UsageError(`serve takes no argument (got "${args[0]}")`);
       return (await import('./serve-command.js')).runServeCommand(config);
     case 'chat': {
+      if (wantsHelp(args)) return help(chatUsage);
       const { values } = parse(args, {
         json: { type: 'boolean' },
         user: { type: 'string' },
@@ -106,6 +109,36 @@ type Options = Parameters<typeof parseArgs>[0] extends infer O
   : never;
 
 /** parseArgs with our usage errors instead of Node's. */
+const serveUsage = `Usage: concerto serve   (npm start)
+
+  Starts the HTTP server and every channel its settings enable: the web chat page and its
+  Direct Line, Telegram when TELEGRAM_BOT_TOKEN is set (polling or webhook), Bot Framework's
+  /api/messages when MICROSOFT_APP_ID is set, the admin API, the reminder sender and the
+  hourly purge. Without MONGODB_URI it starts the embedded database under DATA_DIR (shared
+  with the other commands run on the same directory). Settings: see the README's
+  Configuration. SIGTERM or Ctrl+C stops it gracefully (within 10 s).
+`;
+
+const chatUsage = `Usage: concerto chat [--json] [--user ID] [--lang fr|en] [--invite CODE]   (npm run chat)
+
+  The questionnaire in this terminal, as a resident sees it.
+    --json          one input per line in, one JSON object per reply or event out
+                    (the line protocol of the design document; for scripts and tests)
+    --user ID       who you are (default: your login name): the same ID resumes
+    --lang fr|en    the language to start in (default: DEFAULT_LANG)
+    --invite CODE   as if opened from a council's invitation link
+`;
+
+/** Whether the arguments ask for help (`--help` or `-h` anywhere). */
+function wantsHelp(args: readonly string[]): boolean {
+  return args.includes('--help') || args.includes('-h');
+}
+
+function help(text: string): number {
+  process.stdout.write(text);
+  return 0;
+}
+
 export function parse<T extends NonNullable<Options>>(args: string[], options: T) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });

@@ -59,7 +59,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('concerto export and concerto admin on the command line', () => {
+describe("concerto on the command line (export, admin and every other command's help)", () => {
   it(
     'every --help works',
     async () => {
@@ -75,6 +75,15 @@ describe('concerto export and concerto admin on the command line', () => {
         ['admin', 'audit', '--help'],
         ['admin', 'coordinator', '--help'],
         ['councils', '--help'],
+        // Neither starts anything: serve would otherwise listen, chat would wait for input.
+        ['serve', '--help'],
+        ['chat', '--help'],
+        ['export', 'synthesis', '--help'],
+        ['workshop', '--help'],
+        ['remind', '--help'],
+        ['remind', 'plan', '--help'],
+        ['remind', 'send', '--help'],
+        ['remind', 'status', '--help'],
       ];
       const runs = await Promise.all(helps.map((args) => concerto(args)));
       runs.forEach((run, i) => {
@@ -83,6 +92,8 @@ describe('concerto export and concerto admin on the command line', () => {
       });
       expect(runs[1]?.stdout).toContain('--excel');
       expect(runs[5]?.stdout).toContain('--role admin|coordinator');
+      expect(runs[11]?.stdout).toContain('SIGTERM');
+      expect(runs[12]?.stdout).toContain('--invite CODE');
     },
     severalRuns,
   );
