@@ -157,7 +157,7 @@ function busiestSecond(): number {
 }
 
 describe(`a wave of ${participants} reminders`, () => {
-  it('goes at Telegram\'s limit and no faster, each once, from a wave the CLI created', async () => {
+  it("goes at Telegram's limit and no faster, each once, from a wave the CLI created", async () => {
     const bot = serve(telegram);
     await bot.running();
     const cli = new ConcertoProcess(['remind', 'send', '--yes'], environment(telegram.rate));
