@@ -101,10 +101,6 @@ async function createWave(): Promise<string> {
 }
 
 /** Reminders the fake accepted (refused ones, 429, are not messages). */
-function acceptedTimes(): number[] {
-  return fake.acceptedAt('sendMessage');
-}
-
 /** Resolves once `count` reminders were accepted by the fake, or the wave ended. */
 async function untilSent(count: number, timeoutMs = 120_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
