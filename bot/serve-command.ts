@@ -15,9 +15,11 @@ import type { TurnHandler } from './handle-turn.js';
 import { createLogger, type Logger } from './logger.js';
 import type { DirectLineStore } from './web/directline-store.js';
 import { createWebChannel } from './web/create-web-channel.js';
+import { observeTurns } from './observe-turns.js';
 import { schedulePurge } from './schedule-purge.js';
 import { startRuntime, type Runtime } from './start-runtime.js';
 import { telegramChannel } from './telegram/telegram-channel.js';
+import { inTurn } from './turn-scope.js';
 
 /** A channel plugged into the server: its HTTP routes and how to stop it. */
 export interface Channel {
@@ -87,12 +89,13 @@ export async function startServer(
   factories: ChannelFactory[] = channelFactories,
 ) {
   const metrics = new Metrics();
+  metrics.watchDatabase(runtime.client);
   const channels: Channel[] = [];
   const context: ChannelContext = {
     config: runtime.config,
     log: runtime.log,
     catalog: runtime.catalog,
-    handleTurn: runtime.handleTurn,
+    handleTurn: observeTurns(runtime.handleTurn, metrics, runtime.log),
     directLine: runtime.directLine,
     coordinators: runtime.coordinators,
     councils: runtime.councils,
@@ -108,7 +111,11 @@ export async function startServer(
     if (channel) channels.push(channel);
   }
   const health = healthRoutes(runtime.db, metrics, runtime.databaseUp);
-  const routes = [...health, ...adminApiRoutes(runtime), ...channels.flatMap((c) => c.routes)];
+  const routes = [
+    ...health,
+    ...adminApiRoutes(runtime),
+    ...channels.flatMap((c) => c.routes).map(turnScoped),
+  ];
   const server = createHttpServer(routes, runtime.log);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!channels.some((c) => c.upgrade?.(req, socket, head))) socket.destroy();
@@ -123,4 +130,13 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : PORT;
   runtime.log.info({ host: HOST, port, channels: channels.map((c) => c.name) }, 'listening');
   return { server, channels, metrics, port };
+}
+
+/** A channel's POST (a webhook update, a Direct Line activity) is one turn: one turn id. */
+function turnScoped(route: Route): Route {
+  if (route.method !== 'POST') return route;
+  return {
+    ...route,
+    handle: (req, res, params) => inTurn(async () => route.handle(req, res, params)),
+  };
 }

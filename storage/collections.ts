@@ -34,6 +34,8 @@ export const collectionNames = {
   credentials: 'credentials',
   /** Exports and credential changes (storage/audit-log.ts). */
   audit: 'audit',
+  /** Scheduled jobs run once per interval across processes (storage/claim-job.ts). */
+  jobs: 'jobs',
 } as const;
 
 /** Collections of the store before 2026-12-01, read only by the migration (then dropped). */
