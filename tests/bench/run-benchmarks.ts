@@ -47,3 +47,7 @@ if (selected('web')) {
   const { benchWebPage } = await import('./bench-web-page.js');
   for (const line of await benchWebPage()) console.log(line);
 }
+if (only.includes('load')) {
+  const { benchLoad } = await import('./bench-load.js');
+  for (const line of await benchLoad()) console.log(line);
+}
