@@ -9,6 +9,12 @@ const usage = `Usage: concerto <command>
   export answers|participants|transcripts|codebook [--format csv|ndjson|json|xlsx]
          [--excel] [--wide] [--out FILE] [--raw] [filters]
                                 exports, pseudonymised and masked (concerto export --help)
+  export synthesis [--format html|json] [--out FILE] [--council CODE…] [--lang fr|en]
+                                the synthesis for the workshop (--help for more)
+  workshop draw --seats N --seed S [--balance council,role]
+                                draw the workshop's participants among volunteers
+  workshop invite|forget-contacts …
+                                invitations, contacts of volunteers (workshop --help)
   councils import FILE          import councils (QPV list CSV: code,name,commune,…)
   councils list [--search TEXT] councils and their invitation codes
   admin create-credential|list|revoke|audit|coordinator …
@@ -69,7 +75,15 @@ async function run(command: string, args: string[], config: Config): Promise<num
       });
     }
     case 'export':
+      // The synthesis has its own options (bot/synthesis/synthesis-command.ts).
+      if (args[0] === 'synthesis')
+        return (await import('./synthesis/synthesis-command.js')).runSynthesisCommand(
+          config,
+          args.slice(1),
+        );
       return (await import('./admin/export-command.js')).runExportCommand(config, args);
+    case 'workshop':
+      return (await import('./workshop/workshop-command.js')).runWorkshopCommand(config, args);
     case 'councils':
       return (await import('./admin/councils-command.js')).runCouncilsCommand(config, args);
     case 'admin':

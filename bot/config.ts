@@ -1,3 +1,4 @@
+import { createECDH } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { sessionStateSchema } from '../dialogs/session-state.js';
@@ -68,6 +69,37 @@ const configSchema = z.object({
   PSEUDONYM_SECRET: optional,
   /** The operator's data-protection contact, shown on the privacy and legal pages. */
   PRIVACY_CONTACT: contact,
+  /** Web Push (reminders by notification): the server's VAPID keys, else stored in the database. */
+  VAPID_PUBLIC_KEY: optional.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{87}$/, {
+        message: 'must be a base64url P-256 public key (65 bytes, 87 characters)',
+        abort: true,
+      })
+      .refine((v) => Buffer.from(v, 'base64url')[0] === 4, 'must be an uncompressed point (BA…)')
+      .optional(),
+  ),
+  VAPID_PRIVATE_KEY: optional.pipe(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]{43}$/,
+        'must be a base64url P-256 private key (32 bytes, 43 characters)',
+      )
+      .optional(),
+  ),
+  /** Who push services may contact about our notifications. */
+  VAPID_SUBJECT: optional.pipe(
+    z
+      .string()
+      .refine(
+        (v) => /^mailto:[^@\s]+@[^@\s]+$/.test(v) || webAddress.safeParse(v).success,
+        'must be a mailto: address or an https address, e.g. mailto:dpo@example.org',
+      )
+      .refine((v) => !v.startsWith('http:'), 'must be https, not http')
+      .optional(),
+  ),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -117,7 +149,29 @@ function contradictions(env: Readonly<Record<string, string | undefined>>): stri
   if (!Number.isNaN(opens) && !Number.isNaN(closes) && opens >= closes) {
     problems.push('CONSULTATION_CLOSES_AT: must be after CONSULTATION_OPENS_AT');
   }
+  problems.push(...vapidContradictions(env));
   return problems;
+}
+
+/** Both VAPID keys or neither, and the public key must be the private key's. */
+function vapidContradictions(env: Readonly<Record<string, string | undefined>>): string[] {
+  const publicKey = env['VAPID_PUBLIC_KEY']?.trim() ?? '';
+  const privateKey = env['VAPID_PRIVATE_KEY']?.trim() ?? '';
+  if (publicKey === '' && privateKey === '') return [];
+  if (publicKey === '') return ['VAPID_PUBLIC_KEY: is required when VAPID_PRIVATE_KEY is set'];
+  if (privateKey === '') return ['VAPID_PRIVATE_KEY: is required when VAPID_PUBLIC_KEY is set'];
+  if (!/^[A-Za-z0-9_-]{43}$/.test(privateKey)) return [];
+  let derived: string;
+  try {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(Buffer.from(privateKey, 'base64url'));
+    derived = ecdh.getPublicKey().toString('base64url');
+  } catch {
+    return ['VAPID_PRIVATE_KEY: is not a valid P-256 private key'];
+  }
+  return derived === publicKey
+    ? []
+    : ['VAPID_PUBLIC_KEY: is not the public key of VAPID_PRIVATE_KEY (generate the two together)'];
 }
 
 /** The process environment over the `.env` file (when present): real variables win. */

@@ -18,6 +18,10 @@ export function schedulePurge(runtime: Runtime, intervalMs = hourMs): () => void
     const report = await purgeExpired(runtime.db, {
       retentionDays: runtime.config.TRANSCRIPT_RETENTION_DAYS,
       now: new Date(),
+      workshop: {
+        consultationId: runtime.consultation.id,
+        deleteAfter: runtime.consultation.workshop?.deleteAfter,
+      },
     });
     runtime.log.info({ ...report, job: 'purge' }, 'expired data purged');
   };

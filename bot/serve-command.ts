@@ -20,6 +20,7 @@ import { schedulePurge } from './schedule-purge.js';
 import { startRuntime, type Runtime } from './start-runtime.js';
 import { telegramChannel } from './telegram/telegram-channel.js';
 import { inTurn } from './turn-scope.js';
+import { webPushContextFor, type WebPushContext } from './web-push/web-push-context.js';
 
 /** A channel plugged into the server: its HTTP routes and how to stop it. */
 export interface Channel {
@@ -50,6 +51,8 @@ export interface ChannelContext {
   consultation: Consultation;
   /** How long what is kept is kept, as the privacy pages state it. */
   retention: { transcriptDays: number; directLineDays: number; codeMinutes: number };
+  /** Web Push subscriptions and keys, for the web page's reminders by notification. */
+  webPush: WebPushContext;
 }
 
 export type ChannelFactory = (
@@ -105,6 +108,7 @@ export async function startServer(
       directLineDays: directLineRetentionDays,
       codeMinutes: continuationCodeMinutes,
     },
+    webPush: await webPushContextFor(runtime),
   };
   for (const factory of factories) {
     const channel = await factory(context, metrics);

@@ -29,11 +29,15 @@ export const collectionNames = {
   dlConversations: 'dl_conversations',
   dlActivities: 'dl_activities',
   dlSettings: 'dl_settings',
+  pushSubscriptions: 'push_subscriptions',
   reminders: 'reminders',
   /** Admin API credentials (storage/credentials.ts). */
   credentials: 'credentials',
   /** Exports and credential changes (storage/audit-log.ts). */
   audit: 'audit',
+  workshopContacts: 'workshop_contacts',
+  workshopDraws: 'workshop_draws',
+  workshopInvitations: 'workshop_invitations',
   /** Scheduled jobs run once per interval across processes (storage/claim-job.ts). */
   jobs: 'jobs',
 } as const;

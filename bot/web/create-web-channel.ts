@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Channel, ChannelFactory } from '../serve-command.js';
+import { pushSubscriptionRoutes } from '../web-push/push-subscription-routes.js';
 import { botFrameworkRoute } from './bot-framework-route.js';
 import { chatPageRoutes } from './chat-page-routes.js';
 import { ConcertoBot } from './concerto-bot.js';
@@ -28,6 +29,7 @@ export const createWebChannel: ChannelFactory = async (context) => {
     { source: config.DIRECTLINE_SECRET ? 'DIRECTLINE_SECRET' : 'database' },
     'Direct Line secret ready',
   );
+  log.info({ source: context.webPush.source }, 'VAPID keys ready');
   const stream = createDirectLineStream(repo, tokens, log);
   const deps = {
     repo,
@@ -52,6 +54,7 @@ export const createWebChannel: ChannelFactory = async (context) => {
         config.TRUST_PROXY,
       ),
       ...directLineRoutes(deps),
+      ...pushSubscriptionRoutes({ push: context.webPush, tokens, conversations: repo, log }),
       botFrameworkRoute(config, new ConcertoBot(handleTurn, catalog, log), log),
     ],
     upgrade: (req, socket, head) => stream.upgrade(req, socket, head),
