@@ -15,6 +15,7 @@ import type { TurnHandler } from './handle-turn.js';
 import { createLogger, type Logger } from './logger.js';
 import type { DirectLineStore } from './web/directline-store.js';
 import { createWebChannel } from './web/create-web-channel.js';
+import { longestAnswerLength } from './web/longest-answer-length.js';
 import { observeTurns } from './observe-turns.js';
 import { schedulePurge } from './schedule-purge.js';
 import { startRuntime, type Runtime } from './start-runtime.js';
@@ -53,6 +54,8 @@ export interface ChannelContext {
   retention: { transcriptDays: number; directLineDays: number; codeMinutes: number };
   /** Web Push subscriptions and keys, for the web page's reminders by notification. */
   webPush: WebPushContext;
+  /** The longest text the questionnaire accepts as an answer (channels store no longer text). */
+  longestAnswer: number;
 }
 
 export type ChannelFactory = (
@@ -109,6 +112,7 @@ export async function startServer(
       codeMinutes: continuationCodeMinutes,
     },
     webPush: await webPushContextFor(runtime),
+    longestAnswer: longestAnswerLength(runtime.consultation),
   };
   for (const factory of factories) {
     const channel = await factory(context, metrics);

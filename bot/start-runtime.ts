@@ -13,6 +13,7 @@ import { prepareCouncils } from '../storage/prepare-councils.js';
 import { runMigrations } from '../storage/run-migrations.js';
 import type { Storage } from '../storage/storage.js';
 import type { Config } from './config.js';
+import type { DirectLineStore } from './web/directline-store.js';
 import {
   createCoordinatorCommands,
   type CoordinatorCommands,
@@ -31,7 +32,7 @@ export interface Runtime {
   client: MongoClient;
   storage: Storage;
   handleTurn: TurnHandler;
-  directLine: DirectLineRepository;
+  directLine: DirectLineStore;
   coordinators: CoordinatorCommands;
   councils: CouncilIndex;
   consultation: Consultation;

@@ -28,6 +28,7 @@ export const collectionNames = {
   settings: 'settings',
   dlConversations: 'dl_conversations',
   dlActivities: 'dl_activities',
+  dlClientIds: 'dl_client_ids',
   dlSettings: 'dl_settings',
   pushSubscriptions: 'push_subscriptions',
   reminders: 'reminders',

@@ -254,6 +254,10 @@ export function memoryStorage(options: { newParticipantId?: () => string } = {})
       async removeFor(participantId) {
         for (const [code, doc] of data.codes)
           if (doc.participantId === participantId) data.codes.delete(code);
+        const keys = new Set(
+          [...data.identities].flatMap(([key, owner]) => (owner === participantId ? [key] : [])),
+        );
+        data.attempts = data.attempts.filter((attempt) => !keys.has(attempt.key));
       },
     },
     pushSubscriptions: memoryPushSubscriptions(),

@@ -145,6 +145,7 @@ export interface ContinuationCodeRepository {
    * right one is refused.
    */
   redeem(identity: ChannelIdentity, code: string, now: Date): Promise<RedeemResult>;
+  /** Removes the participant's codes and the wrong tries of its identities (an erasure). */
   removeFor(participantId: string): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import { pushSubscriptionSchema } from '../../storage/push-subscriptions.js';
 import { sendJson, type Route } from '../http/create-http-server.js';
 import type { Logger } from '../logger.js';
 import { bearerOf, type TokenSigner } from '../web/directline-token.js';
+import { checkConversationToken } from '../web/conversation-token.js';
 import type { DirectLineStore } from '../web/directline-store.js';
 import { fail, readBody } from '../web/read-body.js';
 import { sendAsset, staticAsset } from '../web/static-asset.js';
@@ -104,15 +105,14 @@ async function participantOfRequest(
 ) {
   const bearer = bearerOf(req.headers.authorization);
   if (!bearer) return fail(res, 401, 'BadArgument', 'missing bearer token');
-  const check = deps.tokens.verify(bearer, new Date());
-  if (!check.ok && check.reason !== 'expired')
-    return fail(res, 401, 'TokenInvalid', 'invalid token');
-  if (!check.ok) return fail(res, 403, 'TokenExpired', 'token expired');
-  if (check.claims.conversationId !== conversationId)
+  // A replaced token (refreshed) no longer works, as on every route authenticated by the page.
+  const check = await checkConversationToken(deps.conversations, deps.tokens, bearer, new Date());
+  if (!check.ok) return fail(res, check.status, check.code, check.message);
+  if (check.conversation._id !== conversationId)
     return fail(res, 403, 'BadArgument', 'token not valid for this conversation');
-  const conversation = await deps.conversations.findConversation(conversationId);
-  if (!conversation) return fail(res, 404, 'BadArgument', 'conversation not found');
-  const identity = { channel: 'web' as const, externalId: conversation.userId };
+  const userId = check.conversation.userId;
+  if (userId === undefined) return fail(res, 404, 'BadArgument', 'conversation not found');
+  const identity = { channel: 'web' as const, externalId: userId };
   const participant = await deps.push.participantOf(identity);
   if (participant === null)
     return fail(res, 409, 'NoParticipant', 'the conversation has nobody to remind yet');

@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { clientAddress } from '../http/client-address.js';
 import type { Channel, ChannelFactory } from '../serve-command.js';
 import { pushSubscriptionRoutes } from '../web-push/push-subscription-routes.js';
 import { botFrameworkRoute } from './bot-framework-route.js';
 import { chatPageRoutes } from './chat-page-routes.js';
 import { ConcertoBot } from './concerto-bot.js';
+import { checkConversationToken } from './conversation-token.js';
+import { createDirectLineLimits } from './directline-quotas.js';
 import { directLineRoutes } from './directline-routes.js';
 import { createDirectLineStream } from './directline-stream.js';
 import { tokenSignerFor } from './directline-token.js';
 import { createRateLimiter } from './rate-limiter.js';
+import { webCounter } from './web-metrics.js';
 import { webSessionRoute } from './web-session-route.js';
 
 /**
@@ -15,7 +20,7 @@ import { webSessionRoute } from './web-session-route.js';
  * (REST and WebSocket stream) and Bot Framework's `/api/messages`. The Direct Line secret comes
  * from DIRECTLINE_SECRET, or is generated once and kept in the database for every process.
  */
-export const createWebChannel: ChannelFactory = async (context) => {
+export const createWebChannel: ChannelFactory = async (context, metrics) => {
   const { config, log, catalog, handleTurn, directLine: repo, councils, retention } = context;
   const secret =
     config.DIRECTLINE_SECRET ??
@@ -30,16 +35,29 @@ export const createWebChannel: ChannelFactory = async (context) => {
     'Direct Line secret ready',
   );
   log.info({ source: context.webPush.source }, 'VAPID keys ready');
-  const stream = createDirectLineStream(repo, tokens, log);
-  const deps = {
-    repo,
-    tokens,
-    secret,
-    publicUrl: config.PUBLIC_URL,
-    handleTurn,
-    catalog,
-    publish: stream.publish,
-  };
+  const count = webCounter(metrics);
+  const addressOf = (req: IncomingMessage) => clientAddress(req, config.TRUST_PROXY);
+  const stream = createDirectLineStream(repo, {
+    authorize: async (token, conversationId) => {
+      const check = await checkConversationToken(repo, tokens, token, new Date());
+      if (check.ok && check.conversation._id !== conversationId)
+        return {
+          ok: false,
+          status: 403,
+          code: 'BadArgument',
+          message: 'token not valid for this conversation',
+        };
+      return check;
+    },
+    addressOf,
+    log,
+    countLimited: () => count('limited'),
+  });
+  metrics.gauge(
+    'concerto_directline_streams_open',
+    'Direct Line WebSocket streams open in this process.',
+    stream.openStreams,
+  );
   const channel: Channel = {
     name: 'web',
     routes: [
@@ -51,9 +69,24 @@ export const createWebChannel: ChannelFactory = async (context) => {
         repo,
         tokens,
         { create: createRateLimiter(10, 60_000), renew: createRateLimiter(30, 60_000) },
-        config.TRUST_PROXY,
+        addressOf,
+        count,
       ),
-      ...directLineRoutes(deps),
+      ...directLineRoutes({
+        repo,
+        tokens,
+        secret,
+        publicUrl: config.PUBLIC_URL,
+        handleTurn,
+        catalog,
+        publish: stream.publish,
+        retentionDays: retention.directLineDays,
+        maxStoredText: context.longestAnswer,
+        countTurn: () => count('turn'),
+        limits: createDirectLineLimits(),
+        addressOf,
+        count,
+      }),
       ...pushSubscriptionRoutes({ push: context.webPush, tokens, conversations: repo, log }),
       botFrameworkRoute(config, new ConcertoBot(handleTurn, catalog, log), log),
     ],

@@ -51,6 +51,10 @@ if (selected('web')) {
   const { benchWebPage } = await import('./bench-web-page.js');
   for (const line of await benchWebPage()) console.log(line);
 }
+if (selected('directline')) {
+  const { benchDirectline } = await import('./bench-directline.js');
+  for (const line of await benchDirectline()) console.log(line);
+}
 if (only.includes('load')) {
   const { benchLoad } = await import('./bench-load.js');
   for (const line of await benchLoad()) console.log(line);

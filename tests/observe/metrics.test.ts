@@ -2,6 +2,7 @@
 // histogram, database command latency from the driver's monitoring, Telegram 429s, the
 // counters channels declare, process metrics; /readyz waits for the data migrations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { collections } from '../../storage/collections.js';
 import { FakeTelegramApi } from '../helpers/fake-telegram-api.js';
 import type { TestDatabase } from '../helpers/test-database.js';
@@ -58,6 +59,28 @@ describe('/metrics and /readyz on the web channel', () => {
     // Nothing a person wrote, no conversation id, reaches the metrics.
     expect(after).not.toContain(conversation.conversationId);
     expect(after).not.toMatch(/"oui"/);
+  });
+
+  it('gauges the Direct Line streams open', async () => {
+    const dl = directLineHttp(web.baseUrl);
+    const conversation = await dl.open();
+    const info = await dl.json(
+      await fetch(`${web.baseUrl}/v3/directline/conversations/${conversation.conversationId}`, {
+        headers: { authorization: `Bearer ${conversation.token}` },
+      }),
+    );
+    const ws = new WebSocket(String(info.streamUrl));
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    expect(sample(await scrape(web.baseUrl), 'concerto_directline_streams_open')).toBe(1);
+    const closed = new Promise((resolve) => ws.once('close', resolve));
+    ws.close();
+    await closed;
+    // The server sees the close a moment after the client: the gauge is read at each scrape.
+    for (let i = 0; i < 50; i += 1) {
+      if (sample(await scrape(web.baseUrl), 'concerto_directline_streams_open') === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(sample(await scrape(web.baseUrl), 'concerto_directline_streams_open')).toBe(0);
   });
 
   it('answers /readyz 503 while a migration of this version is not recorded as done', async () => {

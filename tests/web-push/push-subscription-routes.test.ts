@@ -37,6 +37,12 @@ function freshBody(conv: Conversation) {
 }
 
 /** A conversation whose person has consented: there is a participant to remind. */
+/** The claims a token of this conversation carries: its bound user, its current generation. */
+async function claimsOf(conversationId: string) {
+  const found = await web.runtime.directLine.findConversation(conversationId);
+  return { conversationId, userId: found?.userId, generation: found?.tokenGeneration ?? 0 };
+}
+
 async function talking(): Promise<Conversation> {
   const conv = await dl.open();
   await dl.say(conv, { type: 'event', name: 'start' });
@@ -114,7 +120,10 @@ describe('the subscription route of the chat page', () => {
       await web.runtime.storage.pushSubscriptions.get((await participantIdOf(theirs))!),
     ).toBeNull();
     // A token signed with another secret proves nothing.
-    const forged = createTokenSigner('not the secret').sign(theirs.conversationId, new Date());
+    const forged = createTokenSigner('not the secret').sign(
+      await claimsOf(theirs.conversationId),
+      new Date(),
+    );
     const withForged = await subscribe(theirs, freshBody(theirs), forged);
     expect(await errorOf(withForged)).toEqual({ status: 401, message: 'invalid token' });
     const none = await fetch(`${web.baseUrl}/web/push/subscription`, {
@@ -132,7 +141,10 @@ describe('the subscription route of the chat page', () => {
       () => '',
       new Date(),
     );
-    const old = tokenSignerFor(secret).sign(conv.conversationId, new Date(Date.now() - 7200_000));
+    const old = tokenSignerFor(secret).sign(
+      await claimsOf(conv.conversationId),
+      new Date(Date.now() - 7200_000),
+    );
     const expired = await subscribe(conv, freshBody(conv), old);
     expect(await errorOf(expired)).toEqual({ status: 403, message: 'token expired' });
 

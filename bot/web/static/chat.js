@@ -136,6 +136,17 @@ async function openSession() {
   return fresh;
 }
 
+/** The conversation is gone (its data erased, or expired): the page starts a new one. */
+function restart() {
+  // Once a minute at most: a server that answers 404 to everything must not loop the page.
+  const last = Number(sessionStorage.getItem('concerto.restarted') ?? 0);
+  if (Date.now() - last < 60000) return false;
+  sessionStorage.setItem('concerto.restarted', String(Date.now()));
+  localStorage.removeItem(sessionKey);
+  location.reload();
+  return false;
+}
+
 async function renewToken() {
   const res = await call('POST', '/web/session', { token: session.token });
   if (!res?.ok) return false;
@@ -164,6 +175,7 @@ async function pull() {
     const url = `${api}/conversations/${session.conversationId}/activities?watermark=${session.watermark}`;
     const res = await call('GET', url, undefined, session.token);
     if (res?.status === 403 && (await renewToken())) continue;
+    if (res?.status === 404) return restart();
     if (!res?.ok) return false;
     const group = await res.json();
     receive(group);
@@ -182,6 +194,7 @@ async function connect() {
   const url = `${api}/conversations/${session.conversationId}?watermark=${session.watermark}`;
   const res = await call('GET', url, undefined, session.token);
   if (res?.status === 403 && (await renewToken())) return connect();
+  if (res?.status === 404) return restart();
   if (!res?.ok) {
     startPolling();
     setTimeout(connect, retryDelay);
@@ -579,6 +592,7 @@ async function flush() {
       const url = `${api}/conversations/${session.conversationId}/activities`;
       const res = await call('POST', url, item.activity, session.token);
       if (res?.status === 403 && (await renewToken())) continue;
+      if (res?.status === 404) return restart();
       if (
         res &&
         res.status >= 400 &&
