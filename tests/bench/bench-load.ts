@@ -190,7 +190,7 @@ async function telegramResident(
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
       body: JSON.stringify(update),
     }).catch(() => undefined);
-    await response?.arrayBuffer();
+    await response?.arrayBuffer().catch(() => undefined);
     onAnswer(performance.now() - started, response?.status === 200);
     if (response?.status !== 200)
       throw new Error(`webhook answered ${response?.status ?? 'nothing'}`);

@@ -22,6 +22,12 @@ export interface WebResidentOptions {
  * or at `until`. A failed request counts as an error and ends this resident.
  */
 export async function webResident(options: WebResidentOptions): Promise<void> {
+  // A refused or timed-out connection is an error of the run, not a crash of the benchmark.
+  const started = performance.now();
+  await converse(options).catch(() => options.onAnswer(performance.now() - started, false));
+}
+
+async function converse(options: WebResidentOptions): Promise<void> {
   const headers = { 'content-type': 'application/json', 'x-forwarded-for': options.address };
   const session = await fetch(`${options.baseUrl}/web/session`, {
     method: 'POST',
