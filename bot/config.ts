@@ -14,6 +14,20 @@ const isoDate = optional.refine((v) => v === undefined || !Number.isNaN(Date.par
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
+
+/** `https://host`, `http://host:port` or `https://*.host`: where the bot may send Bot Framework replies. */
+const serviceUrlPattern = /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?\/?$/i;
+const serviceUrls = optional
+  .transform((v) => (v === undefined ? undefined : v.split(',').map((entry) => entry.trim())))
+  .refine((list) => list === undefined || list.every((entry) => serviceUrlPattern.test(entry)), {
+    message:
+      'a comma-separated list of origins, e.g. https://*.botframework.com,https://smba.trafficmanager.net',
+  });
+
 const email = z.email();
 const webAddress = z.url({ protocol: /^https?$/ });
 const contact = optional.refine(
@@ -55,12 +69,15 @@ const configSchema = z.object({
   MICROSOFT_APP_ID: optional,
   MICROSOFT_APP_PASSWORD: optional,
   MICROSOFT_APP_TENANT_ID: optional,
+  /** Local development only: /api/messages without Bot Framework authentication (the Emulator). */
+  BOTFRAMEWORK_ANONYMOUS: flag,
+  /** Origins the bot may send Bot Framework replies to (authenticated mode). */
+  BOTFRAMEWORK_SERVICE_URLS: serviceUrls,
+  /** `production` forbids the settings meant for a developer's machine. */
+  NODE_ENV: optional,
   DIRECTLINE_SECRET: optional,
   ADMIN_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
-  TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0', ''])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+  TRUST_PROXY: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CONSULTATION_OPENS_AT: isoDate,
   CONSULTATION_CLOSES_AT: isoDate,
@@ -144,6 +161,20 @@ function contradictions(env: Readonly<Record<string, string | undefined>>): stri
       'MONGODB_URI: is required when NODE_ENV=production (a replica set or Atlas, e.g. mongodb://mongo-1:27017,mongo-2:27017,mongo-3:27017/?replicaSet=rs0)',
     );
   }
+  const anonymous = ['true', '1'].includes(env['BOTFRAMEWORK_ANONYMOUS']?.trim() ?? '');
+  if (anonymous) {
+    const why = 'is for local development only (Bot Framework Emulator on this machine)';
+    if (env['NODE_ENV']?.trim() === 'production')
+      problems.push(`BOTFRAMEWORK_ANONYMOUS: ${why}; it cannot be used with NODE_ENV=production`);
+    if (!isLocalUrl(env['PUBLIC_URL']?.trim() || 'http://localhost:3000'))
+      problems.push(
+        `BOTFRAMEWORK_ANONYMOUS: ${why}; it cannot be used with a PUBLIC_URL that is not local (${env['PUBLIC_URL']?.trim()})`,
+      );
+    if (set('MICROSOFT_APP_ID'))
+      problems.push(
+        'BOTFRAMEWORK_ANONYMOUS: contradicts MICROSOFT_APP_ID (authenticated); set only one of them',
+      );
+  }
   const opens = Date.parse(env['CONSULTATION_OPENS_AT'] ?? '');
   const closes = Date.parse(env['CONSULTATION_CLOSES_AT'] ?? '');
   if (!Number.isNaN(opens) && !Number.isNaN(closes) && opens >= closes) {
@@ -172,6 +203,21 @@ function vapidContradictions(env: Readonly<Record<string, string | undefined>>):
   return derived === publicKey
     ? []
     : ['VAPID_PUBLIC_KEY: is not the public key of VAPID_PRIVATE_KEY (generate the two together)'];
+}
+
+/** Whether a URL names this machine (localhost, 127.0.0.0/8, ::1). */
+export function isLocalUrl(text: string): boolean {
+  try {
+    const host = new URL(text).hostname.toLowerCase();
+    return (
+      host === 'localhost' ||
+      host.endsWith('.localhost') ||
+      host === '[::1]' ||
+      /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** The process environment over the `.env` file (when present): real variables win. */

@@ -50,10 +50,17 @@ export interface CoordinatorDeps {
 export function createCoordinatorCommands(deps: CoordinatorDeps): CoordinatorCommands {
   const { db, storage, log } = deps;
   const tr = (lang: Lang): Translate => translator(deps.catalog, lang);
+  // The id goes into a query: anything but an integer (an object such as { $ne: 0 }) would be
+  // an operator, matching someone else's account. Channels parse it; this is the last check.
+  const findCoordinator = (telegramUserId: number) =>
+    Number.isSafeInteger(telegramUserId)
+      ? findCoordinatorByTelegramId(db, telegramUserId)
+      : Promise.resolve(null);
   return {
     async link(telegramUserId, code, lang) {
       const t = tr(lang);
       if (!code) return t('telegram.coordinator.usage');
+      if (!Number.isSafeInteger(telegramUserId)) return t('telegram.coordinator.invalid_code');
       const linked = await linkCoordinator(db, code, telegramUserId);
       if (!linked) return t('telegram.coordinator.invalid_code');
       log.info({ coordinatorId: linked._id }, 'coordinator linked');
@@ -64,13 +71,13 @@ export function createCoordinatorCommands(deps: CoordinatorDeps): CoordinatorCom
     },
     async stats(telegramUserId, lang) {
       const t = tr(lang);
-      const coordinator = await findCoordinatorByTelegramId(db, telegramUserId);
+      const coordinator = await findCoordinator(telegramUserId);
       if (!coordinator) return t('telegram.coordinator.not_available');
       return statsText(deps, t, coordinator.councilIds);
     },
     async previewReminder(telegramUserId, lang) {
       const t = tr(lang);
-      const coordinator = await findCoordinatorByTelegramId(db, telegramUserId);
+      const coordinator = await findCoordinator(telegramUserId);
       if (!coordinator) return { text: t('telegram.coordinator.not_available') };
       const count = await countRemindable(storage.participants, coordinator.councilIds);
       if (count === 0) return { text: t('telegram.remind.none') };
@@ -81,7 +88,7 @@ export function createCoordinatorCommands(deps: CoordinatorDeps): CoordinatorCom
     },
     async answerReminder(telegramUserId, lang, confirmed) {
       const t = tr(lang);
-      const coordinator = await findCoordinatorByTelegramId(db, telegramUserId);
+      const coordinator = await findCoordinator(telegramUserId);
       if (!coordinator)
         return { text: t('telegram.coordinator.not_available'), coordinator: false };
       if (!confirmed) return { text: t('telegram.remind.cancelled'), coordinator: true };

@@ -88,9 +88,11 @@ export const createWebChannel: ChannelFactory = async (context, metrics) => {
         count,
       }),
       ...pushSubscriptionRoutes({ push: context.webPush, tokens, conversations: repo, log }),
-      botFrameworkRoute(config, new ConcertoBot(handleTurn, catalog, log), log),
+      botFrameworkRoute(config, new ConcertoBot(handleTurn, catalog, log, metrics), log, metrics),
     ],
     upgrade: (req, socket, head) => stream.upgrade(req, socket, head),
+    // After the turns in flight: their replies still reach the open sockets.
+    stopIn: 'connections',
     stop: () => stream.close(),
   };
   return channel;

@@ -2,11 +2,11 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { sendJson, type Route } from '../http/create-http-server.js';
+import { parseRequestUrl } from '../http/parse-request-url.js';
 import { checkConversationToken } from './conversation-token.js';
 import { deliverActivity, type DeliverDeps, type Speaker } from './deliver-activity.js';
 import { withinQuota, type DirectLineLimits } from './directline-quotas.js';
 import type { DirectLineConversation } from './directline-store.js';
-import { parseUrl } from './directline-stream.js';
 import {
   bearerOf,
   tokenLifetimeSeconds,
@@ -361,7 +361,7 @@ function isSecret(given: string, secret: string): boolean {
 
 /** The watermark asked for (a sequence number), or undefined when absent or not one. */
 function watermarkOf(req: IncomingMessage): number | undefined {
-  const value = parseUrl(req.url)?.searchParams.get('watermark') ?? '';
+  const value = parseRequestUrl(req.url)?.searchParams.get('watermark') ?? '';
   return /^\d{1,10}$/.test(value) ? Number(value) : undefined;
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { parseRequestUrl } from '../http/parse-request-url.js';
 import type { Logger } from '../logger.js';
 import type { ConversationTokenCheck } from './conversation-token.js';
 import { directLineQuotas } from './directline-quotas.js';
@@ -143,7 +144,7 @@ export function createDirectLineStream(repo: DirectLineStore, options: StreamOpt
     },
     /** Handles an HTTP upgrade for a stream URL; false when the path is not ours. */
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-      const url = parseUrl(req.url);
+      const url = parseRequestUrl(req.url);
       const match = url ? streamPath.exec(url.pathname) : null;
       if (!url || !match?.[1]) return false;
       const conversationId = match[1];
@@ -176,19 +177,15 @@ export function createDirectLineStream(repo: DirectLineStore, options: StreamOpt
     openStreams: (): number => wss.clients.size,
     async close(): Promise<void> {
       clearInterval(poller);
+      // 1001 "going away": the page reconnects (to another process) from its watermark.
+      for (const client of wss.clients) client.close(1001, 'server stopping');
+      const closed = new Promise<void>((resolve) => wss.close(() => resolve()));
+      const patience = new Promise((resolve) => setTimeout(resolve, 500).unref());
+      await Promise.race([closed, patience]);
       for (const client of wss.clients) client.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await closed;
     },
   };
 }
 
 export type DirectLineStream = ReturnType<typeof createDirectLineStream>;
-
-/** The request's URL, or undefined when it cannot be parsed (`//a:b`): never a throw. */
-export function parseUrl(raw: string | undefined): URL | undefined {
-  try {
-    return new URL(raw ?? '/', 'http://localhost');
-  } catch {
-    return undefined;
-  }
-}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commandNames } from '../../dialogs/engine-input.js';
-import { maxTextLength, type InboundActivity } from './activity-to-input.js';
+import { textSchema, type InboundActivity } from './activity-to-input.js';
 
 /** The ids the bot puts in its buttons (`_consent`, `edu_idees`, `QN05981M`…). */
 const buttonId = z.string().regex(/^[\w.:-]{1,100}$/);
@@ -21,8 +21,9 @@ const valueSchema = z.union([
 
 const postedSchema = z.object({
   type: z.enum(['message', 'event', 'typing']),
-  name: z.string().max(50).optional(),
-  text: z.string().optional(),
+  // Whole characters only, counted in code points (half an emoji would be stored as U+FFFD).
+  name: textSchema(50).optional(),
+  text: textSchema().optional(),
   value: valueSchema.optional(),
   locale: z
     .string()
@@ -64,8 +65,6 @@ export function parsePostedActivity(body: unknown): PostedParse {
   if (!parsed.success) return { ok: false, message: describe(parsed.error) };
   const { type, name, text, value, locale, from, channelData } = parsed.data;
   if (type === 'event' && name !== 'start') return { ok: false, message: 'unsupported event' };
-  if (text !== undefined && [...text].length > maxTextLength)
-    return { ok: false, message: `text longer than ${maxTextLength} characters` };
   const field =
     channelData?.clientActivityID !== undefined
       ? 'clientActivityID'

@@ -11,6 +11,8 @@ export interface RecordedCall {
   params: Record<string, unknown>;
   /** performance.now() when the call arrived. */
   at: number;
+  /** Answered with an error on purpose (failNext, failAtRandom, a blocked chat). */
+  failed?: true;
   /** The HTTP status it was answered with (429 when over the limits). */
   status?: number;
 }
@@ -25,7 +27,7 @@ export interface FakeLimits {
   perChatIntervalMs: number;
 }
 
-type Failure = 429 | 403 | 500;
+type Failure = 429 | 403 | 500 | 502;
 
 interface StoredMessage {
   chatId: number;
@@ -66,6 +68,7 @@ export class FakeTelegramApi {
   private readonly messages = new Map<string, StoredMessage>();
   /** Like Telegram for bots: message ids count up per chat, the person's and the bot's alike. */
   private readonly lastMessageIds = new Map<number, number>();
+  private random: { rate: number; methods?: ReadonlySet<string>; next: () => number } | undefined;
   private nextUpdate = 1;
   private lastOffset = 0;
   private readonly pace: Pace | undefined;
@@ -107,6 +110,33 @@ export class FakeTelegramApi {
       ...Array.from({ length: count }, () => status),
     ]);
   }
+
+  /**
+   * From now on each call (of `methods`, else of any method but getMe) fails with probability
+   * `rate`: 429 asking to retry after a second, or 500 / 502, drawn from `seed`. Undefined stops it.
+   */
+  failAtRandom(options: { rate: number; methods?: string[]; seed?: number } | undefined): void {
+    if (!options) {
+      this.random = undefined;
+      return;
+    }
+    let state = options.seed ?? 1;
+    // mulberry32: small, seeded, good enough to pick failures.
+    const next = () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    };
+    this.random = {
+      rate: options.rate,
+      next,
+      ...(options.methods ? { methods: new Set(options.methods) } : {}),
+    };
+  }
+
+  /** Calls failed on purpose so far (failNext and failAtRandom). */
+  failed = 0;
 
   /** From now on the bot gets 403 "bot was blocked by the user" for this chat. */
   block(chatId: number): void {
@@ -171,10 +201,16 @@ export class FakeTelegramApi {
       call.status = status;
       reply(res, status, body);
     };
-    const failure = this.failures.get(method)?.shift();
-    if (failure) return answer(failure, failureBody(failure));
-    if (chatMethods.has(method) && this.blocked.has(Number(params.chat_id)))
+    const failure = this.failures.get(method)?.shift() ?? this.randomFailure(method);
+    if (failure) {
+      this.failed += 1;
+      call.failed = true;
+      return answer(failure, failureBody(failure));
+    }
+    if (chatMethods.has(method) && this.blocked.has(Number(params.chat_id))) {
+      call.failed = true;
       return answer(403, failureBody(403));
+    }
     const wait = messageMethods.has(method) ? this.pace?.take(Number(params.chat_id)) : 0;
     if (wait) return answer(429, tooManyRequests(Math.ceil(wait / 1000)));
     if (method === 'getUpdates') return this.getUpdates(req, res, params);
@@ -196,6 +232,15 @@ export class FakeTelegramApi {
     return same
       ? 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message'
       : undefined;
+  }
+
+  private randomFailure(method: string): Failure | undefined {
+    const random = this.random;
+    if (!random || method === 'getMe' || (random.methods && !random.methods.has(method)))
+      return undefined;
+    if (random.next() >= random.rate) return undefined;
+    const pick = random.next();
+    return pick < 0.4 ? 429 : pick < 0.7 ? 500 : 502;
   }
 
   private answer(method: string, params: Record<string, unknown>): unknown {
@@ -422,6 +467,7 @@ function failureBody(status: Failure): Record<string, unknown> {
   if (status === 429) return tooManyRequests(1);
   if (status === 403)
     return { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' };
+  if (status === 502) return { ok: false, error_code: 502, description: 'Bad Gateway' };
   return { ok: false, error_code: 500, description: 'Internal Server Error' };
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { directLineHttp } from './directline-http.js';
 import { WebServerProcess } from './web-server-process.js';
 
@@ -47,15 +47,18 @@ describe('the server logs nothing a person wrote, at any level', () => {
       `{"type":"message","text":"${marker}`,
     ])
       expect((await post(body)).status).toBeLessThan(500);
-    // A turn that fails: the participant's stored state no longer reads (a corrupt document).
+    // A turn that fails: the participant's stored state no longer reads (a corrupt document,
+    // written as a new version so that the process does not trust the copy it committed).
     const db = client.db(dbName);
     await db
       .collection<{ _id: string }>('participants')
-      .updateMany({}, { $set: { 'state.answers': `${marker} in a corrupt document` } });
+      .updateMany(
+        {},
+        { $set: { 'state.answers': `${marker} in a corrupt document` }, $inc: { version: 1 } },
+      );
     const failed = await dl.post(conv, { type: 'message', text: `${marker} when it fails` });
     expect(failed.status).toBe(500);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-
+    await vi.waitUntil(() => /"level":50.*request failed/.test(server.output), { timeout: 5000 });
     expect(server.output).toMatch(/"level":50.*request failed/); // the failure was logged…
     expect(server.output).not.toContain(marker); // …and none holds what was written
   }, 120_000);

@@ -635,7 +635,7 @@ function giveBackDraft(prompt) {
 function updateCounter() {
   const out = $('text-limit');
   const max = current?.textLimit ?? 0;
-  const count = $('text').value.length;
+  const count = [...$('text').value].length; // characters, as the server counts them
   let text = '';
   if (max > 0 && count >= max * 0.8) {
     const over = count - max;
