@@ -167,6 +167,13 @@ describe('three, then two, serve processes on one database', () => {
     await residents;
     expect(fleet.live()).toEqual([0, 1]);
     await expectCompletedOnce(chats);
+    // Every stop hook ran in time, the database's (the last phase) included.
+    const stopped = fleet.processes[2]!.output.split('\n')
+      .filter((l) => l.includes('"msg":"stopped"'))
+      .map((l): Record<string, unknown> => JSON.parse(l));
+    expect(stopped).toHaveLength(1);
+    expect(stopped[0]!.failed).toEqual([]);
+    expect(fleet.processes[2]!.output).not.toContain('did not finish in time');
     expect(fleet.processes[2]!.output).not.toMatch(/"level":(50|60)/);
   }, 120_000);
 });
