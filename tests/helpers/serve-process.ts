@@ -65,4 +65,9 @@ export class ServeProcess {
     this.child.kill(signal);
     return this.exited;
   }
+
+  /** A crash: SIGKILL, nothing runs after it. */
+  async crash(): Promise<ServeExit> {
+    return this.stop('SIGKILL');
+  }
 }
