@@ -19,6 +19,8 @@ import type { DirectLineStore } from './web/directline-store.js';
 import { createWebChannel } from './web/create-web-channel.js';
 import { longestAnswerLength } from './web/longest-answer-length.js';
 import { observeTurns } from './observe-turns.js';
+import { startReminderService } from './reminders/start-reminder-service.js';
+import { webPushTransportFor } from './web-push/web-push-transport.js';
 import { schedulePurge } from './schedule-purge.js';
 import { startRuntime, type Runtime } from './start-runtime.js';
 import { telegramChannel } from './telegram/telegram-channel.js';
@@ -60,6 +62,8 @@ export interface ChannelContext {
   webPush: WebPushContext;
   /** The longest text the questionnaire accepts as an answer (channels store no longer text). */
   longestAnswer: number;
+  /** Counts messages a channel sent into the shared send budget (reminders make room). */
+  countSent?: (messages: number) => void;
 }
 
 export type ChannelFactory = (
@@ -86,6 +90,13 @@ export async function runServeCommand(config: Config): Promise<number> {
   reportUnhandledRejections(log, started.metrics);
   const stopPurge = schedulePurge(runtime);
   shutdown.onStop('background', 'purge', stopPurge);
+  // Web participants who accepted notifications get their reminders by Web Push.
+  const reminders = startReminderService(runtime, {
+    transports: [await webPushTransportFor(runtime)],
+    metrics: started.metrics,
+  });
+  // First: no new reminder leaves once stopping, and the blocks it holds go back to the wave.
+  shutdown.onStop('intake', 'reminders', () => reminders.stop());
   shutdown.onStop('storage', 'database', () => runtime.close());
   const names = started.channels.map((c) => c.name).join(', ') || 'none';
   process.stderr.write(
@@ -142,6 +153,7 @@ export async function startServer(
     },
     webPush: await webPushContextFor(runtime),
     longestAnswer: longestAnswerLength(runtime.consultation),
+    countSent: (messages) => runtime.reminders.replies.count(messages),
   };
   for (const factory of factories) {
     const channel = await factory(context, metrics);

@@ -4,17 +4,25 @@ import { textSchema, type InboundActivity } from './activity-to-input.js';
 
 /** The ids the bot puts in its buttons (`_consent`, `edu_idees`, `QN05981M`…). */
 const buttonId = z.string().regex(/^[\w.:-]{1,100}$/);
+/**
+ * A button that gives a command carries `/<command>` (dialogs/ask-current.ts commandChoice:
+ * « Reprendre » is `/resume`, a reminder's « Ne plus me rappeler » is `/stop`): only the
+ * engine's command names, so the slash opens no wider shape.
+ */
+const commandChoiceId = z.string().regex(new RegExp(`^/(?:${commandNames.join('|')})$`));
 /** A client's id for its activity (Web Chat: a uuid-like string), or a user id. */
 const clientId = z.string().regex(/^[\w.:@-]{1,100}$/);
 export const userIdSchema = z.string().regex(/^[\w.:@-]{1,64}$/);
 
 /**
- * The only `value`s a client sends: a button of ours (postBack `{ promptId, choiceId }`), a
+ * The only `value`s a client sends: a button of ours (postBack `{ promptId, choiceId }`, the
+ * choice possibly a command button's `/resume`; a reminder's `{ promptId: '_reminder',
+ * choiceId: '/stop' | '/resume' }` is one of these), a
  * command (`{ command }`), the start event's invitation code. Exact shapes: nothing else is
  * stored, so a value with `$` or dotted keys, nesting or numbers never reaches the database.
  */
 const valueSchema = z.union([
-  z.strictObject({ promptId: buttonId, choiceId: buttonId }),
+  z.strictObject({ promptId: buttonId, choiceId: z.union([buttonId, commandChoiceId]) }),
   z.strictObject({ command: z.enum(commandNames) }),
   z.string().max(64),
 ]);

@@ -60,6 +60,10 @@ if (selected('directline')) {
   const { benchDirectline } = await import('./bench-directline.js');
   for (const line of await benchDirectline()) console.log(line);
 }
+if (selected('reminders')) {
+  const { benchReminders } = await import('./bench-reminders.js');
+  for (const line of await benchReminders()) console.log(line);
+}
 if (only.includes('load')) {
   const { benchLoad } = await import('./bench-load.js');
   for (const line of await benchLoad()) console.log(line);

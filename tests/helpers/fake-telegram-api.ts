@@ -2,7 +2,8 @@
 // methods the bot uses like Telegram does, records every call, queues updates for long
 // polling, and can be told to fail (429 with retry_after, 403 blocked, 500). Started with
 // `limits`, it enforces Telegram's pace as Telegram does: a 429 with retry_after for a
-// message beyond the overall budget or beyond a chat's short burst.
+// message beyond the overall budget or beyond a chat's short burst. `limitRate` adds a strict
+// flood limit (more than N messages in any second: 429); `answerAfter` answers slowly.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
 
@@ -72,6 +73,11 @@ export class FakeTelegramApi {
   private nextUpdate = 1;
   private lastOffset = 0;
   private readonly pace: Pace | undefined;
+  private flood?: { perSecond: number; retryAfter: number; accepted: number[] };
+  private latencyMs = 0;
+  private readonly accepted: { method: string; at: number }[] = [];
+  /** Messages refused by the flood limit. */
+  floodRefusals = 0;
 
   private constructor(
     private readonly server: Server,
@@ -85,7 +91,10 @@ export class FakeTelegramApi {
     token = '7000000001:TEST-token_for_the_fake_api',
     options: { limits?: FakeLimits } = {},
   ): Promise<FakeTelegramApi> {
+    // As Telegram keeps connections: Node's 5 s default closes idle ones under a client
+    // about to reuse them, and the request is lost with the connection.
     const server = createServer();
+    server.keepAliveTimeout = 60_000;
     const fake = new FakeTelegramApi(server, token, options.limits);
     server.on('request', (req, res) => void fake.route(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -148,6 +157,29 @@ export class FakeTelegramApi {
     this.blocked.delete(chatId);
   }
 
+  /**
+   * From now on, a message beyond `perSecond` accepted in the last 1,000 ms (all chats
+   * together, a sliding window) gets 429 `retry_after`, as Telegram answers a flood.
+   */
+  limitRate(perSecond: number, retryAfterSeconds = 1): void {
+    this.flood = { perSecond, retryAfter: retryAfterSeconds, accepted: [] };
+  }
+
+  /** Every answer comes this much later (Telegram is a network away). */
+  answerAfter(ms: number): void {
+    this.latencyMs = ms;
+  }
+
+  /** When calls of `method` that were answered 200 arrived (performance.now()), in order. */
+  acceptedAt(method: string): number[] {
+    return this.accepted.filter((a) => a.method === method).map((a) => a.at);
+  }
+
+  /** Messages accepted so far, every chat together. */
+  get messageCount(): number {
+    return this.messages.size;
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -195,8 +227,10 @@ export class FakeTelegramApi {
       return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const method = match[2] ?? '';
     const params = await readParams(req);
-    const call: RecordedCall = { method, params, at: performance.now() };
+    const at = performance.now();
+    const call: RecordedCall = { method, params, at };
     this.calls.push(call);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const answer = (status: number, body: unknown) => {
       call.status = status;
       reply(res, status, body);
@@ -213,10 +247,26 @@ export class FakeTelegramApi {
     }
     const wait = messageMethods.has(method) ? this.pace?.take(Number(params.chat_id)) : 0;
     if (wait) return answer(429, tooManyRequests(Math.ceil(wait / 1000)));
+    if (messageMethods.has(method) && this.flooded(at)) {
+      this.floodRefusals += 1;
+      return answer(429, tooManyRequests(this.flood?.retryAfter ?? 1));
+    }
     if (method === 'getUpdates') return this.getUpdates(req, res, params);
     const refused = this.refusedEdit(method, params);
     if (refused) return answer(400, { ok: false, error_code: 400, description: refused });
+    this.accepted.push({ method, at });
     return answer(200, { ok: true, result: this.answer(method, params) });
+  }
+
+  /** Whether a message arriving at `at` is over the flood limit (else it counts). */
+  private flooded(at: number): boolean {
+    const flood = this.flood;
+    if (!flood) return false;
+    const since = at - 1000;
+    while ((flood.accepted[0] ?? Infinity) <= since) flood.accepted.shift();
+    if (flood.accepted.length >= flood.perSecond) return true;
+    flood.accepted.push(at);
+    return false;
   }
 
   /** What Telegram answers to an edit of a message the bot did not send, or that changes nothing. */

@@ -77,6 +77,10 @@ describe('Direct Line refuses bad input with a clear 4xx and stores nothing', ()
       { type: 'message', value: { '\u0000': 'nul key' } },
       { type: 'message', value: { promptId: 'a\u0000b', choiceId: 'y' } },
       { type: 'message', value: { command: 'drop' } },
+      // A command button's choice is `/` and a command name, nothing wider.
+      { type: 'message', value: { promptId: '_reminder', choiceId: '/drop' } },
+      { type: 'message', value: { promptId: '_reminder', choiceId: '/stop/../x' } },
+      { type: 'message', value: { promptId: '/stop', choiceId: 'y' } },
       { type: 'message', value: 1e308 },
       { type: 'message', value: 'x'.repeat(65) },
       { type: 'event', name: 'webchat/join' },
@@ -118,6 +122,26 @@ describe('Direct Line refuses bad input with a clear 4xx and stores nothing', ()
     expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('polluted');
     expect(await stored()).toBe(before.activities);
     expect(await participants()).toBe(before.participants);
+  });
+
+  it("accepts a command button's choice: « Reprendre » (`/resume`), a reminder's « Ne plus me rappeler »", async () => {
+    const own = await dl.open();
+    await dl.say(own, { type: 'event', name: 'start', value: '' });
+    // The value the page sends for a tap on a reminder (bot/web/static/chat.js sayReminderChoice).
+    const stopped = await dl.say(own, {
+      type: 'message',
+      text: 'Ne plus me rappeler',
+      value: { promptId: '_reminder', choiceId: '/stop' },
+    });
+    const stopDone = web.runtime.catalog.fr['stop.done']?.split('\n')[0] ?? '';
+    expect(stopDone).not.toBe('');
+    expect(stopped.map((b) => b.text).join('\n')).toContain(stopDone);
+    const resumed = await dl.say(own, {
+      type: 'message',
+      text: 'Continuer',
+      value: { promptId: '_reminder', choiceId: '/resume' },
+    });
+    expect(resumed.length).toBeGreaterThan(0);
   });
 
   it('unknown conversations, foreign, forged and expired tokens', async () => {
