@@ -18,7 +18,7 @@ const ioModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.cache/', 'data/', 'test-artifacts/', 'bot/web/public/'] },
+  { ignores: ['node_modules/', '.cache/', 'data/', 'test-artifacts/', 'dist/', 'bot/web/public/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -180,6 +180,12 @@ function contradictions(env: Readonly<Record<string, string | undefined>>): stri
       'PSEUDONYM_SECRET: is required when NODE_ENV=production (a long random value kept outside the database, e.g. `openssl rand -hex 32`)',
     );
   }
+  // The image has no embedded server (it cannot build one): production names its database.
+  if (env['NODE_ENV']?.trim() === 'production' && !set('MONGODB_URI')) {
+    problems.push(
+      'MONGODB_URI: is required when NODE_ENV=production (a replica set or Atlas, e.g. mongodb://mongo-1:27017,mongo-2:27017,mongo-3:27017/?replicaSet=rs0)',
+    );
+  }
   const anonymous = ['true', '1'].includes(env['BOTFRAMEWORK_ANONYMOUS']?.trim() ?? '');
   if (anonymous) {
     const why = 'is for local development only (Bot Framework Emulator on this machine)';

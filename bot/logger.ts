@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { summariseError } from './summarise-error.js';
+import { currentTurnId } from './turn-scope.js';
 
 /**
  * Keys under which a payload could reach a log line by mistake (an activity, an update, a
@@ -11,6 +12,8 @@ const payloadKeys = ['text', 'body', 'update', 'activity', 'value', 'document', 
  * Structured logs on stderr (stdout belongs to the terminal chat's protocol). What people
  * write is never logged, at any level: log ids and kinds, not content. Errors go through
  * summariseError (their documents and request bodies stay out), payload keys are redacted.
+ * A line written during a turn carries its `turnId` (bot/turn-scope.ts), whichever logger
+ * wrote it.
  */
 export function createLogger(
   level: string,
@@ -21,6 +24,7 @@ export function createLogger(
     {
       name,
       level,
+      mixin: turnIdField,
       serializers: { err: summariseError, error: summariseError },
       redact: {
         paths: payloadKeys.flatMap((key) => [key, `*.${key}`]),
@@ -29,6 +33,11 @@ export function createLogger(
     },
     destination,
   );
+}
+
+function turnIdField(): { turnId?: string } {
+  const turnId = currentTurnId();
+  return turnId === undefined ? {} : { turnId };
 }
 
 export type { Logger };

@@ -1,27 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { claimJob } from '../storage/claim-job.js';
 import { purgeExpired } from '../storage/purge-expired.js';
 import type { Runtime } from './start-runtime.js';
 
 const hourMs = 3_600_000;
 
 /**
- * Deletes expired transcripts, processed ids, codes and old web chats every hour (and once at
+ * Deletes expired transcripts, processed ids, codes and old web chats every hour (and at
  * start). MongoDB's TTL indexes do it too; FerretDB v1 has none, so this is the retention there.
- * Several processes may run it at once: deleting twice is harmless.
+ * However many processes serve, one of them runs each hour's purge: the run is claimed in the
+ * `jobs` collection first.
  */
 export function schedulePurge(runtime: Runtime, intervalMs = hourMs): () => void {
-  const run = () =>
-    purgeExpired(runtime.db, {
+  const processId = randomUUID();
+  const run = async () => {
+    if (!(await claimJob(runtime.db, 'purge', intervalMs, processId))) return;
+    const report = await purgeExpired(runtime.db, {
       retentionDays: runtime.config.TRANSCRIPT_RETENTION_DAYS,
       now: new Date(),
       workshop: {
         consultationId: runtime.consultation.id,
         deleteAfter: runtime.consultation.workshop?.deleteAfter,
       },
-    })
-      .then((report) => runtime.log.info(report, 'expired data purged'))
-      .catch((error: unknown) => runtime.log.warn({ err: error }, 'purge failed; will retry'));
-  void run();
-  const timer = setInterval(() => void run(), intervalMs);
+    });
+    runtime.log.info({ ...report, job: 'purge' }, 'expired data purged');
+  };
+  const attempt = () =>
+    run().catch((error: unknown) =>
+      runtime.log.warn({ err: error }, 'purge failed; the next run tries again'),
+    );
+  void attempt();
+  const timer = setInterval(() => void attempt(), intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -18,11 +18,13 @@ import { createLogger, type Logger } from './logger.js';
 import type { DirectLineStore } from './web/directline-store.js';
 import { createWebChannel } from './web/create-web-channel.js';
 import { longestAnswerLength } from './web/longest-answer-length.js';
+import { observeTurns } from './observe-turns.js';
 import { startReminderService } from './reminders/start-reminder-service.js';
 import { webPushTransportFor } from './web-push/web-push-transport.js';
 import { schedulePurge } from './schedule-purge.js';
 import { startRuntime, type Runtime } from './start-runtime.js';
 import { telegramChannel } from './telegram/telegram-channel.js';
+import { inTurn } from './turn-scope.js';
 import { webPushContextFor, type WebPushContext } from './web-push/web-push-context.js';
 
 /** A channel plugged into the server: its HTTP routes and how to stop it. */
@@ -91,6 +93,7 @@ export async function runServeCommand(config: Config): Promise<number> {
   // Web participants who accepted notifications get their reminders by Web Push.
   const reminders = startReminderService(runtime, {
     transports: [await webPushTransportFor(runtime)],
+    metrics: started.metrics,
   });
   // First: no new reminder leaves once stopping, and the blocks it holds go back to the wave.
   shutdown.onStop('intake', 'reminders', () => reminders.stop());
@@ -132,12 +135,13 @@ export async function startServer(
   shutdown?: Shutdown,
 ) {
   const metrics = new Metrics();
+  metrics.watchDatabase(runtime.client);
   const channels: Channel[] = [];
   const context: ChannelContext = {
     config: runtime.config,
     log: runtime.log,
     catalog: runtime.catalog,
-    handleTurn: runtime.handleTurn,
+    handleTurn: observeTurns(runtime.handleTurn, metrics, runtime.log),
     directLine: runtime.directLine,
     coordinators: runtime.coordinators,
     councils: runtime.councils,
@@ -159,7 +163,7 @@ export async function startServer(
   const routes: readonly Route[] = [
     ...health,
     ...adminApiRoutes(runtime),
-    ...channels.flatMap((c) => c.routes),
+    ...channels.flatMap((c) => c.routes).map(turnScoped),
   ];
   const server = createHttpServer(routes, {
     log: runtime.log,
@@ -196,4 +200,13 @@ function reportUnhandledRejections(log: Logger, metrics: Metrics): void {
     metrics.increment('concerto_unhandled_rejections_total', 'Promise rejections nobody handled.');
     log.error({ err: reason }, 'unhandled promise rejection');
   });
+}
+
+/** A channel's POST (a webhook update, a Direct Line activity) is one turn: one turn id. */
+function turnScoped(route: Route): Route {
+  if (route.method !== 'POST') return route;
+  return {
+    ...route,
+    handle: (req, res, params) => inTurn(async () => route.handle(req, res, params)),
+  };
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Db } from 'mongodb';
+import type { Db, MongoClient } from 'mongodb';
 import type { Consultation } from '../dialogs/questionnaire-schema.js';
 import { defaultCatalog, shippedConsultation } from '../dialogs/load-consultation.js';
 import { createIntentRecognizer } from '../dialogs/nlu/create-intent-recognizer.js';
@@ -32,6 +32,8 @@ export interface Runtime {
   log: Logger;
   /** For commands and admin tools; channels never get it (see ChannelContext). */
   db: Db;
+  /** The driver's client, for its command monitoring events (database latency in /metrics). */
+  client: MongoClient;
   storage: Storage;
   handleTurn: TurnHandler;
   directLine: DirectLineStore;
@@ -92,6 +94,7 @@ export async function startRuntime(
     uri,
     dbName: config.MONGODB_DB,
     writeConcern: config.MONGODB_WRITE_CONCERN,
+    monitorCommands: true,
   });
   const { db } = database;
   await runMigrations(db, { consultation, catalog });
@@ -127,6 +130,7 @@ export async function startRuntime(
     config,
     log,
     db,
+    client: database.client,
     storage,
     handleTurn,
     directLine: new DirectLineRepository(db),

@@ -41,6 +41,8 @@ export const collectionNames = {
   workshopContacts: 'workshop_contacts',
   workshopDraws: 'workshop_draws',
   workshopInvitations: 'workshop_invitations',
+  /** Scheduled jobs run once per interval across processes (storage/claim-job.ts). */
+  jobs: 'jobs',
 } as const;
 
 /** Collections of the store before 2026-12-01, read only by the migration (then dropped). */

@@ -48,7 +48,7 @@ export interface EmbeddedServerOptions {
   log?: (msg: string) => void;
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = repositoryRoot(path.dirname(fileURLToPath(import.meta.url)));
 const buildScript = path.join(repoRoot, 'scripts', 'build-ferretdb.sh');
 const ferretdbBinary = path.join(repoRoot, '.cache', 'ferretdb', 'ferretdb');
 const readyTimeoutMs = 20_000;
@@ -212,4 +212,10 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       if (options.port !== undefined || !portClash || attempt >= 3) throw err;
     }
   }
+}
+
+/** The checkout this module runs from: `storage/..`, or `dist/storage/../..` once compiled. */
+function repositoryRoot(here: string): string {
+  const parent = path.resolve(here, '..');
+  return path.basename(parent) === 'dist' ? path.resolve(parent, '..') : parent;
 }

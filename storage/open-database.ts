@@ -9,6 +9,8 @@ export interface OpenDatabaseOptions {
   writeConcern?: WriteConcernLevel;
   /** How long to look for a server before an operation fails (outages surface fast). */
   serverSelectionTimeoutMS?: number;
+  /** Emit the driver's command events (timed in /metrics); off unless asked. */
+  monitorCommands?: boolean;
 }
 
 export interface OpenDatabase {
@@ -34,6 +36,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenDa
     writeConcern: { w: options.writeConcern ?? 'majority', wtimeoutMS: 10_000 },
     ignoreUndefined: true,
     appName: 'concerto',
+    monitorCommands: options.monitorCommands ?? false,
   });
   await client.connect();
   try {

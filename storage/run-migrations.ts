@@ -69,3 +69,17 @@ async function claim(
   );
   return taken.modifiedCount === 1;
 }
+
+/**
+ * The migrations of this version not yet recorded as finished in the database (empty once
+ * `runMigrations` has run here or in another process): what /readyz waits for.
+ */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const ids: string[] = migrations.map((m) => m.id);
+  const done = await collections(db)
+    .migrations.find({ _id: { $in: ids }, finishedAt: { $exists: true } })
+    .project<{ _id: string }>({ _id: 1 })
+    .toArray();
+  const finished = new Set(done.map((d) => d._id));
+  return ids.filter((id) => !finished.has(id));
+}

@@ -9,7 +9,11 @@ import {
   type Outcome,
   type WaveDoc,
 } from '../../storage/reminder-documents.js';
-import type { ClaimedBlock, ReminderRepository } from '../../storage/reminder-repository.js';
+import type {
+  ClaimedBlock,
+  DeliveryPatch,
+  ReminderRepository,
+} from '../../storage/reminder-repository.js';
 import type { ParticipantRepository, ParticipantSummary } from '../../storage/storage.js';
 import type { TurnHandler } from '../handle-turn.js';
 import type { Logger } from '../logger.js';
@@ -38,6 +42,8 @@ export interface SenderDeps {
   leaseMs: number;
   /** Tries of one delivery refused for now (429, 5xx) before it is recorded as failed. */
   maxAttempts: number;
+  /** Told each outcome this process recorded (`/metrics`: reminders sent and failed). */
+  onRecorded?: (state: DeliveryDoc['state'], patch: DeliveryPatch) => void;
 }
 
 export type BlockResult =
@@ -321,6 +327,7 @@ export class ReminderSender {
       { ...patch, by: this.deps.owner },
       this.deps.now(),
     );
+    this.deps.onRecorded?.(state, patch);
   }
 
   private async unclaim(participant: ParticipantSummary, delivery: DeliveryDoc): Promise<void> {

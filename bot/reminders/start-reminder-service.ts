@@ -1,6 +1,7 @@
 import { translator } from '../../dialogs/translate.js';
 import type { WaveDoc } from '../../storage/reminder-documents.js';
 import { waveDoneText } from '../coordinators/reminder-figures.js';
+import type { Metrics } from '../http/metrics.js';
 import type { Runtime } from '../start-runtime.js';
 import { ReminderService } from './reminder-service.js';
 import { reminderTransports } from './reminder-transports.js';
@@ -17,7 +18,7 @@ const maxAttempts = 5;
  */
 export function startReminderService(
   runtime: Runtime,
-  options: { now?: () => Date; transports?: ReminderTransport[] } = {},
+  options: { now?: () => Date; transports?: ReminderTransport[]; metrics?: Metrics } = {},
 ): ReminderService {
   const { config, log } = runtime;
   const transports = reminderTransports(config);
@@ -34,6 +35,12 @@ export function startReminderService(
       now: options.now ?? (() => new Date()),
       leaseMs: config.REMINDER_LEASE_SECONDS * 1000,
       maxAttempts,
+      onRecorded: (state, { channel, reason }) => {
+        if (!channel) return;
+        if (state === 'sent') options.metrics?.remindersSent.inc({ channel });
+        if (state === 'failed')
+          options.metrics?.remindersFailed.inc({ channel, reason: reasonKind(reason) });
+      },
     },
     {
       workers: config.REMINDER_WORKERS,
@@ -49,4 +56,11 @@ export function startReminderService(
   runtime.reminders.nudge = () => service.nudge();
   service.start();
   return service;
+}
+
+/** A failure's reason as a label of few values (`unreachable`, `retries_exhausted`, `refused`). */
+function reasonKind(reason: string | undefined): string {
+  if (reason?.startsWith('unreachable')) return 'unreachable';
+  if (reason?.startsWith('gave up')) return 'retries_exhausted';
+  return 'refused';
 }

@@ -16,6 +16,8 @@ import {
   type SendLimits,
 } from './throttle-transformer.js';
 import { webhookPath, webhookRoute } from './webhook-route.js';
+import { inTurn } from '../turn-scope.js';
+import { countRateLimits } from './count-rate-limits.js';
 
 /** Pacing and retries; production uses Telegram's limits, tests may go faster. */
 export interface TelegramChannelOptions {
@@ -41,12 +43,14 @@ export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFa
     } = context.config;
     if (!token) return undefined;
     const bot = new Bot(token, apiRoot ? { client: { apiRoot } } : {});
+    bot.api.config.use(countRateLimits(metrics));
     // The last transformer installed runs first: each retry goes through the throttle again.
     bot.api.config.use(countSent(context.countSent));
     bot.api.config.use(throttleTransformer(options.limits ?? telegramSendLimits, options.sleep));
     bot.api.config.use(retryTransformer(options.retry ?? telegramRetryPolicy, options.sleep));
     const inFlight = new InFlight();
     bot.use(inFlight.middleware);
+    bot.use((_ctx, next) => inTurn(next));
     bot.use(dropMalformedUpdates(context.log));
     if (mode === 'polling') bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
     bot.use(async (ctx) => {

@@ -53,6 +53,11 @@ export const createWebChannel: ChannelFactory = async (context, metrics) => {
     log,
     countLimited: () => count('limited'),
   });
+  metrics.gauge(
+    'concerto_directline_streams_open',
+    'Direct Line WebSocket streams open in this process.',
+    stream.openStreams,
+  );
   const channel: Channel = {
     name: 'web',
     routes: [

@@ -173,6 +173,8 @@ export function createDirectLineStream(repo: DirectLineStore, options: StreamOpt
       });
       return true;
     },
+    /** WebSocket streams open now (`concerto_directline_streams_open`). */
+    openStreams: (): number => wss.clients.size,
     async close(): Promise<void> {
       clearInterval(poller);
       // 1001 "going away": the page reconnects (to another process) from its watermark.

@@ -64,3 +64,7 @@ if (selected('reminders')) {
   const { benchReminders } = await import('./bench-reminders.js');
   for (const line of await benchReminders()) console.log(line);
 }
+if (only.includes('load')) {
+  const { benchLoad } = await import('./bench-load.js');
+  for (const line of await benchLoad()) console.log(line);
+}

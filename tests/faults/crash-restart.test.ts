@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { faultRig } from './fault-env.js';
 import { ackCounter, auditAll, runResidents, totals } from './residents.js';
-import { ServeProcess } from './serve-process.js';
+import { ServeProcess } from '../helpers/serve-process.js';
 
 const kills = Number(process.env.FAULT_KILLS ?? 2);
 const rig = faultRig();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { findFreePort } from '../../storage/find-free-port.js';
 import { FakeTelegramApi } from '../helpers/fake-telegram-api.js';
 import { DirectLineResident, TelegramResident } from './residents.js';
-import type { ServeProcess } from './serve-process.js';
+import type { ServeProcess } from '../helpers/serve-process.js';
 
 export const webhookSecret = 'faults-webhook-secret_0123';
 

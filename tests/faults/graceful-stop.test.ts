@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { faultRig } from './fault-env.js';
 import { ackCounter, auditAll, runResidents, totals } from './residents.js';
-import { ServeProcess } from './serve-process.js';
+import { ServeProcess } from '../helpers/serve-process.js';
 
 const rig = faultRig();
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { faultRig } from './fault-env.js';
 import { auditAll, runResidents, totals } from './residents.js';
-import { ServeProcess } from './serve-process.js';
+import { ServeProcess } from '../helpers/serve-process.js';
 
 const failureRate = 0.25;
 const seed = Number(process.env.FAULT_SEED ?? 13);

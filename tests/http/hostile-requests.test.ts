@@ -99,7 +99,7 @@ describe('malformed HTTP itself', () => {
       { endAfterWrite: true, timeoutMs: 500 },
     );
     expect(await alive()).toBe(200);
-    expect(server.metrics.render()).not.toMatch(/status="5xx"/);
+    expect(await server.metrics.render()).not.toMatch(/status="5xx"/);
     expect(uncaught).toEqual([]);
   });
 

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findFreePort } from '../../storage/find-free-port.js';
 import { ChatProcess } from '../console/chat-process.js';
-import { ServeProcess } from '../faults/serve-process.js';
+import { ServeProcess } from '../helpers/serve-process.js';
 import { FakeTelegramApi, UpdateFactory } from '../helpers/fake-telegram-api.js';
 import { directLineHttp } from '../web/directline-http.js';
 
