@@ -87,7 +87,13 @@ export function createTurnHandler(options: TurnHandlerOptions): TurnHandler {
       if (loaded === null && input.kind === 'undeliverable')
         return { replies: [], events: [], duplicate: false, lang };
       const understood = await understand(input, lang, options.classify);
-      const ctx: EngineContext = { ...options.engine, now: now(), newContinuationCode: drawCode() };
+      const ctx: EngineContext = {
+        ...options.engine,
+        now: now(),
+        newContinuationCode: drawCode(),
+        // Telegram can write to the person later in their chat; the web page cannot.
+        reach: identity.channel === 'telegram' ? 'chat' : 'none',
+      };
       const result = loaded
         ? resumeSession(loaded.state, understood, ctx)
         : startSession(understood, lang, ctx);

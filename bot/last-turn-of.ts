@@ -23,6 +23,7 @@ export function lastTurnOf(
   const issued = events.find((e) => e.type === 'continuation_code_issued');
   const code = issued ? continuationCodeOf(issued.code) : undefined;
   const erased = events.some((e) => e.type === 'data_deletion_requested');
+  const contact = workshopContactOf(events);
   // Nothing a person writes is kept before they agree to it; a failed delivery says nothing.
   const kept = state.consented && turn.input.kind !== 'undeliverable';
   return {
@@ -31,11 +32,27 @@ export function lastTurnOf(
     at: ctx.now,
     channel: turn.identity.channel,
     replies: replies.map((reply) => ({ ...reply })),
-    ...(kept ? { inbound: inboundEntry(turn.input) } : {}),
+    // A contact is kept apart from the conversation: the transcript does not repeat it.
+    ...(kept
+      ? { inbound: contact?.action === 'set' ? contactEntry : inboundEntry(turn.input) }
+      : {}),
     answers: answerWrites(events, ctx, state.lang),
     ...(code === undefined ? {} : { codeIssued: code }),
     ...(erased ? { deletion: { questionIds: Object.keys(before?.answers ?? {}) } } : {}),
+    ...(contact === undefined || erased ? {} : { workshopContact: contact }),
   };
+}
+
+const contactEntry: TranscriptEntry = { direction: 'in', text: '[contact]' };
+
+/** The last change to the workshop contact in the turn: one left, or one withdrawn. */
+function workshopContactOf(events: readonly EngineEvent[]): LastTurn['workshopContact'] {
+  let change: LastTurn['workshopContact'];
+  for (const event of events) {
+    if (event.type === 'workshop_contact_given') change = { action: 'set', ...event.contact };
+    if (event.type === 'workshop_contact_withdrawn') change = { action: 'remove' };
+  }
+  return change;
 }
 
 /** The last value given to each question during the turn, as the person saw it. */

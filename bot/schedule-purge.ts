@@ -13,6 +13,10 @@ export function schedulePurge(runtime: Runtime, intervalMs = hourMs): () => void
     purgeExpired(runtime.db, {
       retentionDays: runtime.config.TRANSCRIPT_RETENTION_DAYS,
       now: new Date(),
+      workshop: {
+        consultationId: runtime.consultation.id,
+        deleteAfter: runtime.consultation.workshop?.deleteAfter,
+      },
     })
       .then((report) => runtime.log.info(report, 'expired data purged'))
       .catch((error: unknown) => runtime.log.warn({ err: error }, 'purge failed; will retry'));

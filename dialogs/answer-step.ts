@@ -18,6 +18,7 @@ import { promptReview } from './review-step.js';
 import { pendingOf } from './pending-of.js';
 import type { PendingStep } from './session-state.js';
 import type { Turn } from './turn.js';
+import { askWorkshopContact } from './workshop-contact-step.js';
 import { yesNoOf } from './yes-no-of.js';
 
 /** The buttons under « Vous voulez dire … ? ». */
@@ -112,6 +113,8 @@ function recordAnswer(turn: Turn, question: Question, value: AnswerValue): void 
   );
   state.pending = undefined;
   state.failures = 0;
+  // A new volunteer for the workshop, on the web: how to reach them, before moving on.
+  if (askWorkshopContact(turn, question, value)) return;
   advance(turn, question);
 }
 

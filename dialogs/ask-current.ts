@@ -10,6 +10,7 @@ import { promptReview, promptReviewTheme } from './review-step.js';
 import { promptCouncil, promptCouncilCandidates, promptSwitchCouncil } from './council-step.js';
 import { pendingOf } from './pending-of.js';
 import type { Turn } from './turn.js';
+import { promptWorkshopContact } from './workshop-contact-step.js';
 
 /** Prompt ids of the steps that are not questions; a button carries one of these or a question id. */
 export const PROMPT = {
@@ -21,6 +22,7 @@ export const PROMPT = {
   delete: '_delete',
   pause: '_pause',
   switchCouncil: '_switch',
+  workshopContact: '_contact',
 } as const;
 
 export const SKIP = '_skip';
@@ -41,6 +43,7 @@ export function askCurrent(turn: Turn): void {
   if (pending?.kind === 'language') return promptLanguage(turn);
   if (pending?.kind === 'review_theme') return promptReviewTheme(turn, pending.themeId);
   if (pending?.kind === 'switch_council') return promptSwitchCouncil(turn, pending.councilId);
+  if (pending?.kind === 'workshop_contact') return promptWorkshopContact(turn);
   switch (state.stage) {
     case 'consent':
       // In full for someone who has not seen it yet (they started by changing the language).

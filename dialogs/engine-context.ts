@@ -31,6 +31,12 @@ export interface EngineContext {
   councils: CouncilDirectory;
   /** A fresh code for « code » (`ABCD-EFGH`), drawn by the caller: the engine has no randomness. */
   newContinuationCode: string;
+  /**
+   * Whether the channel can write to this person later by itself (`chat`: Telegram keeps
+   * the chat) or not (`none`: the web page, so a volunteer for the workshop is asked how to
+   * reach them). Absent: nothing is asked.
+   */
+  reach?: 'chat' | 'none' | undefined;
 }
 
 export interface TurnResult {

@@ -1,5 +1,6 @@
 import type { AnswerValue } from './answer-value.js';
 import type { Lang } from './nlu/intent-name.js';
+import type { WorkshopContact } from './workshop-contact.js';
 
 /** What happened during one turn; storage saves them, channels and reports read them. */
 export type EngineEvent =
@@ -30,6 +31,11 @@ export type EngineEvent =
   | { type: 'continuation_code_issued'; code: string }
   /** The person typed a continuation code (normalised, `ABCDEFGH`); the caller redeems it. */
   | { type: 'continuation_code_entered'; code: string }
+  /** A volunteer for the workshop left a way to reach them; storage keeps it apart. */
+  | { type: 'workshop_contact_given'; contact: WorkshopContact }
+  | { type: 'workshop_contact_declined' }
+  /** They no longer volunteer: the contact they left is deleted. */
+  | { type: 'workshop_contact_withdrawn' }
   | { type: 'participant_unreachable' }
   | { type: 'participant_reachable' }
   | { type: 'input_rejected'; reason: RejectReason };

@@ -32,6 +32,8 @@ export function explanationOf(turn: Turn, back: QuestionBack | undefined): strin
       return [t('explain.switch_council')];
     case 'review_theme':
       return [t('explain.review_theme')];
+    case 'workshop_contact':
+      return [t('explain.workshop_contact')];
     default:
       break;
   }

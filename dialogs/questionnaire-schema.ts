@@ -134,6 +134,20 @@ export const consultationSchema = z
     }),
     /** Asked before the themes, not counted in the progress (e.g. the role in the council). */
     profile: z.array(questionSchema),
+    /**
+     * The workshop the consultation prepares. A « yes » to `volunteerQuestion` (a yes/no
+     * question) makes a volunteer; on a channel that cannot write to them later (the web) they
+     * are asked, if they wish, for an e-mail or a phone number, kept apart from the answers
+     * and deleted from `deleteAfter` on (when it is no longer asked either).
+     *
+     * @example { "volunteerQuestion": "atelier", "deleteAfter": "2017-12-31T23:59:59+01:00" }
+     */
+    workshop: z
+      .object({
+        volunteerQuestion: idSchema,
+        deleteAfter: z.iso.datetime({ offset: true }).optional(),
+      })
+      .optional(),
     themes: z.array(themeSchema).min(1),
     closing: localeKeySchema,
   })
@@ -204,6 +218,13 @@ function checkReferences(consultation: ConsultationInput, ctx: z.RefinementCtx):
         message: `question "${question.id}": minLength is above maxLength`,
       });
     }
+  }
+  const volunteerQuestion = consultation.workshop?.volunteerQuestion;
+  if (volunteerQuestion !== undefined && seen.get(volunteerQuestion)?.type !== 'yesno') {
+    ctx.addIssue({
+      code: 'custom',
+      message: `workshop.volunteerQuestion "${volunteerQuestion}" must be a yes/no question of the consultation`,
+    });
   }
   const themeIds = new Set(consultation.themes.map((t) => t.id));
   if (themeIds.size !== consultation.themes.length)

@@ -16,6 +16,7 @@ import { answerReview, typedReviewChoice } from './review-step.js';
 import { runCommand } from './run-command.js';
 import { initialState, type SessionState } from './session-state.js';
 import { Turn } from './turn.js';
+import { answersWorkshopContact, answerWorkshopContact } from './workshop-contact-step.js';
 import { yesNoOf } from './yes-no-of.js';
 
 /**
@@ -87,6 +88,7 @@ export function currentPromptId(state: SessionState): string {
   if (pending === 'language') return PROMPT.language;
   if (pending === 'review_theme') return PROMPT.review;
   if (pending === 'switch_council') return PROMPT.switchCouncil;
+  if (pending === 'workshop_contact') return PROMPT.workshopContact;
   switch (state.stage) {
     case 'consent':
       return PROMPT.consent;
@@ -111,6 +113,7 @@ function answer(turn: Turn, input: Answer): void {
   if (pending === 'confirm_delete') return confirmDelete(turn, yesNoOf(turn, input));
   if (pending === 'language') return chooseLanguage(turn, choiceId ?? text ?? '');
   if (pending === 'switch_council') return answerSwitchCouncil(turn, input);
+  if (pending === 'workshop_contact') return answerWorkshopContact(turn, input);
   // Councils were imported after this person finished, or while they sat on the review.
   if ((state.stage === 'review' || state.stage === 'done') && askCouncilIfMissing(turn)) return;
   switch (state.stage) {
@@ -200,6 +203,8 @@ function buttonCommand(choiceId: string): CommandName | undefined {
 function expectsAnswer(turn: Turn, text: string): 'free_text' | 'choice_matched' | 'other' {
   const { state, ctx } = turn;
   if (state.pending?.kind === 'other') return 'free_text';
+  if (state.pending?.kind === 'workshop_contact')
+    return answersWorkshopContact(turn, text) ? 'choice_matched' : 'other';
   if (state.pending?.kind === 'language')
     return matchChoice(text, languageChoices).kind === 'one' ? 'choice_matched' : 'other';
   if (state.stage === 'consent') {

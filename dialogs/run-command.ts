@@ -15,6 +15,7 @@ import type { QuestionBack } from './nlu/question-back-of.js';
 import { findQuestion, visibleQuestions } from './questionnaire-walk.js';
 import { continueQuestionnaire, promptReview } from './review-step.js';
 import type { Turn } from './turn.js';
+import { declineWorkshopContact } from './workshop-contact-step.js';
 
 /** What came with a command: the question back to explain, the code of an invitation link. */
 export interface CommandDetails {
@@ -43,12 +44,15 @@ export function runCommand(turn: Turn, command: CommandName, details: CommandDet
       if (state.stage === 'review' && !state.pending && continueQuestionnaire(turn)) return;
       return askCurrent(turn);
     case 'help': {
+      // The contact step follows the volunteer question: its own explanation, not the question's.
+      const contactStep = state.pending?.kind === 'workshop_contact';
       const question =
-        state.stage === 'questions' && state.current
+        state.stage === 'questions' && state.current && !contactStep
           ? findQuestion(ctx.consultation, state.current)
           : undefined;
       if (question?.help) turn.say(t(question.help));
-      else if (state.stage !== 'questions') turn.say(explanationOf(turn, undefined).join('\n'));
+      else if (state.stage !== 'questions' || contactStep)
+        turn.say(explanationOf(turn, undefined).join('\n'));
       turn.say(t('help.text'));
       return askCurrent(turn);
     }
@@ -94,6 +98,11 @@ export function runCommand(turn: Turn, command: CommandName, details: CommandDet
 /** Back to the question before the current one (in questionnaire order), showing its answer. */
 function goBack(turn: Turn): void {
   const { state, t, ctx } = turn;
+  // From the contact step, back is the volunteer question it follows.
+  if (state.pending?.kind === 'workshop_contact') {
+    state.pending = undefined;
+    return askCurrent(turn);
+  }
   state.pending = undefined;
   const questions = visibleQuestions(ctx.consultation, state.answers);
   const index =
@@ -114,6 +123,7 @@ function goBack(turn: Turn): void {
 function skip(turn: Turn): void {
   const { state, t, ctx } = turn;
   if (state.stage === 'council') return skipCouncil(turn);
+  if (state.pending?.kind === 'workshop_contact') return declineWorkshopContact(turn);
   const question =
     state.stage === 'questions' && state.current
       ? findQuestion(ctx.consultation, state.current)
@@ -134,6 +144,7 @@ function keepPendingAnswer(turn: Turn) {
     case 'councils':
     case 'confirm':
     case 'switch_council':
+    case 'workshop_contact':
       return pending;
     default:
       return undefined;

@@ -43,6 +43,8 @@ const pendingSchema = z.discriminatedUnion('kind', [
   }),
   /** An invitation link of another council than the participant's: switch to it? */
   z.object({ kind: z.literal('switch_council'), councilId: z.string() }),
+  /** A volunteer for the workshop is asked how to reach them (workshop-contact-step.ts). */
+  z.object({ kind: z.literal('workshop_contact') }),
 ]);
 
 /**
@@ -83,6 +85,11 @@ export const sessionStateSchema = z.object({
   councilAsked: z.boolean().optional(),
   /** The channel could not deliver to them (blocked the bot); cleared by their next message. */
   unreachable: z.boolean().optional(),
+  /**
+   * A volunteer for the workshop left a contact (kept apart, never in the state) or said no
+   * thanks; absent: not asked, or no longer a volunteer.
+   */
+  workshopContact: z.enum(['given', 'declined']).optional(),
 });
 
 export type SessionState = z.infer<typeof sessionStateSchema>;

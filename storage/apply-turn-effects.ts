@@ -1,5 +1,5 @@
 // What a committed turn changes outside its participant document, in one place: answers,
-// transcripts, continuation codes and erasure. (Consent, council, language, opting out of
+// transcripts, continuation codes, workshop contacts and erasure. (Consent, council, language, opting out of
 // reminders and being unreachable are fields of the participant document itself, committed
 // with the state.) Every effect is idempotent, so a turn whose effects a crash interrupted is
 // finished by the next load of the participant, in this process or another.
@@ -25,6 +25,7 @@ export async function applyTurnEffects(
     turn.codeIssued === undefined
       ? undefined
       : storage.codes.issue(turn.codeIssued, participantId, at),
+    saveWorkshopContact(storage, participantId, consultationId, turn),
   ]);
   if (turn.inbound === undefined) return;
   const lines: TranscriptEntry[] = [
@@ -73,7 +74,28 @@ export async function eraseParticipant(
   await storage.answers.remove(participantId, turn.deletion?.questionIds ?? []);
   await storage.transcripts.remove(participantId, turn.version);
   await storage.codes.removeFor(participantId);
+  await storage.workshopContacts.remove(participantId);
   if (await storage.participants.remove(participantId)) await storage.deletions.add(consultationId);
+}
+
+/** The contact a volunteer for the workshop left in this turn, or its removal. */
+async function saveWorkshopContact(
+  storage: Storage,
+  participantId: string,
+  consultationId: string,
+  turn: LastTurn,
+): Promise<void> {
+  const change = turn.workshopContact;
+  if (change === undefined) return;
+  if (change.action === 'remove') return storage.workshopContacts.remove(participantId);
+  const { action, ...contact } = change;
+  await storage.workshopContacts.save({
+    participantId,
+    consultationId,
+    ...contact,
+    channel: turn.channel,
+    at: turn.at,
+  });
 }
 
 /** Uses a typed continuation code: on success the identity now belongs to the code's participant. */

@@ -34,6 +34,9 @@ export const collectionNames = {
   credentials: 'credentials',
   /** Exports and credential changes (storage/audit-log.ts). */
   audit: 'audit',
+  workshopContacts: 'workshop_contacts',
+  workshopDraws: 'workshop_draws',
+  workshopInvitations: 'workshop_invitations',
 } as const;
 
 /** Collections of the store before 2026-12-01, read only by the migration (then dropped). */

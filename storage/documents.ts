@@ -74,6 +74,20 @@ export const lastTurnSchema = z.object({
   codeIssued: z.string().optional(),
   /** The person asked to be erased: these answers (and everything else) go. */
   deletion: z.object({ questionIds: z.array(z.string()) }).optional(),
+  /**
+   * A volunteer for the workshop left a contact (`set`, kept in `workshop_contacts`) or no
+   * longer volunteers (`remove`). Stays here only until the next turn replaces `lastTurn`.
+   */
+  workshopContact: z
+    .discriminatedUnion('action', [
+      z.object({
+        action: z.literal('set'),
+        email: z.string().optional(),
+        phone: z.string().optional(),
+      }),
+      z.object({ action: z.literal('remove') }),
+    ])
+    .optional(),
 });
 
 export const participantStatusSchema = z.enum([

@@ -7,6 +7,7 @@ import { previousValue } from './previous-value.js';
 import { identityKey, type ChannelIdentity } from './identity.js';
 import { checkForWrite } from './storage-error.js';
 import { storedStateSchema } from './stored-state.js';
+import { workshopContactDocSchema, type StoredWorkshopContact } from './workshop-contacts.js';
 import type {
   CommitOutcome,
   LoadedParticipant,
@@ -34,6 +35,7 @@ export function memoryStorage(options: { newParticipantId?: () => string } = {})
     codes: new Map(),
     attempts: [],
     deletions: new Map(),
+    workshopContacts: new Map(),
   };
   const copy = structuredClone;
 
@@ -258,6 +260,39 @@ export function memoryStorage(options: { newParticipantId?: () => string } = {})
         data.deletions.set(consultationId, (data.deletions.get(consultationId) ?? 0) + 1);
       },
     },
+    workshopContacts: {
+      async save(contact) {
+        checkForWrite(
+          workshopContactDocSchema,
+          { _id: contact.participantId, ...contact },
+          'workshop_contacts',
+        );
+        data.workshopContacts.set(contact.participantId, copy(contact));
+      },
+      async get(participantId) {
+        const contact = data.workshopContacts.get(participantId);
+        return contact === undefined ? null : copy(contact);
+      },
+      async *list(consultationId) {
+        const ids = [...data.workshopContacts.keys()].sort(compare);
+        for (const id of ids) {
+          const contact = data.workshopContacts.get(id);
+          if (contact?.consultationId === consultationId) yield copy(contact);
+        }
+      },
+      async remove(participantId) {
+        data.workshopContacts.delete(participantId);
+      },
+      async removeAll(consultationId) {
+        let count = 0;
+        for (const [id, contact] of data.workshopContacts)
+          if (contact.consultationId === consultationId) {
+            data.workshopContacts.delete(id);
+            count += 1;
+          }
+        return count;
+      },
+    },
   };
 }
 
@@ -272,6 +307,7 @@ export interface MemoryData {
   codes: Map<string, CodeDoc>;
   attempts: { key: string; at: Date }[];
   deletions: Map<string, number>;
+  workshopContacts: Map<string, StoredWorkshopContact>;
 }
 
 function compare(a: string, b: string): number {

@@ -5,6 +5,7 @@ import { MongoAnswers } from './mongo-answers.js';
 import { MongoParticipants } from './mongo-participants.js';
 import { MongoTranscripts } from './mongo-transcripts.js';
 import type { Storage } from './storage.js';
+import { MongoWorkshopContacts } from './workshop-contacts.js';
 
 /**
  * The storage of every turn on MongoDB (or the embedded FerretDB): no caches, no batching;
@@ -19,6 +20,7 @@ export function mongoStorage(db: Db, options: { newParticipantId?: () => string 
     answers: new MongoAnswers(c),
     transcripts: new MongoTranscripts(c),
     codes: new MongoContinuationCodes(c),
+    workshopContacts: new MongoWorkshopContacts(db),
     deletions: {
       add: async (consultationId) => {
         await c.deletions.updateOne(

@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { collectionNames as n, collections } from './collections.js';
 import { wrongTriesWindowMinutes } from './continuation-codes.js';
+import { forgetWorkshopContacts } from './workshop-contacts.js';
 import {
   defaultRetention,
   directLineRetentionDays,
@@ -9,6 +10,8 @@ import {
 
 export interface PurgeReport {
   transcripts: number;
+  /** Contacts left for the workshop, deleted once its `deleteAfter` date has come. */
+  workshopContacts: number;
   /** Continuation codes past their expiry, wrong tries past their window, old web chats. */
   other: number;
   /** Answers and transcripts of erased participants, written late by a turn that raced the erasure. */
@@ -26,7 +29,11 @@ const orphanWindowMs = 2 * 3_600_000;
  */
 export async function purgeExpired(
   db: Db,
-  options: RetentionOptions & { now: Date },
+  options: RetentionOptions & {
+    now: Date;
+    /** The consultation's workshop contacts go from `deleteAfter` on. */
+    workshop?: { consultationId: string; deleteAfter?: string | undefined } | undefined;
+  },
 ): Promise<PurgeReport> {
   const c = collections(db);
   const { retentionDays } = { ...defaultRetention, ...options };
@@ -45,21 +52,27 @@ export async function purgeExpired(
       .collection(n.dlConversations)
       .deleteMany({ lastActivityAt: { $lt: before(directLineRetentionDays * dayMs) } }),
   ]);
+  const { workshop } = options;
+  const workshopOver =
+    workshop?.deleteAfter !== undefined && now >= Date.parse(workshop.deleteAfter);
   return {
     transcripts: transcripts.deletedCount,
+    workshopContacts: workshopOver ? await forgetWorkshopContacts(db, workshop.consultationId) : 0,
     other: other.reduce((sum, result) => sum + result.deletedCount, 0),
     orphans: await purgeOrphans(db, before(orphanWindowMs)),
   };
 }
 
-/** Answers and transcripts written since `since` whose participant no longer exists. */
+/** Answers, transcripts and workshop contacts written since `since` whose participant no longer exists. */
 async function purgeOrphans(db: Db, since: Date): Promise<number> {
   const c = collections(db);
-  const [answered, said] = await Promise.all([
+  const contacts = db.collection(n.workshopContacts);
+  const [answered, said, left] = await Promise.all([
     c.answers.distinct('participantId', { updatedAt: { $gte: since } }),
     c.transcripts.distinct('participantId', { at: { $gte: since } }),
+    contacts.distinct('participantId', { at: { $gte: since } }),
   ]);
-  const written = [...new Set([...answered, ...said])];
+  const written = [...new Set([...answered, ...said, ...left.map(String)])];
   if (written.length === 0) return 0;
   const living = new Set<string>();
   for (let first = 0; first < written.length; first += 500) {
@@ -71,9 +84,10 @@ async function purgeOrphans(db: Db, since: Date): Promise<number> {
   }
   const gone = written.filter((id) => !living.has(id));
   if (gone.length === 0) return 0;
-  const [answers, transcripts] = await Promise.all([
+  const [answers, transcripts, orphanContacts] = await Promise.all([
     c.answers.deleteMany({ participantId: { $in: gone } }),
     c.transcripts.deleteMany({ participantId: { $in: gone } }),
+    contacts.deleteMany({ participantId: { $in: gone } }),
   ]);
-  return answers.deletedCount + transcripts.deletedCount;
+  return answers.deletedCount + transcripts.deletedCount + orphanContacts.deletedCount;
 }

@@ -12,6 +12,7 @@ import type {
   TranscriptDoc,
 } from './documents.js';
 import type { Channel, ChannelIdentity } from './identity.js';
+import type { StoredWorkshopContact } from './workshop-contacts.js';
 
 export interface Storage {
   participants: ParticipantRepository;
@@ -19,6 +20,7 @@ export interface Storage {
   transcripts: TranscriptRepository;
   codes: ContinuationCodeRepository;
   deletions: DeletionCounter;
+  workshopContacts: WorkshopContactRepository;
 }
 
 /** A participant as a turn finds it. */
@@ -146,4 +148,20 @@ export interface ContinuationCodeRepository {
 export interface DeletionCounter {
   /** Counts one erased participant, anonymously, under its consultation. */
   add(consultationId: string): Promise<void>;
+}
+
+/**
+ * How volunteers for the workshop may be reached (web participants who left an e-mail or a
+ * phone number), one per participant, apart from their answers; deleted with the
+ * participant, when they stop volunteering, and after the workshop.
+ */
+export interface WorkshopContactRepository {
+  /** Keeps (or replaces) a participant's contact; saving the same one again changes nothing. */
+  save(contact: StoredWorkshopContact): Promise<void>;
+  get(participantId: string): Promise<StoredWorkshopContact | null>;
+  /** The contacts of a consultation, by participant id. */
+  list(consultationId: string): AsyncIterable<StoredWorkshopContact>;
+  remove(participantId: string): Promise<void>;
+  /** Deletes every contact of a consultation (after the workshop); returns how many. */
+  removeAll(consultationId: string): Promise<number>;
 }

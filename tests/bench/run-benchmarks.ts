@@ -43,6 +43,10 @@ if (selected('exports')) {
   const { benchExports } = await import('./bench-exports.js');
   for (const line of await benchExports()) console.log(line);
 }
+if (selected('synthesis')) {
+  const { benchSynthesis } = await import('./bench-synthesis.js');
+  for (const line of await benchSynthesis()) console.log(line);
+}
 if (selected('web')) {
   const { benchWebPage } = await import('./bench-web-page.js');
   for (const line of await benchWebPage()) console.log(line);

@@ -49,6 +49,8 @@ interface Fixture {
   closesAt?: string;
   /** There are no councils before this step (they are imported while people answer). */
   councilsFrom?: number;
+  /** The channel's reach (`none`: the web, where a volunteer is asked for a contact). */
+  reach?: 'chat' | 'none';
   steps: Step[];
 }
 
@@ -71,6 +73,7 @@ describe('engine transcripts', () => {
         opensAt: fixture.opensAt,
         closesAt: fixture.closesAt,
       });
+      if (fixture.reach) ctx.reach = fixture.reach;
       const noCouncils = { ...ctx, councils: new CouncilIndex([]) };
       let state: SessionState | undefined;
       let promptId = '';

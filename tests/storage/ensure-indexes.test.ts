@@ -61,6 +61,7 @@ describe('ensureIndexes and purgeExpired', () => {
     ]);
     expect(await purgeExpired(db, { retentionDays: 30, now })).toEqual({
       transcripts: 1,
+      workshopContacts: 0,
       other: 1,
       orphans: 0,
     });
