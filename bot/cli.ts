@@ -1,35 +1,20 @@
 import { parseArgs } from 'node:util';
 import { parseConfig, readEnvironment, type Config } from './config.js';
-<<<<<<< HEAD
-=======
-import { runChatCommand } from './console/chat-command.js';
-import { runCouncilsCommand } from './admin/councils-command.js';
-import { runExportCommand } from './admin/export-command.js';
-import { runSynthesisCommand } from './synthesis/synthesis-command.js';
-import { runWorkshopCommand } from './workshop/workshop-command.js';
-import { runServeCommand } from './serve-command.js';
-import { runCoordinatorLinkCommand } from './coordinators/coordinator-link-command.js';
->>>>>>> synthesis
 
 const usage = `Usage: concerto <command>
 
   serve                         HTTP server, enabled channels (npm start)
   chat [--json] [--user ID] [--lang fr|en] [--invite CODE]
                                 chat with the bot in this terminal
-<<<<<<< HEAD
   export answers|participants|transcripts|codebook [--format csv|ndjson|json|xlsx]
          [--excel] [--wide] [--out FILE] [--raw] [filters]
                                 exports, pseudonymised and masked (concerto export --help)
-=======
-  export answers [--format csv|ndjson] [--out FILE] [--council CODE]
-                                answers, pseudonymised
   export synthesis [--format html|json] [--out FILE] [--council CODE…] [--lang fr|en]
                                 the synthesis for the workshop (--help for more)
   workshop draw --seats N --seed S [--balance council,role]
                                 draw the workshop's participants among volunteers
   workshop invite|forget-contacts …
                                 invitations, contacts of volunteers (workshop --help)
->>>>>>> synthesis
   councils import FILE          import councils (QPV list CSV: code,name,commune,…)
   councils list [--search TEXT] councils and their invitation codes
   admin create-credential|list|revoke|audit|coordinator …
@@ -90,15 +75,15 @@ async function run(command: string, args: string[], config: Config): Promise<num
       });
     }
     case 'export':
-<<<<<<< HEAD
-      return (await import('./admin/export-command.js')).runExportCommand(config, args);
-=======
       // The synthesis has its own options (bot/synthesis/synthesis-command.ts).
-      if (args[0] === 'synthesis') return runSynthesisCommand(config, args.slice(1));
-      return runExportCommand(config, args);
+      if (args[0] === 'synthesis')
+        return (await import('./synthesis/synthesis-command.js')).runSynthesisCommand(
+          config,
+          args.slice(1),
+        );
+      return (await import('./admin/export-command.js')).runExportCommand(config, args);
     case 'workshop':
-      return runWorkshopCommand(config, args);
->>>>>>> synthesis
+      return (await import('./workshop/workshop-command.js')).runWorkshopCommand(config, args);
     case 'councils':
       return (await import('./admin/councils-command.js')).runCouncilsCommand(config, args);
     case 'admin':
