@@ -1,6 +1,6 @@
 import type { Consultation } from '../../dialogs/questionnaire-schema.js';
 import type { Lang } from '../../dialogs/session-state.js';
-import { participantKey } from '../../storage/answer-export.js';
+import { participantPseudonym } from '../exports/participant-pseudonym.js';
 import type { Storage } from '../../storage/storage.js';
 import type { StoredWorkshopContact } from '../../storage/workshop-contacts.js';
 
@@ -55,7 +55,7 @@ export async function listVolunteers(
     const telegram = p.identities.find((identity) => identity.channel === 'telegram');
     volunteers.push({
       participantId: p.participantId,
-      key: participantKey(p.participantId, options.secret),
+      key: participantPseudonym(p.participantId, options.secret),
       councilId: p.councilId ?? null,
       lang: p.lang,
       profile: { role: p.role ?? null, ...profiles.get(p.participantId) },

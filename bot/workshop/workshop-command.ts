@@ -4,7 +4,7 @@ import { maskContact } from '../../dialogs/workshop-contact.js';
 import { pseudonymSecret } from '../../storage/pseudonym-secret.js';
 import { drawIdOf, findDraw } from '../../storage/workshop-draws.js';
 import { forgetWorkshopContacts } from '../../storage/workshop-contacts.js';
-import { csvLine } from '../admin/csv-line.js';
+import { csvLine } from './csv-line.js';
 import { parse, UsageError } from '../cli.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { participantKey } from '../../storage/answer-export.js';
+import { participantPseudonym } from '../../bot/exports/participant-pseudonym.js';
 import { importCouncils } from '../../storage/council-repository.js';
 import { mongoStorage } from '../../storage/mongo-storage.js';
 import { FakeTelegramApi } from '../helpers/fake-telegram-api.js';
@@ -111,7 +111,7 @@ describe('concerto workshop', () => {
     const volunteerKeys = new Set(
       Array.from({ length: 150 }, (_, i) => i)
         .filter((i) => i % 5 < 2 && (i % 2 === 0 || withContact.includes(i)))
-        .map((i) => participantKey(participantIdOf(i), secret)),
+        .map((i) => participantPseudonym(participantIdOf(i), secret)),
     );
     expect(new Set(parsed.pool.map((v) => v.key))).toEqual(volunteerKeys);
     const drawn = parsed.volunteers.filter((v) => v.drawn);
