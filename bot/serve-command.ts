@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { adminApiRoutes } from './admin-api/admin-api-routes.js';
+import { adminPageRoutes } from './admin-page/admin-page-routes.js';
 import type { Config } from './config.js';
 import { createHttpServer, type Route } from './http/create-http-server.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -108,7 +109,12 @@ export async function startServer(
     if (channel) channels.push(channel);
   }
   const health = healthRoutes(runtime.db, metrics, runtime.databaseUp);
-  const routes = [...health, ...adminApiRoutes(runtime), ...channels.flatMap((c) => c.routes)];
+  const routes = [
+    ...health,
+    ...adminApiRoutes(runtime),
+    ...adminPageRoutes(runtime),
+    ...channels.flatMap((c) => c.routes),
+  ];
   const server = createHttpServer(routes, runtime.log);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!channels.some((c) => c.upgrade?.(req, socket, head))) socket.destroy();

@@ -37,6 +37,8 @@ export const collectionNames = {
   workshopContacts: 'workshop_contacts',
   workshopDraws: 'workshop_draws',
   workshopInvitations: 'workshop_invitations',
+  /** Signed-in sessions of the admin page (storage/admin-sessions.ts). */
+  adminSessions: 'admin_sessions',
 } as const;
 
 /** Collections of the store before 2026-12-01, read only by the migration (then dropped). */
