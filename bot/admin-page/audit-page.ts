@@ -32,7 +32,7 @@ export function auditPage(deps: AdminPageDeps): PageHandler {
 ${
   entries.length === 0
     ? `<p>${escapeHtml(t('admin.audit.none'))}</p>`
-    : `<div class="scroll"><table><caption>${escapeHtml(t('admin.audit.caption', { count: Math.min(shown, entries.length), total: entries.length }))}</caption><thead><tr><th scope="col">${escapeHtml(t('admin.audit.at'))}</th><th scope="col">${escapeHtml(t('admin.audit.who'))}</th><th scope="col">${escapeHtml(t('admin.audit.action'))}</th><th scope="col">${escapeHtml(t('admin.audit.details'))}</th><th scope="col">${escapeHtml(t('admin.audit.outcome'))}</th><th scope="col" class="num">${escapeHtml(t('admin.audit.rows'))}</th></tr></thead><tbody>${rows}</tbody></table></div>`
+    : `<div class="scroll" tabindex="0"><table><caption>${escapeHtml(t('admin.audit.caption', { count: Math.min(shown, entries.length), total: entries.length }))}</caption><thead><tr><th scope="col">${escapeHtml(t('admin.audit.at'))}</th><th scope="col">${escapeHtml(t('admin.audit.who'))}</th><th scope="col">${escapeHtml(t('admin.audit.action'))}</th><th scope="col">${escapeHtml(t('admin.audit.details'))}</th><th scope="col">${escapeHtml(t('admin.audit.outcome'))}</th><th scope="col" class="num">${escapeHtml(t('admin.audit.rows'))}</th></tr></thead><tbody>${rows}</tbody></table></div>`
 }`;
     sendPage(
       request.res,

@@ -58,7 +58,7 @@ export function councilsPage(deps: AdminPageDeps): PageHandler {
     const table =
       councils.length === 0
         ? `<p>${escapeHtml(query === '' ? t('admin.councils.search_first') : t('admin.councils.none_found'))}</p>`
-        : `<div class="scroll"><table><caption>${escapeHtml(t('admin.councils.caption', { count: councils.length }))}</caption><thead><tr><th scope="col">${escapeHtml(t('admin.council'))}</th><th scope="col">${escapeHtml(t('admin.councils.commune'))}</th><th scope="col">${escapeHtml(t('admin.councils.code'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.joined'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.finished'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.members'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.completion'))}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+        : `<div class="scroll" tabindex="0"><table><caption>${escapeHtml(t('admin.councils.caption', { count: councils.length }))}</caption><thead><tr><th scope="col">${escapeHtml(t('admin.council'))}</th><th scope="col">${escapeHtml(t('admin.councils.commune'))}</th><th scope="col">${escapeHtml(t('admin.councils.code'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.joined'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.finished'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.members'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.completion'))}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
     const body = `<form method="get" action="/admin/councils" role="search">
 <label for="q">${escapeHtml(t('admin.councils.search'))}</label>
 <p class="hint" id="q-hint">${escapeHtml(t('admin.councils.search_hint'))}</p>
@@ -104,7 +104,7 @@ export function councilPage(deps: AdminPageDeps): PageHandler {
     const unreachableList =
       unreachable.length === 0
         ? `<p>${escapeHtml(t('admin.council.nobody_unreachable'))}</p>`
-        : `<div class="scroll"><table><caption>${escapeHtml(t('admin.council.unreachable_caption', { count: unreachable.length }))}</caption><thead><tr><th scope="col">${escapeHtml(t('admin.pseudonym'))}</th><th scope="col">${escapeHtml(t('admin.overview.channel'))}</th><th scope="col">${escapeHtml(t('admin.council.status'))}</th><th scope="col">${escapeHtml(t('admin.council.last_activity'))}</th></tr></thead><tbody>${unreachable
+        : `<div class="scroll" tabindex="0"><table><caption>${escapeHtml(t('admin.council.unreachable_caption', { count: unreachable.length }))}</caption><thead><tr><th scope="col">${escapeHtml(t('admin.pseudonym'))}</th><th scope="col">${escapeHtml(t('admin.overview.channel'))}</th><th scope="col">${escapeHtml(t('admin.council.status'))}</th><th scope="col">${escapeHtml(t('admin.council.last_activity'))}</th></tr></thead><tbody>${unreachable
             .map(
               (u) =>
                 `<tr><td><code>${u.pseudonym}</code></td><td>${escapeHtml(t(`admin.channel.${u.channel}`))}</td><td>${escapeHtml(t(`admin.status.${u.status}`))}</td><td>${escapeHtml(formatDateTime(u.lastActivityAt, lang))}</td></tr>`,

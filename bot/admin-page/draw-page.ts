@@ -67,7 +67,7 @@ export function runDraw(deps: AdminPageDeps): PageHandler {
     const totals = Object.entries(result.totals)
       .map(
         ([criterion, list]) =>
-          `<div class="scroll"><table><caption>${escapeHtml(t('admin.draw.totals_caption', { criterion }))}</caption><thead><tr><th scope="col">${escapeHtml(criterion)}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.volunteers'))}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.quota'))}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.drawn'))}</th></tr></thead><tbody>${list
+          `<div class="scroll" tabindex="0"><table><caption>${escapeHtml(t('admin.draw.totals_caption', { criterion }))}</caption><thead><tr><th scope="col">${escapeHtml(criterion)}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.volunteers'))}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.quota'))}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.drawn'))}</th></tr></thead><tbody>${list
             .map(
               (x) =>
                 `<tr><th scope="row">${escapeHtml(x.value ?? '—')}</th><td class="num">${n(x.volunteers)}</td><td class="num">${n(Math.round(x.quota * 100) / 100)}</td><td class="num">${n(x.drawn)}</td></tr>`,
@@ -90,7 +90,7 @@ ${outcome.unreachableLeftOut > 0 ? `<p>${escapeHtml(t('admin.draw.left_out', { c
 <h2>${escapeHtml(t('admin.draw.balance_title'))}</h2>
 ${totals || `<p>${escapeHtml(t('admin.draw.no_balance'))}</p>`}
 <h2>${escapeHtml(t('admin.draw.list_title'))}</h2>
-<div class="scroll"><table><caption>${escapeHtml(t('admin.draw.list_caption', { count: outcome.rows.length }))}</caption><thead><tr><th scope="col">${escapeHtml(t('admin.pseudonym'))}</th><th scope="col">${escapeHtml(t('admin.draw.result'))}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.stratum'))}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.rank'))}</th><th scope="col">${escapeHtml(t('admin.council'))}</th>${profileColumns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}<th scope="col">${escapeHtml(t('admin.draw.route'))}</th><th scope="col">${escapeHtml(t('admin.draw.contact'))}</th></tr></thead><tbody>${rows}</tbody></table></div>
+<div class="scroll" tabindex="0"><table><caption>${escapeHtml(t('admin.draw.list_caption', { count: outcome.rows.length }))}</caption><thead><tr><th scope="col">${escapeHtml(t('admin.pseudonym'))}</th><th scope="col">${escapeHtml(t('admin.draw.result'))}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.stratum'))}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.rank'))}</th><th scope="col">${escapeHtml(t('admin.council'))}</th>${profileColumns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}<th scope="col">${escapeHtml(t('admin.draw.route'))}</th><th scope="col">${escapeHtml(t('admin.draw.contact'))}</th></tr></thead><tbody>${rows}</tbody></table></div>
 <h2>${escapeHtml(t('admin.draw.again'))}</h2>
 ${drawForm(deps, request, asked)}`;
     sendPage(

@@ -27,14 +27,25 @@ export function overviewPage(deps: AdminPageDeps): PageHandler {
     );
     const { totals } = overview;
     const n = (v: number) => formatNumber(v, lang);
-    const members = councils.reduce((sum, c) => sum + (c.members ?? 0), 0);
+    // Completion is measured only where the members are known: their finished over their members.
+    const counted = councils.filter((c) => c.members !== undefined);
+    const members = counted.reduce((sum, c) => sum + (c.members ?? 0), 0);
+    const finishedOfCounted = counted.reduce(
+      (sum, c) => sum + (overview.councils.get(c.id)?.finished ?? 0),
+      0,
+    );
     const cards = [
       [t('admin.figures.joined'), n(totals.joined)],
       [t('admin.figures.started'), n(totals.started)],
       [t('admin.figures.finished'), n(totals.finished)],
       [t('admin.figures.unreachable'), n(totals.unreachable)],
       ...(members > 0
-        ? [[t('admin.figures.completion'), percentText(totals.finished, members, lang)]]
+        ? [
+            [
+              t('admin.figures.completion_known', { count: counted.length }),
+              percentText(finishedOfCounted, members, lang),
+            ],
+          ]
         : []),
     ]
       .map(
@@ -193,5 +204,5 @@ function councilTable(
       return `<tr><th scope="row"><a href="/admin/councils/${c.id}">${escapeHtml(c.name)}</a> <span class="hint">${escapeHtml(`${c.commune} · ${c.id}`)}</span></th><td class="num">${n(line.joined)}</td><td class="num">${n(line.started)}</td><td class="num">${n(line.finished)}</td><td class="num">${c.members === undefined ? '—' : n(c.members)}</td><td class="num">${percentText(line.finished, c.members, lang)}</td></tr>`;
     })
     .join('');
-  return `<div class="scroll"><table><caption>${escapeHtml(t('admin.overview.by_council_caption', { count: shown.length }))}</caption><thead><tr><th scope="col">${escapeHtml(t('admin.council'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.joined'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.started'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.finished'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.members'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.completion'))}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return `<div class="scroll" tabindex="0"><table><caption>${escapeHtml(t('admin.overview.by_council_caption', { count: shown.length }))}</caption><thead><tr><th scope="col">${escapeHtml(t('admin.council'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.joined'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.started'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.finished'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.members'))}</th><th scope="col" class="num">${escapeHtml(t('admin.figures.completion'))}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }

@@ -27,14 +27,14 @@ export function lineChart(
   const width = 640;
   const height = 240;
   const left = 48;
-  const right = 12;
+  const right = 28;
   const top = 12;
   const bottom = 36;
   const max = niceMax(Math.max(1, ...series.flatMap((s) => s.values)));
   const n = Math.max(1, xLabels.length - 1);
   const x = (i: number) => left + ((width - left - right) * i) / n;
   const y = (v: number) => top + (height - top - bottom) * (1 - v / max);
-  const grid = [0, 0.25, 0.5, 0.75, 1]
+  const grid = (max <= 2 ? [0, 0.5, 1] : [0, 0.2, 0.4, 0.6, 0.8, 1])
     .map((f) => {
       const value = Math.round(max * f);
       return `<line x1="${left}" x2="${width - right}" y1="${y(value)}" y2="${y(value)}" stroke="#d0d0d0"/><text x="${left - 6}" y="${y(value) + 4}" text-anchor="end" font-size="11" fill="#333">${formatNumber(value, text.lang)}</text>`;
@@ -56,10 +56,13 @@ export function lineChart(
       return `<polyline fill="none" stroke="${style.color}" stroke-width="2.5" stroke-dasharray="${style.dash}" points="${points}"/>`;
     })
     .join('');
+  let legendX = left;
   const legend = series
     .map((s, k) => {
       const style = seriesStyles[k % seriesStyles.length] ?? seriesStyles[0];
-      return `<g transform="translate(${left + k * 200},${height - 8})"><line x1="0" x2="24" y1="-4" y2="-4" stroke="${style.color}" stroke-width="2.5" stroke-dasharray="${style.dash}"/><text x="30" y="0" font-size="12" fill="#1a1a1a">${escapeHtml(s.label)}</text></g>`;
+      const item = `<g transform="translate(${legendX},${height - 8})"><line x1="0" x2="24" y1="-4" y2="-4" stroke="${style.color}" stroke-width="2.5" stroke-dasharray="${style.dash}"/><text x="30" y="0" font-size="12" fill="#1a1a1a">${escapeHtml(s.label)}</text></g>`;
+      legendX += 50 + s.label.length * 7;
+      return item;
     })
     .join('');
   const rows = xLabels
@@ -72,7 +75,7 @@ export function lineChart(
 <figcaption>${escapeHtml(text.caption)}</figcaption>
 <svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" aria-hidden="true" focusable="false">${grid}${lines}${ticks}${legend}</svg>
 <p>${escapeHtml(text.summary)}</p>
-<table class="sr-only"><caption>${escapeHtml(text.caption)}</caption><thead><tr><th scope="col">${escapeHtml(text.xLabel)}</th>${series.map((s) => `<th scope="col" class="num">${escapeHtml(s.label)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>
+<div class="sr-only"><table><caption>${escapeHtml(text.caption)}</caption><thead><tr><th scope="col">${escapeHtml(text.xLabel)}</th>${series.map((s) => `<th scope="col" class="num">${escapeHtml(s.label)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></div>
 </figure>`;
 }
 
@@ -106,7 +109,7 @@ export function barChart(
     })
     .join('');
   return `<figure>
-<div class="scroll"><table><caption>${escapeHtml(text.caption)}</caption><thead><tr><th scope="col">${escapeHtml(text.labelHeader)}</th><th scope="col" class="num">${escapeHtml(text.valueHeader)}</th>${text.percentHeader === undefined ? '' : `<th scope="col" class="num">${escapeHtml(text.percentHeader)}</th>`}<td></td></tr></thead><tbody>${rows}</tbody></table></div>
+<div class="scroll" tabindex="0"><table><caption>${escapeHtml(text.caption)}</caption><thead><tr><th scope="col">${escapeHtml(text.labelHeader)}</th><th scope="col" class="num">${escapeHtml(text.valueHeader)}</th>${text.percentHeader === undefined ? '' : `<th scope="col" class="num">${escapeHtml(text.percentHeader)}</th>`}<td></td></tr></thead><tbody>${rows}</tbody></table></div>
 </figure>`;
 }
 

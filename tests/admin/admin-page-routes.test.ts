@@ -237,7 +237,7 @@ describe('sessions', () => {
     const cookie = response.headers.getSetCookie().find((c) => c.startsWith('concerto_admin='));
     expect(cookie).toMatch(/; Path=\/admin; HttpOnly; SameSite=Strict; Max-Age=86400$/);
     const value = cookie?.split(';')[0]?.split('=')[1] ?? '';
-    const sessions = database.db.collection(collectionNames.adminSessions);
+    const sessions = database.db.collection<{ _id: string }>(collectionNames.adminSessions);
     expect(await sessions.findOne({ _id: value })).toBeNull();
     const hashed = createHash('sha256').update(value).digest('hex');
     expect(await sessions.findOne({ _id: hashed })).toMatchObject({
