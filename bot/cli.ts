@@ -20,6 +20,7 @@ const usage = `Usage: concerto <command>
   admin create-credential|list|revoke|audit|coordinator …
                                 admin API credentials, the audit trail, coordinators'
                                 Telegram link codes (concerto admin --help)
+  remind plan|send|status       reminders: who would get one, send one now, what they did
 
 Every command takes --help.
 `;
@@ -86,6 +87,8 @@ async function run(command: string, args: string[], config: Config): Promise<num
       return (await import('./workshop/workshop-command.js')).runWorkshopCommand(config, args);
     case 'councils':
       return (await import('./admin/councils-command.js')).runCouncilsCommand(config, args);
+    case 'remind':
+      return (await import('./reminders/remind-command.js')).runRemindCommand(config, args);
     case 'admin':
       return (await import('./admin/admin-command.js')).runAdminCommand(config, args);
     default:

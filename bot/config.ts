@@ -75,6 +75,31 @@ const configSchema = z.object({
   PSEUDONYM_SECRET: optional,
   /** The operator's data-protection contact, shown on the privacy and legal pages. */
   PRIVACY_CONTACT: contact,
+  /**
+   * Telegram messages per second reminders may use, every process together; replies to
+   * residents are counted in it too and never wait (Telegram allows about 30).
+   */
+  REMINDER_RATE: z.coerce.number().min(0.1).max(1000).default(29),
+  /** Reminders one process sends at once (each its own block of a wave). */
+  REMINDER_WORKERS: z.coerce.number().int().min(1).max(64).default(8),
+  /** A block of a wave left this long unrenewed by a process (killed) is taken over. */
+  REMINDER_LEASE_SECONDS: z.coerce.number().min(0.2).max(3600).default(30),
+  /**
+   * Overrides the consultation file's quiet hours: `HH:MM-HH:MM` (nothing sent from the first
+   * to the second, in the consultation's time zone), or `off`.
+   */
+  REMINDER_QUIET_HOURS: optional.pipe(
+    z
+      .string()
+      .regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM-HH:MM, or off')
+      .transform((v) => {
+        const [from = '00:00', to = '00:00'] = v === 'off' ? [] : v.split('-');
+        return { from, to };
+      })
+      .optional(),
+  ),
+  /** How often `serve` looks for due scheduled reminders and new waves. */
+  REMINDER_POLL_SECONDS: z.coerce.number().min(0.1).max(3600).default(15),
 });
 
 export type Config = z.infer<typeof configSchema>;

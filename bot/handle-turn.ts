@@ -14,7 +14,7 @@ import { newContinuationCode } from '../storage/continuation-codes.js';
 import type { LastTurn } from '../storage/documents.js';
 import type { ChannelIdentity } from '../storage/identity.js';
 import { participantFields } from '../storage/participant-fields.js';
-import type { LoadedParticipant, Storage } from '../storage/storage.js';
+import type { LoadedParticipant, ParticipantFields, Storage } from '../storage/storage.js';
 import { lastTurnOf } from './last-turn-of.js';
 
 export type { Channel, ChannelIdentity } from '../storage/identity.js';
@@ -27,6 +27,16 @@ export interface TurnHandlerOptions {
   defaultLang?: Lang;
   /** Draws the code « code » gives (random unless a test needs fixed ones). */
   newContinuationCode?: () => string;
+  /** Shows a reminder kept for someone's next visit (bot/reminders/return-notices.ts). */
+  returnNotices?: ReturnNotices;
+}
+
+/** Reminders that could not notify someone (the web without push) are shown at their next turn. */
+export interface ReturnNotices {
+  /** The text to say before the turn's replies, or undefined when it no longer applies. */
+  notice(fields: ParticipantFields, now: Date): string | undefined;
+  /** Recorded once the turn that showed it is committed. */
+  shown(deliveryId: string, at: Date): Promise<void>;
 }
 
 export interface TurnMeta {
@@ -104,6 +114,12 @@ export function createTurnHandler(options: TurnHandlerOptions): TurnHandler {
         return handleTurn(identity, { kind: 'continuation', outcome }, meta);
       }
       const version = (loaded?.version ?? 0) + 1;
+      const fields = participantFields(result.state, ctx.consultation);
+      // A reminder kept for this visit goes first (and is cleared by this commit).
+      const waiting = input.kind === 'undeliverable' ? undefined : loaded?.reminderWaiting;
+      const notice =
+        waiting === undefined ? undefined : options.returnNotices?.notice(fields, ctx.now);
+      if (notice !== undefined) result.replies.unshift({ text: notice });
       const lastTurn = lastTurnOf(
         { identity, input, inboundId },
         loaded?.state,
@@ -116,8 +132,9 @@ export function createTurnHandler(options: TurnHandlerOptions): TurnHandler {
       const outcome = await storage.participants.commit({
         identity,
         loaded,
+        reminderShown: waiting,
         state: result.state,
-        fields: participantFields(result.state, ctx.consultation),
+        fields,
         consent: consent ? { at: ctx.now, textVersion: consent.textVersion } : undefined,
         completedAt: completed ? ctx.now : undefined,
         inboundId,
@@ -129,6 +146,8 @@ export function createTurnHandler(options: TurnHandlerOptions): TurnHandler {
         return duplicate(outcome.lastTurn, inboundId, result.state.lang);
       const { participantId } = outcome;
       await applyTurnEffects(storage, participantId, result.state.consultationId, lastTurn);
+      if (waiting !== undefined && notice !== undefined)
+        await options.returnNotices?.shown(waiting, ctx.now);
       return {
         replies: result.replies,
         events: result.events,

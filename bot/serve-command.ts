@@ -16,6 +16,7 @@ import type { TurnHandler } from './handle-turn.js';
 import { createLogger, type Logger } from './logger.js';
 import type { DirectLineStore } from './web/directline-store.js';
 import { createWebChannel } from './web/create-web-channel.js';
+import { startReminderService } from './reminders/start-reminder-service.js';
 import { schedulePurge } from './schedule-purge.js';
 import { startRuntime, type Runtime } from './start-runtime.js';
 import { telegramChannel } from './telegram/telegram-channel.js';
@@ -49,6 +50,8 @@ export interface ChannelContext {
   consultation: Consultation;
   /** How long what is kept is kept, as the privacy pages state it. */
   retention: { transcriptDays: number; directLineDays: number; codeMinutes: number };
+  /** Counts messages a channel sent into the shared send budget (reminders make room). */
+  countSent?: (messages: number) => void;
 }
 
 export type ChannelFactory = (
@@ -65,6 +68,7 @@ export async function runServeCommand(config: Config): Promise<number> {
   const runtime = await startRuntime(config, log);
   const { server, channels, port } = await startServer(runtime);
   const stopPurge = schedulePurge(runtime);
+  const reminders = startReminderService(runtime);
   const names = channels.map((c) => c.name).join(', ') || 'none';
   process.stderr.write(
     `Concerto is running: web chat at http://${config.HOST}:${port}/ (channels: ${names}). Ctrl+C stops it.\n`,
@@ -76,6 +80,7 @@ export async function runServeCommand(config: Config): Promise<number> {
   });
   log.info('stopping');
   stopPurge();
+  await reminders.stop();
   for (const channel of channels) await channel.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await runtime.close();
@@ -103,6 +108,7 @@ export async function startServer(
       directLineDays: directLineRetentionDays,
       codeMinutes: continuationCodeMinutes,
     },
+    countSent: (messages) => runtime.reminders.replies.count(messages),
   };
   for (const factory of factories) {
     const channel = await factory(context, metrics);

@@ -10,7 +10,9 @@ import { ensureIndexes, type IndexReport } from '../storage/ensure-indexes.js';
 import { mongoStorage } from '../storage/mongo-storage.js';
 import { openDatabase } from '../storage/open-database.js';
 import { prepareCouncils } from '../storage/prepare-councils.js';
+import { ReminderRepository } from '../storage/reminder-repository.js';
 import { runMigrations } from '../storage/run-migrations.js';
+import { SendBudget } from '../storage/send-budget.js';
 import type { Storage } from '../storage/storage.js';
 import type { Config } from './config.js';
 import {
@@ -20,6 +22,8 @@ import {
 import { CouncilIndex } from './council-index.js';
 import { createTurnHandler, type TurnHandler } from './handle-turn.js';
 import type { Logger } from './logger.js';
+import { RepliesMeter } from './reminders/replies-meter.js';
+import { returnNotices } from './reminders/return-notices.js';
 import { watchCouncils } from './watch-councils.js';
 
 export interface Runtime {
@@ -40,7 +44,19 @@ export interface Runtime {
   refreshCouncils(): Promise<void>;
   /** False while the embedded database server is lost and being restarted. */
   databaseUp?: () => boolean;
+  reminders: RuntimeReminders;
   close(): Promise<void>;
+}
+
+/** What every command shares of the reminders (the sender itself runs in `serve`). */
+export interface RuntimeReminders {
+  repository: ReminderRepository;
+  /** Telegram's send rate, shared by every process through the database. */
+  telegramBudget: SendBudget;
+  /** Counts messages sent to residents into that budget (they go first, reminders make room). */
+  replies: RepliesMeter;
+  /** Asks this process's sender to look for new waves now (set by `serve`). */
+  nudge: () => void;
 }
 
 /**
@@ -58,7 +74,10 @@ export async function startRuntime(
   });
   if (!loaded.ok)
     throw new Error(`the consultation is invalid:\n  - ${loaded.problems.join('\n  - ')}`);
-  const { consultation } = loaded;
+  const quietHours = config.REMINDER_QUIET_HOURS;
+  const consultation: Consultation = quietHours
+    ? { ...loaded.consultation, reminders: { ...loaded.consultation.reminders, quietHours } }
+    : loaded.consultation;
   const catalog = defaultCatalog;
   const embedded = config.MONGODB_URI
     ? undefined
@@ -84,9 +103,18 @@ export async function startRuntime(
   // Commands that hold no conversation (exports, councils) skip training the NLU.
   const recognizer = options.conversations === false ? undefined : await createIntentRecognizer();
   const storage = mongoStorage(db);
+  const reminderRepository = new ReminderRepository(db);
+  const telegramBudget = new SendBudget(db, { key: 'telegram', perSecond: config.REMINDER_RATE });
+  const reminders: RuntimeReminders = {
+    repository: reminderRepository,
+    telegramBudget,
+    replies: new RepliesMeter(telegramBudget, log),
+    nudge: () => undefined,
+  };
   const handleTurn = createTurnHandler({
     storage,
     engine: { consultation, catalog, councils },
+    returnNotices: returnNotices(consultation, catalog, reminderRepository),
     ...(recognizer ? { classify: (text, lang) => recognizer.classify(text, lang) } : {}),
     defaultLang: config.DEFAULT_LANG,
   });
@@ -101,14 +129,23 @@ export async function startRuntime(
     storage,
     handleTurn,
     directLine: new DirectLineRepository(db),
-    coordinators: createCoordinatorCommands({ db, storage, catalog, consultation, log }),
+    coordinators: createCoordinatorCommands({
+      db,
+      storage,
+      catalog,
+      consultation,
+      log,
+      reminders,
+    }),
     councils,
     consultation,
     catalog,
     expiry,
     refreshCouncils: councilWatch.refresh,
     databaseUp: () => embedded === undefined || embedded.state() === 'up',
+    reminders,
     close: async () => {
+      await reminders.replies.stop();
       await councilWatch.stop();
       await database.close();
       await embedded?.stop();

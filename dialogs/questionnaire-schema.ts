@@ -116,6 +116,45 @@ export const themeSchema = z.object({
   questions: z.array(questionSchema).min(1),
 });
 
+/** A time of day in the consultation's time zone, `HH:MM` (24 h). */
+const clockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day, HH:MM');
+
+/**
+ * One scheduled reminder: `daysBefore` calendar days before the closing day (0: the closing
+ * day itself), at `at` in the consultation's time zone.
+ *
+ * @example { "daysBefore": 7, "at": "10:00" }
+ */
+export const reminderSlotSchema = z.object({
+  daysBefore: z.int().min(0).max(90),
+  at: clockTimeSchema,
+});
+
+/**
+ * How reminders behave: when the scheduled ones go (relative to `closesAt`), the hours when
+ * nothing is sent (a reminder due then waits for the morning), how many one person gets and
+ * how far apart. Every field has its default: a file may leave the whole block out.
+ */
+export const reminderSettingsSchema = z.object({
+  schedule: z.array(reminderSlotSchema).default([
+    { daysBefore: 7, at: '10:00' },
+    { daysBefore: 3, at: '10:00' },
+    { daysBefore: 0, at: '09:00' },
+  ]),
+  /** Nothing is sent from `from` until `to` (crossing midnight when `from` is later). */
+  quietHours: z
+    .object({ from: clockTimeSchema, to: clockTimeSchema })
+    .default({ from: '20:00', to: '09:00' }),
+  /** At most this many reminders per participant and consultation, whoever sends them. */
+  maxPerParticipant: z.int().min(0).max(20).default(3),
+  /** At least this many hours between two reminders to one person. */
+  minHoursBetween: z
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(24),
+});
+
 export const consultationSchema = z
   .object({
     specVersion: z.literal(2),
@@ -150,6 +189,7 @@ export const consultationSchema = z
       .optional(),
     themes: z.array(themeSchema).min(1),
     closing: localeKeySchema,
+    reminders: reminderSettingsSchema.prefault({}),
   })
   .superRefine(checkReferences);
 
@@ -164,6 +204,8 @@ export type Question = z.infer<typeof questionSchema>;
 export type ChoiceQuestion = Extract<Question, { choices: unknown }>;
 export type Theme = z.infer<typeof themeSchema>;
 export type Consultation = z.infer<typeof consultationSchema>;
+export type ReminderSettings = z.infer<typeof reminderSettingsSchema>;
+export type ReminderSlot = z.infer<typeof reminderSlotSchema>;
 export type ConsultationInput = z.input<typeof consultationSchema>;
 
 /** Ids are unique, conditions point to an earlier question, bounds are coherent. */

@@ -11,7 +11,7 @@ import type {
   TranscriptDoc,
 } from './documents.js';
 
-/** Every collection name in one place; `reminders` is reserved for later. */
+/** Every collection name in one place. */
 export const collectionNames = {
   participants: 'participants',
   identities: 'identities',
@@ -24,12 +24,15 @@ export const collectionNames = {
   councils: 'councils',
   invitationCodes: 'invitation_codes',
   coordinators: 'coordinators',
+  /** Retired: coordinators' requests before reminders were sent (now `reminder_waves`). */
   reminderRequests: 'reminder_requests',
+  reminderWaves: 'reminder_waves',
+  reminderDeliveries: 'reminder_deliveries',
+  sendBudget: 'send_budget',
   settings: 'settings',
   dlConversations: 'dl_conversations',
   dlActivities: 'dl_activities',
   dlSettings: 'dl_settings',
-  reminders: 'reminders',
   /** Admin API credentials (storage/credentials.ts). */
   credentials: 'credentials',
   /** Exports and credential changes (storage/audit-log.ts). */

@@ -16,18 +16,7 @@ export const coordinatorDocSchema = z.object({
   linkedAt: z.date().optional(),
 });
 
-/** A reminder wave asked for by a coordinator; the reminder sender picks up `queued` ones. */
-export const reminderRequestDocSchema = z.object({
-  _id: z.string(),
-  coordinatorId: z.string(),
-  councilIds: z.array(z.string()),
-  count: z.int().min(0),
-  requestedAt: z.date(),
-  status: z.enum(['queued', 'sending', 'done']),
-});
-
 export type CoordinatorDoc = z.infer<typeof coordinatorDocSchema>;
-export type ReminderRequestDoc = z.infer<typeof reminderRequestDocSchema>;
 
 /** No 0/O, 1/I/L: codes are read out and typed by hand. */
 const codeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -117,32 +106,7 @@ export async function councilFigures(
   return [...figures.values()];
 }
 
-/** Unfinished, reachable participants of these councils who did not turn reminders off. */
-export function countRemindable(
-  participants: ParticipantRepository,
-  councilIds: readonly string[],
-): Promise<number> {
-  return participants.count({ councilIds, statuses: unfinished, remindable: true });
-}
-
 const consented = ['not_started', 'in_progress', 'completed'] as const;
-const unfinished = ['not_started', 'in_progress'] as const;
-
-/** Queues a reminder wave; the sending machinery (a later piece) takes it from there. */
-export async function queueReminderRequest(
-  db: Db,
-  input: { coordinatorId: string; councilIds: string[]; count: number },
-  at = new Date(),
-): Promise<ReminderRequestDoc> {
-  const doc = reminderRequestDocSchema.parse({
-    _id: randomUUID(),
-    ...input,
-    requestedAt: at,
-    status: 'queued',
-  });
-  await db.collection<ReminderRequestDoc>(collectionNames.reminderRequests).insertOne(doc);
-  return doc;
-}
 
 function coordinators(db: Db) {
   return db.collection<CoordinatorDoc>(collectionNames.coordinators, {

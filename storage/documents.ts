@@ -124,8 +124,18 @@ export const participantSummarySchema = z.object({
   remindersOff: z.boolean(),
   /** The channel refuses delivery (Telegram 403): reminders skip them. */
   unreachable: z.boolean(),
-  /** Written by the reminders feature. */
-  reminders: z.object({ received: z.int().min(0), lastAt: z.date().optional() }),
+  /**
+   * Written by the reminders feature (bot/reminders/): how many they got, the last one's time
+   * and delivery (the claim that makes each one exactly once), and one waiting for their next
+   * visit when the channel cannot notify them.
+   */
+  reminders: z.object({
+    received: z.int().min(0),
+    lastAt: z.date().optional(),
+    /** Deliveries claimed for them (`<waveId>:<seq>`), so that none is sent twice. */
+    claimed: z.array(z.string()).optional(),
+    waiting: z.object({ deliveryId: z.string(), at: z.date() }).optional(),
+  }),
   createdAt: z.date(),
   updatedAt: z.date(),
   lastActivityAt: z.date(),

@@ -7,6 +7,7 @@ import {
 } from 'mongodb';
 import { wrongTriesWindowMinutes } from './continuation-codes.js';
 import { collectionNames as n, collections } from './collections.js';
+import { ensureReminderIndexes } from './reminder-repository.js';
 
 export interface RetentionOptions {
   /** How long transcripts are kept. */
@@ -54,6 +55,7 @@ export async function ensureIndexes(db: Db, options: RetentionOptions = {}): Pro
   await c.transcripts.createIndex({ participantId: 1, turn: 1 }, { name: 'participant_turns' });
   await c.invitationCodes.createIndex({ councilId: 1 }, { name: 'council' });
   await c.continuationAttempts.createIndex({ key: 1, at: 1 }, { name: 'key_at' });
+  await ensureReminderIndexes(db);
   const activities = db.collection(n.dlActivities);
   await activities.createIndex(
     { conversationId: 1, seq: 1 },

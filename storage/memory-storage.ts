@@ -46,6 +46,7 @@ export function memoryStorage(options: { newParticipantId?: () => string } = {})
       state: doc.state,
       recentInboundIds: doc.recentInboundIds,
       lastTurn: doc.lastTurn,
+      ...(doc.reminders.waiting ? { reminderWaiting: doc.reminders.waiting.deliveryId } : {}),
     });
   const summaryOf = (doc: MemoryParticipant): ParticipantSummary => {
     const { _id, state, recentInboundIds, lastTurn, ...rest } = copy(doc);
@@ -113,12 +114,20 @@ export function memoryStorage(options: { newParticipantId?: () => string } = {})
         const doc = data.participants.get(loaded.participantId);
         if (doc === undefined || doc.version !== loaded.version)
           return refusal(loaded.participantId, inboundId);
+        if (
+          turn.reminderShown !== undefined &&
+          doc.reminders.waiting?.deliveryId !== turn.reminderShown
+        )
+          return refusal(loaded.participantId, inboundId);
         const version = loaded.version + 1;
         const { councilId, role, ...kept } = doc;
+        const { waiting, ...others } = kept.reminders;
+        const reminders = turn.reminderShown === undefined && waiting ? kept.reminders : others;
         data.participants.set(
           doc._id,
           copy({
             ...kept,
+            reminders,
             ...turn.fields,
             ...(turn.consent ? { consent: turn.consent } : {}),
             ...(turn.completedAt ? { completedAt: turn.completedAt } : {}),

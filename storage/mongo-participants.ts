@@ -223,9 +223,13 @@ export class MongoParticipants implements ParticipantRepository {
     const unset: UpdateFilter<StoredParticipantDoc>['$unset'] = {
       ...(fields['councilId'] === undefined ? { councilId: '' } : {}),
       ...(fields['role'] === undefined ? { role: '' } : {}),
+      ...(turn.reminderShown === undefined ? {} : { 'reminders.waiting': '' }),
     };
+    const filter: Filter<StoredParticipantDoc> = { _id: loaded.participantId, version: loaded.version };
+    if (turn.reminderShown !== undefined)
+      filter['reminders.waiting.deliveryId'] = String(turn.reminderShown);
     const result = await this.c.participants.updateOne(
-      { _id: loaded.participantId, version: loaded.version },
+      filter,
       Object.keys(unset).length > 0 ? { $set: stored(set), $unset: unset } : { $set: stored(set) },
     );
     if (result.matchedCount === 1) {
@@ -283,6 +287,7 @@ function loadedFrom(raw: unknown): LoadedParticipant {
     state: parseStoredState(doc.state, where),
     recentInboundIds: doc.recentInboundIds,
     lastTurn: lastTurnFromStored(doc.lastTurn, where),
+    ...(doc.reminders.waiting ? { reminderWaiting: doc.reminders.waiting.deliveryId } : {}),
   };
 }
 

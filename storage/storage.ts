@@ -31,6 +31,8 @@ export interface LoadedParticipant {
   /** The most recent inbound message ids (at most 50), for exactly-once processing. */
   recentInboundIds: string[];
   lastTurn: LastTurn;
+  /** A reminder waiting for their next visit (its delivery id): the turn shows it first. */
+  reminderWaiting?: string | undefined;
 }
 
 /** The queryable fields of a participant that follow from its state (participant-fields.ts). */
@@ -60,6 +62,11 @@ export interface TurnCommit {
   at: Date;
   /** Its `version` is the loaded version + 1 (1 for someone new). */
   lastTurn: LastTurn;
+  /**
+   * The waiting reminder this turn showed (`loaded.reminderWaiting`): cleared with the commit,
+   * which is refused (a conflict, replayed) if another one replaced it meanwhile.
+   */
+  reminderShown?: string | undefined;
 }
 
 export type CommitOutcome =

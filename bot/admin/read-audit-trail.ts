@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import { readAudit, type AuditActor, type AuditDetails } from '../../storage/audit-log.js';
 import { collectionNames } from '../../storage/collections.js';
-import { reminderRequestDocSchema } from '../../storage/coordinator-repository.js';
+import { waveDocSchema } from '../../storage/reminder-documents.js';
 import { parseStored } from '../../storage/storage-error.js';
 
 /** One line of the audit trail, whichever collection it comes from. */
@@ -21,7 +21,7 @@ export type AuditSource = (db: Db, since: Date | undefined) => Promise<AuditTrai
 /**
  * Where the trail reads from. The reminders feature records its waves in its own collection:
  * add its reader here (a function of `db` and `since`) and `concerto admin audit` and
- * `GET /admin/api/audit` show them. Today: the audit log and coordinators' queued waves.
+ * `GET /admin/api/audit` show them. Today: the audit log and the reminder waves.
  */
 export const auditSources: AuditSource[] = [
   async (db, since) =>
@@ -34,7 +34,7 @@ export const auditSources: AuditSource[] = [
       rows: entry.rows,
       finishedAt: entry.finishedAt,
     })),
-  readReminderRequests,
+  readReminderWaves,
 ];
 
 /**
@@ -52,24 +52,32 @@ export async function readAuditTrail(
   return lists.flat().sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-/** `reminder_requests`: waves a coordinator confirmed with /remind in Telegram. */
-async function readReminderRequests(db: Db, since: Date | undefined): Promise<AuditTrailEntry[]> {
+/** `reminder_waves`: every wave, asked by a coordinator (/remind), an admin or the schedule. */
+async function readReminderWaves(db: Db, since: Date | undefined): Promise<AuditTrailEntry[]> {
   const docs = await db
-    .collection(collectionNames.reminderRequests)
-    .find(since ? { requestedAt: { $gte: since } } : {})
+    .collection(collectionNames.reminderWaves)
+    .find(since ? { createdAt: { $gte: since } } : {})
     .toArray();
   return docs.map((raw) => {
-    const doc = parseStored(reminderRequestDocSchema, raw, `reminder_requests/${String(raw._id)}`);
+    const wave = parseStored(waveDocSchema, raw, `reminder_waves/${String(raw._id)}`);
+    const { origin } = wave;
+    const actor: AuditActor =
+      origin.kind === 'coordinator'
+        ? { kind: 'credential', credentialId: `coordinator:${origin.coordinatorId}`, role: 'coordinator' }
+        : origin.kind === 'admin'
+          ? { kind: 'credential', credentialId: origin.by ?? 'admin', role: 'admin' }
+          : { kind: 'cli', name: 'schedule' };
     return {
-      at: doc.requestedAt,
-      actor: {
-        kind: 'credential',
-        credentialId: `coordinator:${doc.coordinatorId}`,
-        role: 'coordinator',
+      at: wave.createdAt,
+      actor,
+      action: origin.kind === 'schedule' ? 'reminder_scheduled' : 'reminder_wave',
+      details: {
+        wave: wave._id,
+        councils: wave.councilIds ?? ['all'],
+        statuses: wave.statuses,
+        planned: wave.planned,
       },
-      action: 'reminder_queued',
-      details: { councils: doc.councilIds, recipients: doc.count },
-      outcome: doc.status === 'done' ? 'done' : doc.status,
+      outcome: wave.state === 'done' ? 'done' : wave.state === 'cancelled' ? 'failed' : 'sending',
     };
   });
 }

@@ -8,6 +8,7 @@ import { handleResidentUpdate } from './handle-resident-update.js';
 import { langFromCode } from './input-from-update.js';
 import { registerCommands } from './register-commands.js';
 import { retryTransformer, telegramRetryPolicy, type RetryPolicy } from './retry-transformer.js';
+import { countSent } from './count-sent.js';
 import { describeError } from './send-replies.js';
 import {
   telegramSendLimits,
@@ -41,6 +42,7 @@ export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFa
     if (!token) return undefined;
     const bot = new Bot(token, apiRoot ? { client: { apiRoot } } : {});
     // The last transformer installed runs first: each retry goes through the throttle again.
+    bot.api.config.use(countSent(context.countSent));
     bot.api.config.use(throttleTransformer(options.limits ?? telegramSendLimits, options.sleep));
     bot.api.config.use(retryTransformer(options.retry ?? telegramRetryPolicy, options.sleep));
     const inFlight = new InFlight();

@@ -51,3 +51,7 @@ if (selected('web')) {
   const { benchWebPage } = await import('./bench-web-page.js');
   for (const line of await benchWebPage()) console.log(line);
 }
+if (selected('reminders')) {
+  const { benchReminders } = await import('./bench-reminders.js');
+  for (const line of await benchReminders()) console.log(line);
+}

@@ -1,6 +1,7 @@
 // A local Bot API for tests: grammY talks to it through TELEGRAM_API_ROOT. It answers the
 // methods the bot uses like Telegram does, records every call, queues updates for long
-// polling, and can be told to fail (429 with retry_after, 403 blocked, 500). Started with
+// polling, and can be told to fail (429 with retry_after, 403 blocked, 500), to enforce a
+// flood limit (more than N messages in any second: 429) and to answer slowly. Started with
 // `limits`, it enforces Telegram's pace as Telegram does: a 429 with retry_after for a
 // message beyond the overall budget or beyond a chat's short burst.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -69,6 +70,11 @@ export class FakeTelegramApi {
   private nextUpdate = 1;
   private lastOffset = 0;
   private readonly pace: Pace | undefined;
+  private flood?: { perSecond: number; retryAfter: number; accepted: number[] };
+  private latencyMs = 0;
+  private readonly accepted: { method: string; at: number }[] = [];
+  /** Messages refused by the flood limit. */
+  floodRefusals = 0;
 
   private constructor(
     private readonly server: Server,
@@ -82,7 +88,10 @@ export class FakeTelegramApi {
     token = '7000000001:TEST-token_for_the_fake_api',
     options: { limits?: FakeLimits } = {},
   ): Promise<FakeTelegramApi> {
+    // As Telegram keeps connections: Node's 5 s default closes idle ones under a client
+    // about to reuse them, and the request is lost with the connection.
     const server = createServer();
+    server.keepAliveTimeout = 60_000;
     const fake = new FakeTelegramApi(server, token, options.limits);
     server.on('request', (req, res) => void fake.route(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -118,6 +127,19 @@ export class FakeTelegramApi {
     this.blocked.delete(chatId);
   }
 
+  /**
+   * From now on, a message beyond `perSecond` accepted in the last 1,000 ms (all chats
+   * together, a sliding window) gets 429 `retry_after`, as Telegram answers a flood.
+   */
+  limitRate(perSecond: number, retryAfterSeconds = 1): void {
+    this.flood = { perSecond, retryAfter: retryAfterSeconds, accepted: [] };
+  }
+
+  /** Every answer comes this much later (Telegram is a network away). */
+  answerAfter(ms: number): void {
+    this.latencyMs = ms;
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -130,6 +152,16 @@ export class FakeTelegramApi {
   /** One chat's messages in the order they were sent, as they look now. */
   chatMessages(chatId: number): StoredMessage[] {
     return [...this.messages.values()].filter((m) => m.chatId === chatId);
+  }
+
+  /** When calls of `method` that were answered 200 arrived (performance.now()), in order. */
+  acceptedAt(method: string): number[] {
+    return this.accepted.filter((a) => a.method === method).map((a) => a.at);
+  }
+
+  /** Messages accepted so far, every chat together. */
+  get messageCount(): number {
+    return this.messages.size;
   }
 
   nextUpdateId(): number {
@@ -171,15 +203,21 @@ export class FakeTelegramApi {
       call.status = status;
       reply(res, status, body);
     };
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const failure = this.failures.get(method)?.shift();
     if (failure) return answer(failure, failureBody(failure));
     if (chatMethods.has(method) && this.blocked.has(Number(params.chat_id)))
       return answer(403, failureBody(403));
+    if (messageMethods.has(method) && this.flooded(call.at)) {
+      this.floodRefusals += 1;
+      return answer(429, tooManyRequests(this.flood?.retryAfter ?? 1));
+    }
     const wait = messageMethods.has(method) ? this.pace?.take(Number(params.chat_id)) : 0;
     if (wait) return answer(429, tooManyRequests(Math.ceil(wait / 1000)));
     if (method === 'getUpdates') return this.getUpdates(req, res, params);
     const refused = this.refusedEdit(method, params);
     if (refused) return answer(400, { ok: false, error_code: 400, description: refused });
+    this.accepted.push({ method, at: call.at });
     return answer(200, { ok: true, result: this.answer(method, params) });
   }
 
@@ -196,6 +234,17 @@ export class FakeTelegramApi {
     return same
       ? 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message'
       : undefined;
+  }
+
+  /** Whether a message arriving at `at` is over the flood limit (else it counts). */
+  private flooded(at: number): boolean {
+    const flood = this.flood;
+    if (!flood) return false;
+    const since = at - 1000;
+    while ((flood.accepted[0] ?? Infinity) <= since) flood.accepted.shift();
+    if (flood.accepted.length >= flood.perSecond) return true;
+    flood.accepted.push(at);
+    return false;
   }
 
   private answer(method: string, params: Record<string, unknown>): unknown {

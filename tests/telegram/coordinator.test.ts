@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCoordinatorLinkCommand } from '../../bot/coordinators/coordinator-link-command.js';
-import {
-  createCoordinatorLink,
-  type ReminderRequestDoc,
-} from '../../storage/coordinator-repository.js';
+import { createCoordinatorLink } from '../../storage/coordinator-repository.js';
+import type { WaveDoc } from '../../storage/reminder-documents.js';
 import { FakeTelegramApi } from '../helpers/fake-telegram-api.js';
 import type { TestDatabase } from '../helpers/test-database.js';
 import { seededDatabase, startTelegramBot, type BotUnderTest } from './start-telegram-bot.js';
@@ -61,30 +59,30 @@ describe('Telegram coordinators', () => {
     expect(stats).not.toMatch(/Phalempins/);
   });
 
-  it('previews a reminder, and queues it only once confirmed', async () => {
+  it('previews a reminder, and creates the wave only once confirmed', async () => {
     const { code } = await createCoordinatorLink(database.db, {
       name: 'Karim',
       councilIds: ['QN05981M', 'QN05983M'],
     });
     const chat = bot.chat({ id: 3401, language_code: 'en' });
     await chat.send(`/coordinator ${code}`);
-    const requests = database.db.collection<ReminderRequestDoc>('reminder_requests');
+    const waves = database.db.collection<WaveDoc>('reminder_waves');
 
     await chat.send('/remind');
     chat.expectReply(/will go to 1 participant/);
     await chat.tap('cancel');
     expect(chat.shownMessages().at(-1)?.text).toMatch(/cancelled/);
-    expect(await requests.countDocuments()).toBe(0);
+    expect(await waves.countDocuments()).toBe(0);
 
     await chat.send('/remind');
     await chat.tap('confirm');
-    expect(chat.shownMessages().at(-1)?.text).toMatch(/queued/);
+    expect(chat.shownMessages().at(-1)?.text).toMatch(/reminder to 1 participant/);
     expect(chat.shownMessages().at(-1)?.replyMarkup).toBeUndefined();
-    const [request] = await requests.find().toArray();
-    expect(request).toMatchObject({
+    const [wave] = await waves.find().toArray();
+    expect(wave).toMatchObject({
       councilIds: ['QN05981M', 'QN05983M'],
-      count: 1,
-      status: 'queued',
+      origin: { kind: 'coordinator', telegramUserId: 3401, lang: 'en' },
+      state: 'planning',
     });
   });
 
