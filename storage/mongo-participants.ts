@@ -225,7 +225,10 @@ export class MongoParticipants implements ParticipantRepository {
       ...(fields['role'] === undefined ? { role: '' } : {}),
       ...(turn.reminderShown === undefined ? {} : { 'reminders.waiting': '' }),
     };
-    const filter: Filter<StoredParticipantDoc> = { _id: loaded.participantId, version: loaded.version };
+    const filter: Filter<StoredParticipantDoc> = {
+      _id: loaded.participantId,
+      version: loaded.version,
+    };
     if (turn.reminderShown !== undefined)
       filter['reminders.waiting.deliveryId'] = String(turn.reminderShown);
     const result = await this.c.participants.updateOne(

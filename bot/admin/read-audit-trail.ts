@@ -63,7 +63,11 @@ async function readReminderWaves(db: Db, since: Date | undefined): Promise<Audit
     const { origin } = wave;
     const actor: AuditActor =
       origin.kind === 'coordinator'
-        ? { kind: 'credential', credentialId: `coordinator:${origin.coordinatorId}`, role: 'coordinator' }
+        ? {
+            kind: 'credential',
+            credentialId: `coordinator:${origin.coordinatorId}`,
+            role: 'coordinator',
+          }
         : origin.kind === 'admin'
           ? { kind: 'credential', credentialId: origin.by ?? 'admin', role: 'admin' }
           : { kind: 'cli', name: 'schedule' };
