@@ -5,7 +5,8 @@ import { collectionNames } from '../../storage/collections.js';
 import { findCouncil } from '../../storage/council-repository.js';
 import { createCredential, revokeCredential } from '../../storage/credentials.js';
 import { readAudit } from '../../storage/audit-log.js';
-import { seedExportData } from '../exports/seeded-exports.js';
+import { ReminderRepository } from '../../storage/reminder-repository.js';
+import { consultation, seedExportData } from '../exports/seeded-exports.js';
 import { useTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { postSignIn, signIn, signInForm, type SiteSession } from './admin-site-session.js';
 import { startAdminSite } from './admin-site-server.js';
@@ -85,6 +86,18 @@ const pages: PageCase[] = [
   { route: 'synthesis report', path: (c) => `/admin/synthesis/report.html?council=${c}` },
   { route: 'synthesis JSON', path: (c) => `/admin/synthesis/report.json?council=${c}` },
   { route: 'reminders', path: (c) => `/admin/reminders?council=${c}` },
+  {
+    route: 'reminder plan',
+    method: 'POST',
+    path: () => '/admin/reminders/plan',
+    fields: (c) => ({ council: c }),
+  },
+  {
+    route: 'reminder send',
+    method: 'POST',
+    path: () => '/admin/reminders/send',
+    fields: (c) => ({ council: c, status: 'in_progress' }),
+  },
   { route: 'draw form', path: () => '/admin/draw', adminOnly: true, unscoped: true },
   {
     route: 'draw',
@@ -332,5 +345,28 @@ describe('sessions', () => {
       });
       expect(response.headers.get('location')).toBe(location);
     }
+  });
+});
+
+describe('reminders', () => {
+  it("a coordinator's wave is for their councils only, and they see only such waves", async () => {
+    const repository = new ReminderRepository(database.db);
+    const before = new Set(
+      (await repository.listWaves({ consultationId: consultation.id })).map((w) => w._id),
+    );
+    expect((await nadia.post('/admin/reminders/send', { csrf: nadia.csrf })).status).toBe(303);
+    expect((await admin.post('/admin/reminders/send', { csrf: admin.csrf })).status).toBe(303);
+    const made = (await repository.listWaves({ consultationId: consultation.id })).filter(
+      (w) => !before.has(w._id),
+    );
+    expect(made.map((w) => [w.origin.kind, w.councilIds])).toEqual([
+      ['coordinator', [A]],
+      ['admin', undefined],
+    ]);
+    const page = await (await nadia.get('/admin/reminders')).text();
+    expect(page).toContain(`<td>${A}</td>`);
+    expect(page).not.toContain('>tous<');
+    const all = await (await admin.get('/admin/reminders')).text();
+    expect(all).toContain('>tous<');
   });
 });

@@ -9,6 +9,7 @@ import { createLogger } from '../../bot/logger.js';
 import { defaultCatalog } from '../../dialogs/load-consultation.js';
 import { listCouncils } from '../../storage/council-repository.js';
 import { mongoStorage } from '../../storage/mongo-storage.js';
+import { ReminderRepository } from '../../storage/reminder-repository.js';
 import { consultation, secret } from '../exports/seeded-exports.js';
 
 /** The admin site (pages and API) on a real HTTP server on a free port, over a test database. */
@@ -33,6 +34,7 @@ export async function startAdminSite(
     catalog: defaultCatalog,
     log,
     councils: new CouncilIndex(await listCouncils(db)),
+    reminders: { repository: new ReminderRepository(db), nudge: () => undefined },
   };
   const server: Server = createHttpServer(
     [...adminApiRoutes(deps, { maxFailures: 1_000 }), ...adminPageRoutes(deps, options)],
