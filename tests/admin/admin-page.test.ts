@@ -7,7 +7,9 @@ import { consultation, seedExportData } from '../exports/seeded-exports.js';
 import { launchChromium } from '../helpers/launch-chromium.js';
 import { useTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { createRequire } from 'node:module';
-import { startAdminSite } from './admin-site-server.js';
+import { FakeTelegramApi } from '../helpers/fake-telegram-api.js';
+import { seedDatabase } from '../helpers/export-seed.js';
+import { startAdminServe } from './start-admin-serve.js';
 
 const artifacts = 'test-artifacts/admin';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -21,6 +23,9 @@ const viewports = {
 let database: TestDatabase;
 let site: { url: string; close(): Promise<void> };
 let browser: Browser;
+let fake: FakeTelegramApi;
+/** Eve: on Telegram, in Nadia's council, three answers in: the one a reminder reaches there. */
+const eveChat = 105;
 const tokens = { admin: '', coordinator: '' };
 
 beforeAll(async () => {
@@ -28,19 +33,30 @@ beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   database = await useTestDatabase();
   await seedExportData(database.db);
+  await (
+    await seedDatabase(database.db)
+  ).play({
+    identity: { channel: 'telegram', externalId: String(eveChat) },
+    councilId: A,
+    texts: ['Plus de bus le soir'],
+    answers: 3,
+    at: new Date('2017-11-29T18:00:00Z'),
+  });
   tokens.admin = (
     await createCredential(database.db, { name: 'Admin national', role: 'admin' })
   ).token;
   tokens.coordinator = (
     await createCredential(database.db, { name: 'Nadia', role: 'coordinator', councilIds: [A] })
   ).token;
-  site = await startAdminSite(database.db);
+  fake = await FakeTelegramApi.start();
+  site = await startAdminServe(database, fake);
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
   await site?.close();
+  await fake?.close();
   await database?.drop();
 });
 
@@ -116,7 +132,7 @@ describe('the admin page in Chromium', () => {
     }
   });
 
-  it('an admin sees every council, sets a council’s members, runs the draw and downloads its list', async () => {
+  it('an admin sees every council, sets a council’s members, runs the draw, plans and sends a reminder wave', async () => {
     const { context, page } = await signedIn(tokens.admin);
     try {
       const main = await page.locator('main').innerText();
@@ -167,10 +183,41 @@ describe('the admin page in Chromium', () => {
       expect(list).toContain(`${recorded?.drawn[0]?.key},yes`);
       await page.screenshot({ path: `${artifacts}/admin-draw.png`, fullPage: true });
 
+      await page.getByRole('link', { name: 'Relances' }).click();
+      await page.getByRole('button', { name: 'Voir qui serait relancé' }).click();
+      // Eve (Telegram) and Ben (web, told at his next visit); Ana and Chloe, finished, are not asked.
+      expect(await page.getByRole('status').innerText()).toMatch(
+        /toucherait 2 personnes ; 0 seraient sautées/,
+      );
+      await page.screenshot({ path: `${artifacts}/admin-reminder-plan.png`, fullPage: true });
+      await page.getByRole('button', { name: 'Envoyer la relance à 2 personnes' }).click();
+      await page.waitForURL(/\/admin\/reminders\?created=/);
+      await expect
+        .poll(
+          () =>
+            fake.callsOf('sendMessage').filter((c) => Number(c.params['chat_id']) === eveChat)
+              .length,
+          {
+            timeout: 20_000,
+          },
+        )
+        .toBe(1);
+      await expect
+        .poll(
+          async () => {
+            await page.reload();
+            return page.locator('main table tbody tr').first().innerText();
+          },
+          { timeout: 20_000 },
+        )
+        .toMatch(/terminée\s+2\s+1\s+1\s+0\s+0\s+0/);
+      await page.screenshot({ path: `${artifacts}/admin-reminders.png`, fullPage: true });
+
       await page.getByRole('link', { name: 'Journal' }).click();
       const audit = await page.locator('main table').innerText();
       expect(audit).toContain('workshop_draw');
       expect(audit).toContain('council_members_set');
+      expect(audit).toContain('reminder_wave_created');
     } finally {
       await context.close();
     }
@@ -239,6 +286,10 @@ describe('the admin page in Chromium', () => {
             );
             await check(page, `${name}-${lang}`);
           }
+          await page.goto(`${site.url}/admin/reminders`);
+          await page.locator('form[action="/admin/reminders/plan"] button').click();
+          await page.waitForURL(`${site.url}/admin/reminders/plan`);
+          await check(page, `reminder-plan-${lang}`);
           await page.goto(`${site.url}/admin/draw`);
           await page.locator('#seats').fill('1');
           await page.locator('#seed').fill(`axe ${size}`);
