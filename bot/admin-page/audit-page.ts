@@ -2,7 +2,7 @@ import { describeActor, describeDetails, readAuditTrail } from '../admin/read-au
 import { escapeHtml, formatNumber } from '../synthesis/html-parts.js';
 import type { AdminPageDeps } from './admin-page-deps.js';
 import type { PageHandler } from './page-request.js';
-import { formatDateTime, renderAdminPage, sendPage } from './render-admin-page.js';
+import { formatDateTime, showPage } from './render-admin-page.js';
 
 /** How many entries the page shows (the newest); `concerto admin audit` gives them all. */
 const shown = 300;
@@ -34,10 +34,6 @@ ${
     ? `<p>${escapeHtml(t('admin.audit.none'))}</p>`
     : `<div class="scroll" tabindex="0"><table><caption>${escapeHtml(t('admin.audit.caption', { count: Math.min(shown, entries.length), total: entries.length }))}</caption><thead><tr><th scope="col">${escapeHtml(t('admin.audit.at'))}</th><th scope="col">${escapeHtml(t('admin.audit.who'))}</th><th scope="col">${escapeHtml(t('admin.audit.action'))}</th><th scope="col">${escapeHtml(t('admin.audit.details'))}</th><th scope="col">${escapeHtml(t('admin.audit.outcome'))}</th><th scope="col" class="num">${escapeHtml(t('admin.audit.rows'))}</th></tr></thead><tbody>${rows}</tbody></table></div>`
 }`;
-    sendPage(
-      request.res,
-      200,
-      renderAdminPage(request.frame, { title: t('admin.audit.title'), body }),
-    );
+    showPage(request, t('admin.audit.title'), body);
   };
 }

@@ -7,7 +7,7 @@ import { exportPseudonymSecret, participantPseudonym } from '../exports/particip
 import { escapeHtml, formatNumber } from '../synthesis/html-parts.js';
 import type { AdminPageDeps } from './admin-page-deps.js';
 import { percentText, scopedCouncils } from './overview-page.js';
-import type { PageHandler, PageRequest } from './page-request.js';
+import { actorOf, type PageHandler, type PageRequest } from './page-request.js';
 import {
   csrfField,
   forbiddenPage,
@@ -16,6 +16,7 @@ import {
   redirect,
   renderAdminPage,
   sendPage,
+  showPage,
 } from './render-admin-page.js';
 import { scopeRequest } from '../admin-api/scope-request.js';
 import { barChart } from './svg-charts.js';
@@ -65,11 +66,7 @@ export function councilsPage(deps: AdminPageDeps): PageHandler {
 <input id="q" name="q" type="search" value="${escapeHtml(query)}" aria-describedby="q-hint"> <button type="submit">${escapeHtml(t('admin.councils.search_button'))}</button>
 </form>
 ${table}`;
-    sendPage(
-      request.res,
-      200,
-      renderAdminPage(request.frame, { title: t('admin.councils.title'), body }),
-    );
+    showPage(request, t('admin.councils.title'), body);
   };
 }
 
@@ -137,7 +134,7 @@ ${invitation}
 <p class="hint">${escapeHtml(t('admin.council.unreachable_hint'))}</p>
 ${unreachableList}
 <p><a href="/admin?council=${council.id}">${escapeHtml(t('admin.council.overview_link'))}</a> · <a href="/admin/exports?council=${council.id}">${escapeHtml(t('admin.council.exports_link'))}</a></p>`;
-    sendPage(request.res, 200, renderAdminPage(request.frame, { title: council.name, body }));
+    showPage(request, council.name, body);
   };
 }
 
@@ -194,12 +191,7 @@ export function setMembers(deps: AdminPageDeps): PageHandler {
     }
     await setCouncilMembers(deps.db, council.id, members);
     await recordAudit(deps.db, {
-      actor: {
-        kind: 'credential',
-        credentialId: request.principal.credentialId,
-        name: request.principal.name,
-        role: request.principal.role,
-      },
+      actor: actorOf(request.principal),
       action: 'council_members_set',
       details: { council: council.id, members: members ?? 'unknown' },
       outcome: 'done',

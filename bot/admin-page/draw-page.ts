@@ -8,8 +8,8 @@ import {
   type WorkshopDraw,
 } from '../workshop/draw-workshop.js';
 import type { AdminPageDeps } from './admin-page-deps.js';
-import type { PageHandler, PageRequest } from './page-request.js';
-import { csrfField, notice, renderAdminPage, sendPage } from './render-admin-page.js';
+import { actorOf, type PageHandler, type PageRequest } from './page-request.js';
+import { csrfField, notice, renderAdminPage, sendPage, showPage } from './render-admin-page.js';
 
 interface DrawAsked {
   seats: number;
@@ -22,14 +22,7 @@ interface DrawAsked {
 /** `GET /admin/draw` (admins): the form of the workshop draw. */
 export function drawPage(deps: AdminPageDeps): PageHandler {
   return async (request) => {
-    sendPage(
-      request.res,
-      200,
-      renderAdminPage(request.frame, {
-        title: request.t('admin.draw.title'),
-        body: drawForm(deps, request, undefined),
-      }),
-    );
+    showPage(request, request.t('admin.draw.title'), drawForm(deps, request, undefined));
   };
 }
 
@@ -42,13 +35,11 @@ export function runDraw(deps: AdminPageDeps): PageHandler {
     const { t } = request;
     const asked = drawAskedOf(request.form);
     if (typeof asked === 'string') {
-      sendPage(
-        request.res,
+      showPage(
+        request,
+        t('admin.draw.title'),
+        notice(t(asked), 'error') + drawForm(deps, request, undefined),
         400,
-        renderAdminPage(request.frame, {
-          title: t('admin.draw.title'),
-          body: notice(t(asked), 'error') + drawForm(deps, request, undefined),
-        }),
       );
       return;
     }
@@ -93,11 +84,7 @@ ${totals || `<p>${escapeHtml(t('admin.draw.no_balance'))}</p>`}
 <div class="scroll" tabindex="0"><table><caption>${escapeHtml(t('admin.draw.list_caption', { count: outcome.rows.length }))}</caption><thead><tr><th scope="col">${escapeHtml(t('admin.pseudonym'))}</th><th scope="col">${escapeHtml(t('admin.draw.result'))}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.stratum'))}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.rank'))}</th><th scope="col">${escapeHtml(t('admin.council'))}</th>${profileColumns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}<th scope="col">${escapeHtml(t('admin.draw.route'))}</th><th scope="col">${escapeHtml(t('admin.draw.contact'))}</th></tr></thead><tbody>${rows}</tbody></table></div>
 <h2>${escapeHtml(t('admin.draw.again'))}</h2>
 ${drawForm(deps, request, asked)}`;
-    sendPage(
-      request.res,
-      200,
-      renderAdminPage(request.frame, { title: t('admin.draw.title'), body }),
-    );
+    showPage(request, t('admin.draw.title'), body);
   };
 }
 
@@ -110,14 +97,7 @@ export function drawDownload(deps: AdminPageDeps): PageHandler {
   return async (request) => {
     const asked = drawAskedOf(request.url.searchParams);
     if (typeof asked === 'string') {
-      sendPage(
-        request.res,
-        400,
-        renderAdminPage(request.frame, {
-          title: request.t('admin.draw.title'),
-          body: notice(request.t(asked), 'error'),
-        }),
-      );
+      showPage(request, request.t('admin.draw.title'), notice(request.t(asked), 'error'), 400);
       return;
     }
     const outcome = await draw(deps, request, { ...asked, replace: false });
@@ -146,23 +126,11 @@ async function draw(
     });
   } catch (error) {
     if (!(error instanceof UnknownCriterionError)) throw error;
-    sendPage(
-      request.res,
-      400,
-      renderAdminPage(request.frame, {
-        title: t('admin.draw.title'),
-        body: notice(error.message, 'error'),
-      }),
-    );
+    showPage(request, t('admin.draw.title'), notice(error.message, 'error'), 400);
     return undefined;
   }
   await recordAudit(deps.db, {
-    actor: {
-      kind: 'credential',
-      credentialId: principal.credentialId,
-      name: principal.name,
-      role: principal.role,
-    },
+    actor: actorOf(principal),
     action: 'workshop_draw',
     details: { seed: asked.seed, seats: asked.seats, balance: asked.balance, saved: outcome.saved },
     outcome: 'done',

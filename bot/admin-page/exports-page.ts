@@ -6,7 +6,7 @@ import { escapeHtml } from '../synthesis/html-parts.js';
 import type { AdminPageDeps } from './admin-page-deps.js';
 import { scopedCouncils } from './overview-page.js';
 import type { PageHandler, PageRequest } from './page-request.js';
-import { forbiddenPage, renderAdminPage, sendPage } from './render-admin-page.js';
+import { forbiddenPage, renderAdminPage, sendPage, showPage } from './render-admin-page.js';
 
 /**
  * `GET /admin/exports`: a form for every export of `concerto export` (kind, format, filters);
@@ -89,11 +89,7 @@ ${principal.role === 'admin' ? `<label class="check"><input type="checkbox" name
 <p class="hint">${escapeHtml(t('admin.exports.audited'))}</p>
 <p><button type="submit">${escapeHtml(t('admin.exports.download'))}</button></p>
 </form>`;
-    sendPage(
-      request.res,
-      200,
-      renderAdminPage(request.frame, { title: t('admin.exports.title'), body }),
-    );
+    showPage(request, t('admin.exports.title'), body);
   };
 }
 

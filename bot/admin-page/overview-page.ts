@@ -3,7 +3,7 @@ import type { AdminPageDeps } from './admin-page-deps.js';
 import { escapeHtml, formatNumber } from '../synthesis/html-parts.js';
 import type { PageHandler, PageRequest } from './page-request.js';
 import { overviewOf, type CouncilLine } from './participation-overview.js';
-import { forbiddenPage, renderAdminPage, sendPage } from './render-admin-page.js';
+import { forbiddenPage, showPage } from './render-admin-page.js';
 import { barChart, lineChart } from './svg-charts.js';
 
 /**
@@ -135,11 +135,7 @@ ${stops}
 <h2>${escapeHtml(t('admin.overview.channels_langs'))}</h2>
 ${split(t('admin.overview.by_channel'), t('admin.overview.channel'), overview.channels, (k) => t(`admin.channel.${k}`))}
 ${split(t('admin.overview.by_lang'), t('admin.overview.lang'), overview.langs, (k) => t(`admin.lang.${k}`))}`;
-    sendPage(
-      request.res,
-      200,
-      renderAdminPage(request.frame, { title: t('admin.overview.title'), body }),
-    );
+    showPage(request, t('admin.overview.title'), body);
   };
 }
 

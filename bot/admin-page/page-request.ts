@@ -4,6 +4,7 @@ import { translator, type Translate } from '../../dialogs/translate.js';
 import enStrings from '../../locales/en/admin.json' with { type: 'json' };
 import frStrings from '../../locales/fr/admin.json' with { type: 'json' };
 import type { AdminSession } from '../../storage/admin-sessions.js';
+import type { AuditActor } from '../../storage/audit-log.js';
 import type { Principal } from '../../storage/credentials.js';
 import type { Scope } from '../admin-api/scope-request.js';
 import type { PageFrame } from './render-admin-page.js';
@@ -98,4 +99,14 @@ export function fromThisSite(req: IncomingMessage, publicUrl: string): boolean {
 export function safeBack(path: string | null): string {
   if (path === null || !/^\/admin(?:[/?#]|$)/.test(path) || path.startsWith('//')) return '/admin';
   return path;
+}
+
+/** The audit log's actor for what a signed-in person does on the page. */
+export function actorOf(principal: Principal): AuditActor {
+  return {
+    kind: 'credential',
+    credentialId: principal.credentialId,
+    name: principal.name,
+    role: principal.role,
+  };
 }

@@ -10,15 +10,14 @@ import { skipReasons } from '../reminders/reminder-policy.js';
 import { escapeHtml, formatNumber } from '../synthesis/html-parts.js';
 import type { AdminPageDeps } from './admin-page-deps.js';
 import { scopedCouncils } from './overview-page.js';
-import type { PageHandler, PageRequest } from './page-request.js';
+import { actorOf, type PageHandler, type PageRequest } from './page-request.js';
 import {
   csrfField,
   forbiddenPage,
   formatDateTime,
   notice,
   redirect,
-  renderAdminPage,
-  sendPage,
+  showPage,
 } from './render-admin-page.js';
 
 /**
@@ -44,11 +43,7 @@ export function remindersPage(deps: AdminPageDeps): PageHandler {
 ${await planForm(deps, request)}
 <h2>${escapeHtml(t('admin.reminders.waves_title'))}</h2>
 ${wavesTable(request, waves)}`;
-    sendPage(
-      request.res,
-      200,
-      renderAdminPage(request.frame, { title: t('admin.reminders.title'), body }),
-    );
+    showPage(request, t('admin.reminders.title'), body);
   };
 }
 
@@ -108,11 +103,7 @@ export function planReminders(deps: AdminPageDeps): PageHandler {
 ${table}
 ${samples}
 ${confirm}`;
-    sendPage(
-      request.res,
-      200,
-      renderAdminPage(request.frame, { title: t('admin.reminders.confirm_title'), body }),
-    );
+    showPage(request, t('admin.reminders.confirm_title'), body);
   };
 }
 
@@ -137,12 +128,7 @@ export function sendReminders(deps: AdminPageDeps): PageHandler {
     await deps.reminders.repository.createWave(wave);
     deps.reminders.nudge();
     await recordAudit(deps.db, {
-      actor: {
-        kind: 'credential',
-        credentialId: principal.credentialId,
-        name: principal.name,
-        role: principal.role,
-      },
+      actor: actorOf(principal),
       action: 'reminder_wave_created',
       details: { wave: wave._id, councils: asked.councilIds ?? ['all'], statuses: asked.statuses },
       outcome: 'done',

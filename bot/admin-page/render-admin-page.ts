@@ -143,3 +143,13 @@ export function forbiddenPage(
     }),
   );
 }
+
+/** Sends a signed-in page: the frame of the request around `body`. */
+export function showPage(
+  request: { res: ServerResponse; frame: PageFrame },
+  title: string,
+  body: string,
+  status = 200,
+): void {
+  sendPage(request.res, status, renderAdminPage(request.frame, { title, body }));
+}

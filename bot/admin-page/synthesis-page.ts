@@ -4,8 +4,8 @@ import { escapeHtml } from '../synthesis/html-parts.js';
 import { renderSynthesisHtml } from '../synthesis/render-synthesis-html.js';
 import type { AdminPageDeps } from './admin-page-deps.js';
 import { scopedCouncils } from './overview-page.js';
-import type { PageHandler } from './page-request.js';
-import { forbiddenPage, pageHeaders, renderAdminPage, sendPage } from './render-admin-page.js';
+import { actorOf, type PageHandler } from './page-request.js';
+import { forbiddenPage, pageHeaders, showPage } from './render-admin-page.js';
 
 /**
  * `GET /admin/synthesis`: the workshop synthesis for the request's scope (a coordinator's
@@ -41,11 +41,7 @@ ${councilField.replaceAll('id="council', `id="${format}-council`).replaceAll('fo
 ${form('html', t('admin.synthesis.open'))}
 <h2>${escapeHtml(t('admin.synthesis.json_title'))}</h2>
 ${form('json', t('admin.synthesis.download_json'))}`;
-    sendPage(
-      request.res,
-      200,
-      renderAdminPage(request.frame, { title: t('admin.synthesis.title'), body }),
-    );
+    showPage(request, t('admin.synthesis.title'), body);
   };
 }
 
@@ -58,12 +54,7 @@ export function synthesisReport(deps: AdminPageDeps): PageHandler {
     const report = await buildSynthesis(deps, { councilIds: scope.councilIds, lang });
     const { principal } = request;
     await recordAudit(deps.db, {
-      actor: {
-        kind: 'credential',
-        credentialId: principal.credentialId,
-        name: principal.name,
-        role: principal.role,
-      },
+      actor: actorOf(principal),
       action: 'synthesis',
       details: {
         format: request.params[0] ?? 'html',
