@@ -259,7 +259,12 @@ describe('sessions', () => {
   });
 
   it('the cookie is Secure when the site is served over https', async () => {
-    const https = await startAdminSite(database.db, { PUBLIC_URL: 'https://concerto.example' });
+    // The same clock: signing in sweeps the sessions expired by its own.
+    const https = await startAdminSite(
+      database.db,
+      { PUBLIC_URL: 'https://concerto.example' },
+      { now: () => clock.now },
+    );
     try {
       const response = await postSignIn(https.url, tokens.admin);
       expect(response.headers.getSetCookie().find((c) => c.startsWith('concerto_admin='))).toMatch(
@@ -307,7 +312,11 @@ describe('sessions', () => {
 
   it('a wrong credential is refused on the page; past the limit, 429 even for a right one', async () => {
     const from = { 'x-forwarded-for': '203.0.113.9' };
-    const limited = await startAdminSite(database.db, { TRUST_PROXY: 'true' }, { maxFailures: 3 });
+    const limited = await startAdminSite(
+      database.db,
+      { TRUST_PROXY: 'true' },
+      { maxFailures: 3, now: () => clock.now },
+    );
     try {
       for (let i = 0; i < 3; i += 1) {
         const refused = await postSignIn(limited.url, `concerto.guess${i}`, from);

@@ -241,15 +241,11 @@ describe('the admin page in Chromium', () => {
   for (const [size, viewport] of Object.entries(viewports))
     it(`every page passes axe-core with no violation, and fits, on a ${size} (${viewport.width}×${viewport.height}), in French and English`, async () => {
       const context = await browser.newContext({ viewport, bypassCSP: true, locale: 'fr-FR' });
-      const timings: string[] = [];
       const check = async (page: Page, name: string) => {
-        const started = Date.now();
         // Screenshots of every page in French, and of the overview in English.
         if (name.endsWith('-fr') || name === 'overview-en')
           await page.screenshot({ path: `${artifacts}/${size}-${name}.png`, fullPage: true });
-        const shot = Date.now();
         expect(await axeViolations(page), name).toEqual([]);
-        timings.push(`${name}: screenshot ${shot - started} ms, axe ${Date.now() - shot} ms`);
         // The synthesis report is its own page (bot/synthesis/, axe-tested there too), laid out for A4.
         if (name.startsWith('synthesis-report')) return;
         const wide = await page.evaluate(() =>
