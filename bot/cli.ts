@@ -21,6 +21,7 @@ const usage = `Usage: concerto <command>
                                 admin API credentials, the audit trail, coordinators'
                                 Telegram link codes (concerto admin --help)
   remind plan|send|status       reminders: who would get one, send one now, what they did
+                                (concerto remind --help)
 
 Every command takes --help.
 `;

@@ -1,3 +1,4 @@
+import { createECDH } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { sessionStateSchema } from '../dialogs/session-state.js';
@@ -12,6 +13,20 @@ const isoDate = optional.refine((v) => v === undefined || !Number.isNaN(Date.par
 });
 
 const port = z.coerce.number().int().min(0).max(65535);
+
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
+
+/** `https://host`, `http://host:port` or `https://*.host`: where the bot may send Bot Framework replies. */
+const serviceUrlPattern = /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?\/?$/i;
+const serviceUrls = optional
+  .transform((v) => (v === undefined ? undefined : v.split(',').map((entry) => entry.trim())))
+  .refine((list) => list === undefined || list.every((entry) => serviceUrlPattern.test(entry)), {
+    message:
+      'a comma-separated list of origins, e.g. https://*.botframework.com,https://smba.trafficmanager.net',
+  });
 
 const email = z.email();
 const webAddress = z.url({ protocol: /^https?$/ });
@@ -61,12 +76,15 @@ const configSchema = z.object({
   MICROSOFT_APP_ID: optional,
   MICROSOFT_APP_PASSWORD: optional,
   MICROSOFT_APP_TENANT_ID: optional,
+  /** Local development only: /api/messages without Bot Framework authentication (the Emulator). */
+  BOTFRAMEWORK_ANONYMOUS: flag,
+  /** Origins the bot may send Bot Framework replies to (authenticated mode). */
+  BOTFRAMEWORK_SERVICE_URLS: serviceUrls,
+  /** `production` forbids the settings meant for a developer's machine. */
+  NODE_ENV: optional,
   DIRECTLINE_SECRET: optional,
   ADMIN_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
-  TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0', ''])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+  TRUST_PROXY: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CONSULTATION_OPENS_AT: isoDate,
   CONSULTATION_CLOSES_AT: isoDate,
@@ -75,6 +93,37 @@ const configSchema = z.object({
   PSEUDONYM_SECRET: optional,
   /** The operator's data-protection contact, shown on the privacy and legal pages. */
   PRIVACY_CONTACT: contact,
+  /** Web Push (reminders by notification): the server's VAPID keys, else stored in the database. */
+  VAPID_PUBLIC_KEY: optional.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{87}$/, {
+        message: 'must be a base64url P-256 public key (65 bytes, 87 characters)',
+        abort: true,
+      })
+      .refine((v) => Buffer.from(v, 'base64url')[0] === 4, 'must be an uncompressed point (BA…)')
+      .optional(),
+  ),
+  VAPID_PRIVATE_KEY: optional.pipe(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]{43}$/,
+        'must be a base64url P-256 private key (32 bytes, 43 characters)',
+      )
+      .optional(),
+  ),
+  /** Who push services may contact about our notifications. */
+  VAPID_SUBJECT: optional.pipe(
+    z
+      .string()
+      .refine(
+        (v) => /^mailto:[^@\s]+@[^@\s]+$/.test(v) || webAddress.safeParse(v).success,
+        'must be a mailto: address or an https address, e.g. mailto:dpo@example.org',
+      )
+      .refine((v) => !v.startsWith('http:'), 'must be https, not http')
+      .optional(),
+  ),
   /**
    * Telegram messages per second reminders may use, every process together; replies to
    * residents are counted in it too and never wait (Telegram allows about 30).
@@ -138,12 +187,63 @@ function contradictions(env: Readonly<Record<string, string | undefined>>): stri
       'PSEUDONYM_SECRET: is required when NODE_ENV=production (a long random value kept outside the database, e.g. `openssl rand -hex 32`)',
     );
   }
+  const anonymous = ['true', '1'].includes(env['BOTFRAMEWORK_ANONYMOUS']?.trim() ?? '');
+  if (anonymous) {
+    const why = 'is for local development only (Bot Framework Emulator on this machine)';
+    if (env['NODE_ENV']?.trim() === 'production')
+      problems.push(`BOTFRAMEWORK_ANONYMOUS: ${why}; it cannot be used with NODE_ENV=production`);
+    if (!isLocalUrl(env['PUBLIC_URL']?.trim() || 'http://localhost:3000'))
+      problems.push(
+        `BOTFRAMEWORK_ANONYMOUS: ${why}; it cannot be used with a PUBLIC_URL that is not local (${env['PUBLIC_URL']?.trim()})`,
+      );
+    if (set('MICROSOFT_APP_ID'))
+      problems.push(
+        'BOTFRAMEWORK_ANONYMOUS: contradicts MICROSOFT_APP_ID (authenticated); set only one of them',
+      );
+  }
   const opens = Date.parse(env['CONSULTATION_OPENS_AT'] ?? '');
   const closes = Date.parse(env['CONSULTATION_CLOSES_AT'] ?? '');
   if (!Number.isNaN(opens) && !Number.isNaN(closes) && opens >= closes) {
     problems.push('CONSULTATION_CLOSES_AT: must be after CONSULTATION_OPENS_AT');
   }
+  problems.push(...vapidContradictions(env));
   return problems;
+}
+
+/** Both VAPID keys or neither, and the public key must be the private key's. */
+function vapidContradictions(env: Readonly<Record<string, string | undefined>>): string[] {
+  const publicKey = env['VAPID_PUBLIC_KEY']?.trim() ?? '';
+  const privateKey = env['VAPID_PRIVATE_KEY']?.trim() ?? '';
+  if (publicKey === '' && privateKey === '') return [];
+  if (publicKey === '') return ['VAPID_PUBLIC_KEY: is required when VAPID_PRIVATE_KEY is set'];
+  if (privateKey === '') return ['VAPID_PRIVATE_KEY: is required when VAPID_PUBLIC_KEY is set'];
+  if (!/^[A-Za-z0-9_-]{43}$/.test(privateKey)) return [];
+  let derived: string;
+  try {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(Buffer.from(privateKey, 'base64url'));
+    derived = ecdh.getPublicKey().toString('base64url');
+  } catch {
+    return ['VAPID_PRIVATE_KEY: is not a valid P-256 private key'];
+  }
+  return derived === publicKey
+    ? []
+    : ['VAPID_PUBLIC_KEY: is not the public key of VAPID_PRIVATE_KEY (generate the two together)'];
+}
+
+/** Whether a URL names this machine (localhost, 127.0.0.0/8, ::1). */
+export function isLocalUrl(text: string): boolean {
+  try {
+    const host = new URL(text).hostname.toLowerCase();
+    return (
+      host === 'localhost' ||
+      host.endsWith('.localhost') ||
+      host === '[::1]' ||
+      /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** The process environment over the `.env` file (when present): real variables win. */

@@ -4,7 +4,7 @@ import type { EngineInput } from '../dialogs/engine-input.js';
 import type { EngineReply } from '../dialogs/engine-reply.js';
 import type { IntentGuess } from '../dialogs/nlu/intent-name.js';
 import { resumeSession, startSession } from '../dialogs/resume-session.js';
-import type { Lang } from '../dialogs/session-state.js';
+import type { Lang, SessionState } from '../dialogs/session-state.js';
 import {
   applyTurnEffects,
   redeemContinuationCode,
@@ -62,6 +62,8 @@ export interface HandledTurn {
    * what was on their screen (a channel can take away buttons the person typed past).
    */
   previousReplies?: EngineReply[];
+  /** Whether the participant has consented after this turn (what a channel may keep depends on it). */
+  consented: boolean;
 }
 
 export type TurnHandler = (
@@ -91,11 +93,11 @@ export function createTurnHandler(options: TurnHandlerOptions): TurnHandler {
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       const loaded = await load(identity);
       if (inboundId !== undefined && loaded?.recentInboundIds.includes(inboundId))
-        return duplicate(loaded.lastTurn, inboundId, loaded.state.lang);
+        return duplicate(loaded.lastTurn, inboundId, loaded.state);
       const lang = loaded?.state.lang ?? meta.lang ?? options.defaultLang ?? 'fr';
       // Someone unknown cannot be unreachable: there is nobody to mark.
       if (loaded === null && input.kind === 'undeliverable')
-        return { replies: [], events: [], duplicate: false, lang };
+        return { replies: [], events: [], duplicate: false, lang, consented: false };
       const understood = await understand(input, lang, options.classify);
       const ctx: EngineContext = {
         ...options.engine,
@@ -142,8 +144,7 @@ export function createTurnHandler(options: TurnHandlerOptions): TurnHandler {
         lastTurn,
       });
       if (outcome.kind === 'conflict') continue;
-      if (outcome.kind === 'duplicate')
-        return duplicate(outcome.lastTurn, inboundId, result.state.lang);
+      if (outcome.kind === 'duplicate') return duplicate(outcome.lastTurn, inboundId, result.state);
       const { participantId } = outcome;
       await applyTurnEffects(storage, participantId, result.state.consultationId, lastTurn);
       if (waiting !== undefined && notice !== undefined)
@@ -156,6 +157,7 @@ export function createTurnHandler(options: TurnHandlerOptions): TurnHandler {
         lang: result.state.lang,
         previousReplies:
           loaded?.lastTurn.channel === identity.channel ? loaded.lastTurn.replies : [],
+        consented: result.state.consented,
       };
     }
     throw new Error(
@@ -188,8 +190,9 @@ export async function understand(
 function duplicate(
   lastTurn: LastTurn | undefined,
   inboundId: string | undefined,
-  lang: Lang,
+  state: Pick<SessionState, 'lang' | 'consented'>,
 ): HandledTurn {
   const same = lastTurn !== undefined && lastTurn.inboundId === inboundId;
-  return { replies: same ? lastTurn.replies : [], events: [], duplicate: true, lang };
+  const { lang, consented } = state;
+  return { replies: same ? lastTurn.replies : [], events: [], duplicate: true, lang, consented };
 }

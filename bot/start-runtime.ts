@@ -15,6 +15,7 @@ import { runMigrations } from '../storage/run-migrations.js';
 import { SendBudget } from '../storage/send-budget.js';
 import type { Storage } from '../storage/storage.js';
 import type { Config } from './config.js';
+import type { DirectLineStore } from './web/directline-store.js';
 import {
   createCoordinatorCommands,
   type CoordinatorCommands,
@@ -33,7 +34,7 @@ export interface Runtime {
   db: Db;
   storage: Storage;
   handleTurn: TurnHandler;
-  directLine: DirectLineRepository;
+  directLine: DirectLineStore;
   coordinators: CoordinatorCommands;
   councils: CouncilIndex;
   consultation: Consultation;

@@ -1,3 +1,4 @@
+import { sliceCodePoints } from './code-points.js';
 import { askCurrent, PROMPT, SKIP } from './ask-current.js';
 import { advance } from './answer-step.js';
 import { matchChoice } from './nlu/match-choice.js';
@@ -212,14 +213,14 @@ function showCouncils(turn: Turn, query: string, offset: number): void {
     state.failures += 1;
     state.pending = undefined;
     turn.emit({ type: 'input_rejected', reason: 'no_match' });
-    turn.say(t('council.not_found', { text: query.slice(0, 60) }));
+    turn.say(t('council.not_found', { text: sliceCodePoints(query, 60) }));
     return promptCouncil(turn);
   }
   state.failures = 0;
   state.pending = {
     kind: 'councils',
     candidates: found.councils,
-    query: query.slice(0, 100),
+    query: sliceCodePoints(query, 100),
     offset,
     total: found.total,
   };

@@ -1,4 +1,5 @@
 import type { AnswerValue } from './answer-value.js';
+import { codePointLength } from './code-points.js';
 import type { RejectReason } from './engine-event.js';
 import type { ChoiceCandidate } from './nlu/match-choice.js';
 import type { IntentGuess } from './nlu/intent-name.js';
@@ -111,9 +112,9 @@ function hasContent(text: string): boolean {
 
 function parseText(text: string, min: number, max: number): ParsedAnswer {
   const trimmed = text.trim();
-  if (trimmed.length > max)
-    return { kind: 'reject', reason: 'too_long', params: { length: trimmed.length, max } };
-  if (trimmed.length < min) return { kind: 'reject', reason: 'too_short', params: { min } };
+  const length = codePointLength(trimmed);
+  if (length > max) return { kind: 'reject', reason: 'too_long', params: { length, max } };
+  if (length < min) return { kind: 'reject', reason: 'too_short', params: { min } };
   return { kind: 'answer', value: { kind: 'text', text: trimmed } };
 }
 

@@ -1,3 +1,4 @@
+import { codePointLength, sliceCodePoints } from './code-points.js';
 import type { AnswerValue } from './answer-value.js';
 import { askCurrent, completeProgress, PROMPT, promptQuestion } from './ask-current.js';
 import { changeCouncil, describeCouncil } from './council-step.js';
@@ -277,8 +278,8 @@ function shortAnswer(turn: Turn, question: Question): string {
 
 /** The first words of a text, within `max` characters, and « … » when some were left out. */
 function shorten(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
+  if (codePointLength(text) <= max) return text;
+  const cut = sliceCodePoints(text, max - 1);
   const space = cut.lastIndexOf(' ');
   const words = space >= 6 ? cut.slice(0, space) : cut;
   return `${words.replace(/[\s,;:'’-]+$/u, '')}…`;

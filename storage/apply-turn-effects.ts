@@ -61,9 +61,9 @@ export async function repairLastTurn(
 }
 
 /**
- * Erases a participant: answers and transcripts (by `_id`), continuation codes, then the
- * participant document and last its identities, so that a crash half-way leaves the erasure
- * to be finished by the next load. Counts the deletion anonymously, once.
+ * Erases a participant: answers and transcripts (by `_id`), continuation codes, the Web Push
+ * subscription, then the participant document and last its identities, so that a crash
+ * half-way leaves the erasure to be finished by the next load. Counts the deletion anonymously, once.
  */
 export async function eraseParticipant(
   storage: Storage,
@@ -75,6 +75,7 @@ export async function eraseParticipant(
   await storage.transcripts.remove(participantId, turn.version);
   await storage.codes.removeFor(participantId);
   await storage.workshopContacts.remove(participantId);
+  await storage.pushSubscriptions.remove(participantId);
   if (await storage.participants.remove(participantId)) await storage.deletions.add(consultationId);
 }
 

@@ -25,14 +25,15 @@ export const collectionNames = {
   invitationCodes: 'invitation_codes',
   coordinators: 'coordinators',
   /** Retired: coordinators' requests before reminders were sent (now `reminder_waves`). */
-  reminderRequests: 'reminder_requests',
   reminderWaves: 'reminder_waves',
   reminderDeliveries: 'reminder_deliveries',
   sendBudget: 'send_budget',
   settings: 'settings',
   dlConversations: 'dl_conversations',
   dlActivities: 'dl_activities',
+  dlClientIds: 'dl_client_ids',
   dlSettings: 'dl_settings',
+  pushSubscriptions: 'push_subscriptions',
   /** Admin API credentials (storage/credentials.ts). */
   credentials: 'credentials',
   /** Exports and credential changes (storage/audit-log.ts). */

@@ -69,7 +69,14 @@ export class MongoContinuationCodes implements ContinuationCodeRepository {
   }
 
   async removeFor(participantId: string): Promise<void> {
-    // A small collection (codes live 30 minutes): scanning it is cheap anywhere.
+    // Small collections (codes live 30 minutes, wrong tries 10): scanning them is cheap anywhere.
     await this.c.continuationCodes.deleteMany({ participantId });
+    // The wrong tries name the chat (`web:dl_…`, `telegram:123`): they go with the person.
+    const participant = await this.c.participants.findOne(
+      { _id: participantId },
+      { projection: { identities: 1 } },
+    );
+    const keys = (participant?.identities ?? []).map((identity) => identityKey(identity));
+    if (keys.length > 0) await this.c.continuationAttempts.deleteMany({ key: { $in: keys } });
   }
 }

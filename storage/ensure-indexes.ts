@@ -56,20 +56,19 @@ export async function ensureIndexes(db: Db, options: RetentionOptions = {}): Pro
   await c.invitationCodes.createIndex({ councilId: 1 }, { name: 'council' });
   await c.continuationAttempts.createIndex({ key: 1, at: 1 }, { name: 'key_at' });
   await ensureReminderIndexes(db);
+  // Direct Line is read and written by `_id` only (directline-repository.ts); its indexes of
+  // before 2026-12-02 cost every write and serve nothing now.
   const activities = db.collection(n.dlActivities);
-  await activities.createIndex(
-    { conversationId: 1, seq: 1 },
-    { unique: true, name: 'conversation_seq' },
-  );
-  await activities.createIndex(
-    { conversationId: 1, clientActivityId: 1 },
-    { name: 'conversation_client_id' },
-  );
+  await dropIndexIfAny(activities, 'conversation_seq');
+  await dropIndexIfAny(activities, 'conversation_client_id');
   const expiring = await Promise.all([
     expireAfter(db, c.transcripts, 'at', 'at_ttl', retentionDays * dayMs),
     expireAfter(db, c.continuationCodes, 'expiresAt', 'expires_ttl', 0),
     expireAfter(db, c.continuationAttempts, 'at', 'at_ttl', wrongTriesWindowMinutes * 60_000),
+    // Activities carry their own expiry (short before consent); `at_ttl` covers older ones.
+    expireAfter(db, activities, 'expiresAt', 'expires_ttl', 0),
     expireAfter(db, activities, 'at', 'at_ttl', directLineRetentionDays * dayMs),
+    expireAfter(db, db.collection(n.dlClientIds), 'expiresAt', 'expires_ttl', 0),
     expireAfter(
       db,
       db.collection(n.dlConversations),
@@ -77,8 +76,15 @@ export async function ensureIndexes(db: Db, options: RetentionOptions = {}): Pro
       'last_ttl',
       directLineRetentionDays * dayMs,
     ),
+    expireAfter(db, db.collection(n.dlConversations), 'expiresAt', 'expires_ttl', 0),
   ]);
   return { expiry: expiring.every(Boolean) ? 'native' : 'purge' };
+}
+
+/** Drops an index of an earlier release; nothing when it is not there. */
+async function dropIndexIfAny<T extends Document>(collection: Collection<T>, name: string) {
+  const existing = await collection.indexes().catch(() => []);
+  if (existing.some((index) => index.name === name)) await collection.dropIndex(name);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { AnswerDoc, CodeDoc, ParticipantDoc, TranscriptDoc } from './docume
 import { codeExpiry, maxWrongTries, wrongTriesWindowMinutes } from './continuation-codes.js';
 import { recentInboundLimit } from './documents.js';
 import { previousValue } from './previous-value.js';
+import { memoryPushSubscriptions } from './push-subscriptions.js';
 import { identityKey, type ChannelIdentity } from './identity.js';
 import { checkForWrite } from './storage-error.js';
 import { storedStateSchema } from './stored-state.js';
@@ -262,8 +263,13 @@ export function memoryStorage(options: { newParticipantId?: () => string } = {})
       async removeFor(participantId) {
         for (const [code, doc] of data.codes)
           if (doc.participantId === participantId) data.codes.delete(code);
+        const keys = new Set(
+          [...data.identities].flatMap(([key, owner]) => (owner === participantId ? [key] : [])),
+        );
+        data.attempts = data.attempts.filter((attempt) => !keys.has(attempt.key));
       },
     },
+    pushSubscriptions: memoryPushSubscriptions(),
     deletions: {
       async add(consultationId) {
         data.deletions.set(consultationId, (data.deletions.get(consultationId) ?? 0) + 1);

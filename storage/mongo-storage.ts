@@ -4,6 +4,7 @@ import { MongoContinuationCodes } from './continuation-codes.js';
 import { MongoAnswers } from './mongo-answers.js';
 import { MongoParticipants } from './mongo-participants.js';
 import { MongoTranscripts } from './mongo-transcripts.js';
+import { MongoPushSubscriptions } from './push-subscriptions.js';
 import type { Storage } from './storage.js';
 import { MongoWorkshopContacts } from './workshop-contacts.js';
 
@@ -21,6 +22,7 @@ export function mongoStorage(db: Db, options: { newParticipantId?: () => string 
     transcripts: new MongoTranscripts(c),
     codes: new MongoContinuationCodes(c),
     workshopContacts: new MongoWorkshopContacts(db),
+    pushSubscriptions: new MongoPushSubscriptions(db),
     deletions: {
       add: async (consultationId) => {
         await c.deletions.updateOne(

@@ -45,12 +45,19 @@ export async function purgeExpired(
   const other = await Promise.all([
     c.continuationCodes.deleteMany({ expiresAt: { $lte: options.now } }),
     c.continuationAttempts.deleteMany({ at: { $lt: before(wrongTriesWindowMinutes * 60_000) } }),
-    db
-      .collection(n.dlActivities)
-      .deleteMany({ at: { $lt: before(directLineRetentionDays * dayMs) } }),
-    db
-      .collection(n.dlConversations)
-      .deleteMany({ lastActivityAt: { $lt: before(directLineRetentionDays * dayMs) } }),
+    db.collection(n.dlActivities).deleteMany({
+      $or: [
+        { expiresAt: { $lte: options.now } },
+        { at: { $lt: before(directLineRetentionDays * dayMs) } },
+      ],
+    }),
+    db.collection(n.dlClientIds).deleteMany({ expiresAt: { $lte: options.now } }),
+    db.collection(n.dlConversations).deleteMany({
+      $or: [
+        { expiresAt: { $lte: options.now } },
+        { lastActivityAt: { $lt: before(directLineRetentionDays * dayMs) } },
+      ],
+    }),
   ]);
   const { workshop } = options;
   const workshopOver =

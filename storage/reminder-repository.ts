@@ -330,7 +330,9 @@ export class ReminderRepository {
   async holdForVisit(participantId: string, deliveryId: string, now: Date): Promise<void> {
     await this.participants.updateOne(
       { _id: participantId },
-      { $set: { 'reminders.waiting': { deliveryId, at: now } } },
+      // A new version: a process that committed this participant last must read it again at
+      // their next turn (storage/recent-commits.ts), or it would not know a reminder waits.
+      { $set: { 'reminders.waiting': { deliveryId, at: now } }, $inc: { version: 1 } },
     );
   }
 }

@@ -3,10 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from 'mongodb';
 import { collections } from './collections.js';
 import { isDuplicateKeyError } from './duplicate-key.js';
+import { migrateDirectLine } from './migrate-directline.js';
 import { migrateOldStore, type MigrationContext } from './migrate-old-store.js';
 
 /** Data migrations in the order they run; an id, once released, never changes. */
-const migrations = [{ id: '2026-12-01-participant-documents', run: migrateOldStore }] as const;
+const migrations = [
+  { id: '2026-12-01-participant-documents', run: migrateOldStore },
+  { id: '2026-12-02-directline-by-id', run: migrateDirectLine },
+] as const;
 
 /** A claim older than this is taken over: its process died during the migration. */
 const staleMs = 10 * 60_000;

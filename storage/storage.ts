@@ -13,6 +13,7 @@ import type {
 } from './documents.js';
 import type { Channel, ChannelIdentity } from './identity.js';
 import type { StoredWorkshopContact } from './workshop-contacts.js';
+import type { PushSubscriptionStore } from './push-subscriptions.js';
 
 export interface Storage {
   participants: ParticipantRepository;
@@ -21,6 +22,8 @@ export interface Storage {
   codes: ContinuationCodeRepository;
   deletions: DeletionCounter;
   workshopContacts: WorkshopContactRepository;
+  /** Web Push addresses of participants who accepted reminders by notification. */
+  pushSubscriptions: PushSubscriptionStore;
 }
 
 /** A participant as a turn finds it. */
@@ -149,6 +152,7 @@ export interface ContinuationCodeRepository {
    * right one is refused.
    */
   redeem(identity: ChannelIdentity, code: string, now: Date): Promise<RedeemResult>;
+  /** Removes the participant's codes and the wrong tries of its identities (an erasure). */
   removeFor(participantId: string): Promise<void>;
 }
 

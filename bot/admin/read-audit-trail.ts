@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import { readAudit, type AuditActor, type AuditDetails } from '../../storage/audit-log.js';
 import { collectionNames } from '../../storage/collections.js';
-import { waveDocSchema } from '../../storage/reminder-documents.js';
+import { waveDocSchema, type WaveDoc } from '../../storage/reminder-documents.js';
 import { parseStored } from '../../storage/storage-error.js';
 
 /** One line of the audit trail, whichever collection it comes from. */
@@ -52,7 +52,7 @@ export async function readAuditTrail(
   return lists.flat().sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-/** `reminder_waves`: every wave, asked by a coordinator (/remind), an admin or the schedule. */
+/** `reminder_waves`: reminders sent by the schedule, a coordinator (/remind) or an admin. */
 async function readReminderWaves(db: Db, since: Date | undefined): Promise<AuditTrailEntry[]> {
   const docs = await db
     .collection(collectionNames.reminderWaves)
@@ -60,30 +60,44 @@ async function readReminderWaves(db: Db, since: Date | undefined): Promise<Audit
     .toArray();
   return docs.map((raw) => {
     const wave = parseStored(waveDocSchema, raw, `reminder_waves/${String(raw._id)}`);
-    const { origin } = wave;
-    const actor: AuditActor =
-      origin.kind === 'coordinator'
-        ? {
-            kind: 'credential',
-            credentialId: `coordinator:${origin.coordinatorId}`,
-            role: 'coordinator',
-          }
-        : origin.kind === 'admin'
-          ? { kind: 'credential', credentialId: origin.by ?? 'admin', role: 'admin' }
-          : { kind: 'cli', name: 'schedule' };
+    const sent = Object.values(wave.counts).reduce(
+      (n, byOutcome) => n + (byOutcome['sent'] ?? 0),
+      0,
+    );
     return {
       at: wave.createdAt,
-      actor,
-      action: origin.kind === 'schedule' ? 'reminder_scheduled' : 'reminder_wave',
+      actor: waveActor(wave.origin),
+      action: 'reminder_wave',
       details: {
         wave: wave._id,
+        origin: wave.origin.kind,
         councils: wave.councilIds ?? ['all'],
         statuses: wave.statuses,
         planned: wave.planned,
+        sent,
       },
-      outcome: wave.state === 'done' ? 'done' : wave.state === 'cancelled' ? 'failed' : 'sending',
+      outcome:
+        wave.state === 'done'
+          ? 'done'
+          : wave.state === 'cancelled'
+            ? 'failed'
+            : wave.state === 'planning'
+              ? 'queued'
+              : 'sending',
+      finishedAt: wave.finishedAt,
     };
   });
+}
+
+function waveActor(origin: WaveDoc['origin']): AuditActor {
+  if (origin.kind === 'coordinator')
+    return {
+      kind: 'credential',
+      credentialId: `coordinator:${origin.coordinatorId}`,
+      role: 'coordinator',
+    };
+  if (origin.kind === 'admin') return { kind: 'cli', ...(origin.by ? { name: origin.by } : {}) };
+  return { kind: 'cli', name: 'schedule' };
 }
 
 /** The actor as one word or two: `cli`, `k7qh3mpx9t (Nadia)`, `ADMIN_TOKEN`. */

@@ -62,6 +62,12 @@ export function createCoordinatorCommands(deps: CoordinatorDeps): CoordinatorCom
   const { db, log, consultation } = deps;
   const now = deps.now ?? (() => new Date());
   const tr = (lang: Lang): Translate => translator(deps.catalog, lang);
+  // The id goes into a query: anything but an integer (an object such as { $ne: 0 }) would be
+  // an operator, matching someone else's account. Channels parse it; this is the last check.
+  const findCoordinator = (telegramUserId: number) =>
+    Number.isSafeInteger(telegramUserId)
+      ? findCoordinatorByTelegramId(db, telegramUserId)
+      : Promise.resolve(null);
   /** Only ever the coordinator's own councils: nobody else can be reached from here. */
   const preview = (coordinator: CoordinatorDoc) =>
     previewWave(
@@ -72,6 +78,7 @@ export function createCoordinatorCommands(deps: CoordinatorDeps): CoordinatorCom
     async link(telegramUserId, code, lang) {
       const t = tr(lang);
       if (!code) return t('telegram.coordinator.usage');
+      if (!Number.isSafeInteger(telegramUserId)) return t('telegram.coordinator.invalid_code');
       const linked = await linkCoordinator(db, code, telegramUserId);
       if (!linked) return t('telegram.coordinator.invalid_code');
       log.info({ coordinatorId: linked._id }, 'coordinator linked');
@@ -82,13 +89,13 @@ export function createCoordinatorCommands(deps: CoordinatorDeps): CoordinatorCom
     },
     async stats(telegramUserId, lang) {
       const t = tr(lang);
-      const coordinator = await findCoordinatorByTelegramId(db, telegramUserId);
+      const coordinator = await findCoordinator(telegramUserId);
       if (!coordinator) return t('telegram.coordinator.not_available');
       return statsText(deps, t, lang, coordinator, now());
     },
     async previewReminder(telegramUserId, lang) {
       const t = tr(lang);
-      const coordinator = await findCoordinatorByTelegramId(db, telegramUserId);
+      const coordinator = await findCoordinator(telegramUserId);
       if (!coordinator) return { text: t('telegram.coordinator.not_available') };
       const figures = await preview(coordinator);
       if (figures.queued === 0) return { text: t('reminder.coordinator.none') };
@@ -99,7 +106,7 @@ export function createCoordinatorCommands(deps: CoordinatorDeps): CoordinatorCom
     },
     async answerReminder(telegramUserId, lang, confirmed) {
       const t = tr(lang);
-      const coordinator = await findCoordinatorByTelegramId(db, telegramUserId);
+      const coordinator = await findCoordinator(telegramUserId);
       if (!coordinator)
         return { text: t('telegram.coordinator.not_available'), coordinator: false };
       if (!confirmed) return { text: t('telegram.remind.cancelled'), coordinator: true };

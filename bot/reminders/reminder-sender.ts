@@ -154,13 +154,15 @@ export class ReminderSender {
       const quiet = quietUntil(now, consultation);
       if (quiet) return { kind: 'quiet', until: quiet };
       const pacing = delivery.channel ? this.deps.pacing[delivery.channel] : undefined;
-      if (pacing) await sleepUntil(await pacing.next());
+      const slot = pacing ? await pacing.next() : undefined;
+      if (slot !== undefined) await sleepUntil(slot);
       if (interrupted()) return { kind: 'stopped' };
       const claim = await this.claim(wave, delivery, tries);
       if (claim.kind === 'again') continue;
       if (claim.kind === 'done') return { kind: 'done' };
       const { participant } = claim;
       const route = routeOf(participant, this.deps.transports);
+      if (pacing && slot !== undefined) await onTime(pacing, slot);
       const result = await this.send(route, participant, delivery);
       const next = await this.settle(delivery, participant, route, result, claim.retrying);
       if (next === undefined) return { kind: 'done' };
@@ -336,6 +338,20 @@ export class ReminderSender {
     } catch (error) {
       this.deps.log.error({ err: error }, 'reminders: could not mark unreachable');
     }
+  }
+}
+
+/**
+ * Waits for another slot when this one was missed by more than one interval (the claim was
+ * slow, the process busy): messages sent late go out bunched, and Telegram answers a bunch
+ * with 429 and a pause for every sender.
+ */
+async function onTime(pacing: SlotDispenser, slot: number): Promise<void> {
+  const intervalMs = 1000 / pacing.budget.perSecond;
+  let at = slot;
+  while (Date.now() - at > intervalMs) {
+    at = await pacing.next();
+    await sleepUntil(at);
   }
 }
 

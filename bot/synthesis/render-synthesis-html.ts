@@ -13,6 +13,7 @@ import {
 import type {
   Bilingual,
   ChoiceQuestionSynthesis,
+  NoOpinion,
   QuestionSynthesis,
   ScaleQuestionSynthesis,
   SynthesisReport,
@@ -242,14 +243,7 @@ function choiceTable(page: Page, question: ChoiceQuestionSynthesis): string {
   const notes = [
     ...(question.type === 'multiple' ? [t('synthesis.note_multiple')] : []),
     ...(ranking ? [t('synthesis.note_ranking')] : []),
-    ...(question.noOpinion && question.noOpinion.count > 0
-      ? [
-          t('synthesis.no_opinion', {
-            count: formatNumber(question.noOpinion.count, lang),
-            percent: formatPercent(question.noOpinion.percent, lang),
-          }),
-        ]
-      : []),
+    ...noOpinionNote(page, question.noOpinion),
   ];
   return `<table>
 <caption class="visually-hidden">${escapeHtml(t('synthesis.caption', { question: question.text[lang] }))}</caption>
@@ -260,6 +254,18 @@ ${rows.join('\n')}
 </table>
 ${notes.map((note) => `<p class="meta">${escapeHtml(note)}</p>`).join('\n')}
 ${otherTexts(page, question)}`;
+}
+
+/** « Sans avis », shown apart from the opinions (none: no line). */
+function noOpinionNote(page: Page, noOpinion: NoOpinion | null): string[] {
+  if (!noOpinion || noOpinion.count === 0) return [];
+  const { t, lang } = page;
+  return [
+    t('synthesis.no_opinion', {
+      count: formatNumber(noOpinion.count, lang),
+      percent: formatPercent(noOpinion.percent, lang),
+    }),
+  ];
 }
 
 function otherTexts(page: Page, question: ChoiceQuestionSynthesis): string {
@@ -290,14 +296,7 @@ function scaleTable(page: Page, question: ScaleQuestionSynthesis): string {
             opinions: formatNumber(question.opinions, lang),
           }),
         ]),
-    ...(question.noOpinion && question.noOpinion.count > 0
-      ? [
-          t('synthesis.no_opinion', {
-            count: formatNumber(question.noOpinion.count, lang),
-            percent: formatPercent(question.noOpinion.percent, lang),
-          }),
-        ]
-      : []),
+    ...noOpinionNote(page, question.noOpinion),
   ];
   return `<table>
 <caption class="visually-hidden">${escapeHtml(t('synthesis.caption', { question: question.text[lang] }))}</caption>

@@ -36,7 +36,8 @@ export async function handleResidentUpdate(ctx: Context, context: ChannelContext
     return;
   }
   const turn = await runResidentTurn(ctx, context, inbound.input);
-  if (turn.duplicate) return;
+  // Redelivered after a crash between its commit and its replies: they come back with it.
+  if (turn.duplicate && turn.replies.length === 0) return;
   const replySend = { ...send, t: translator(context.catalog, turn.lang) };
   const replies = telegramReplies(turn, replySend.t, context.config.PUBLIC_URL);
   const sent = await sendMessages(renderReplies(replies, replySend.t), replySend);

@@ -57,7 +57,8 @@ export async function handleTap(ctx: Context, context: ChannelContext): Promise<
   await ctx
     .answerCallbackQuery(refusal ? { text: refusal.slice(0, MAX_CALLBACK_ANSWER) } : {})
     .catch(() => undefined);
-  if (turn.duplicate) return;
+  // Redelivered after a crash between its commit and its replies: they come back with it.
+  if (turn.duplicate && turn.replies.length === 0) return;
   if (message && again) {
     await replaceTapped(send, message, again);
     return;

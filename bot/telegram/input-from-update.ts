@@ -1,4 +1,7 @@
+import type { Context, NextFunction } from 'grammy';
 import type { Message, Update } from 'grammy/types';
+import { z } from 'zod';
+import { isWholeText } from '../../dialogs/code-points.js';
 import {
   commandNames,
   type CommandName,
@@ -6,6 +9,98 @@ import {
   type MediaKind,
 } from '../../dialogs/engine-input.js';
 import type { Lang } from '../../dialogs/nlu/intent-name.js';
+import type { Logger } from '../logger.js';
+
+/** Telegram's ids: integers (chat ids of groups are negative), within what JavaScript holds exactly. */
+const telegramId = z.int().refine(Number.isSafeInteger, { message: 'not a safe integer' });
+/** Telegram's own limit is 4096 UTF-16 units; whole characters only. */
+const telegramText = z
+  .string()
+  .max(4096)
+  .refine(isWholeText, { message: 'contains a broken character' });
+
+const userSchema = z
+  .object({
+    id: telegramId,
+    is_bot: z.boolean().optional(),
+    first_name: z.string().max(256).optional(),
+    language_code: z.string().max(35).optional(),
+  })
+  .loose();
+const chatSchema = z.object({ id: telegramId, type: z.string().max(20) }).loose();
+const keyboardSchema = z
+  .object({
+    inline_keyboard: z
+      .array(
+        z.array(
+          z
+            .object({ text: z.string().max(4096), callback_data: z.string().max(64).optional() })
+            .loose(),
+        ),
+      )
+      .max(100),
+  })
+  .loose();
+const messageSchema = z
+  .object({
+    message_id: telegramId,
+    chat: chatSchema,
+    from: userSchema.optional(),
+    text: telegramText.optional(),
+    caption: telegramText.optional(),
+    reply_markup: keyboardSchema.optional(),
+  })
+  .loose();
+
+/**
+ * The fields of an update the bot reads, each of the type it expects (other fields and other
+ * kinds of update pass through untouched): a `chat.id` sent as an object or a string is
+ * refused here, instead of being stored as `telegram:[object Object]`, and `from.id` reaches
+ * the coordinators' queries only as a number.
+ */
+export const telegramUpdateSchema = z
+  .object({
+    update_id: z.int().min(0).refine(Number.isSafeInteger, { message: 'not a safe integer' }),
+    message: messageSchema.optional(),
+    edited_message: messageSchema.optional(),
+    channel_post: messageSchema.optional(),
+    edited_channel_post: messageSchema.optional(),
+    callback_query: z
+      .object({
+        id: z.string().min(1).max(256),
+        from: userSchema,
+        data: z.string().max(256).optional(),
+        message: messageSchema.optional(),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
+
+/**
+ * Whether the fields of an update the bot reads are what they must be (never a throw). The
+ * object itself goes on to grammY, unknown fields included: its type describes the rest.
+ */
+export function isTelegramUpdate(value: unknown): value is Update {
+  return telegramUpdateSchema.safeParse(value).success;
+}
+
+/**
+ * grammY middleware: an update whose fields are not what they must be goes no further (the
+ * webhook refuses such a body with a 400 before; polling gets updates from Telegram itself,
+ * so this is the same check for both modes). Only its id is logged.
+ */
+export function dropMalformedUpdates(log: Logger) {
+  return async (ctx: Context, next: NextFunction): Promise<void> => {
+    const update: unknown = ctx.update;
+    if (isTelegramUpdate(update)) return next();
+    const id: unknown = ctx.update.update_id;
+    log.warn(
+      { updateId: typeof id === 'number' ? id : undefined },
+      'telegram: malformed update ignored',
+    );
+  };
+}
 
 /** What an update asks of the bot, before any storage is touched. */
 export type TelegramInbound =

@@ -5,7 +5,7 @@ import type { Channel, ChannelContext, ChannelFactory } from '../serve-command.j
 import { handleCoordinatorUpdate } from './handle-coordinator-update.js';
 import { InFlight } from './in-flight.js';
 import { handleResidentUpdate } from './handle-resident-update.js';
-import { langFromCode } from './input-from-update.js';
+import { dropMalformedUpdates, langFromCode } from './input-from-update.js';
 import { registerCommands } from './register-commands.js';
 import { retryTransformer, telegramRetryPolicy, type RetryPolicy } from './retry-transformer.js';
 import { countSent } from './count-sent.js';
@@ -47,6 +47,7 @@ export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFa
     bot.api.config.use(retryTransformer(options.retry ?? telegramRetryPolicy, options.sleep));
     const inFlight = new InFlight();
     bot.use(inFlight.middleware);
+    bot.use(dropMalformedUpdates(context.log));
     if (mode === 'polling') bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
     bot.use(async (ctx) => {
       if (await handleCoordinatorUpdate(ctx, context)) return;

@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { BotError, type Bot } from 'grammy';
-import type { Update } from 'grammy/types';
 import { BodyError, readJsonBody, sendJson, type Route } from '../http/create-http-server.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../http/metrics.js';
+import { isTelegramUpdate } from './input-from-update.js';
 import { describeError } from './send-replies.js';
 
 export const webhookPath = '/telegram/webhook';
@@ -35,7 +35,11 @@ export function webhookRoute(bot: Bot, secret: string, log: Logger, metrics: Met
         sendJson(res, error.status, { error: error.message });
         return;
       }
-      if (!isUpdate(body)) {
+      if (!isTelegramUpdate(body)) {
+        metrics.increment(
+          'concerto_telegram_webhook_malformed_total',
+          'Webhook bodies that are not a well-formed Telegram update.',
+        );
         sendJson(res, 400, { error: 'not a Telegram update' });
         return;
       }
@@ -64,14 +68,4 @@ function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** Enough to hand it to grammY, which reads only the fields it knows. */
-function isUpdate(value: unknown): value is Update {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'update_id' in value &&
-    Number.isInteger(value.update_id)
-  );
 }

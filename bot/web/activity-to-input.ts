@@ -1,9 +1,21 @@
 import { z } from 'zod';
+import { codePointLength, isWholeText, sliceCodePoints } from '../../dialogs/code-points.js';
 import { commandNames, type EngineInput } from '../../dialogs/engine-input.js';
 import type { Lang } from '../../dialogs/nlu/intent-name.js';
 
-/** The longest message text accepted (a long free-text answer fits; a pasted book does not). */
+/** The longest message text accepted, in characters (a long free-text answer fits; a pasted book does not). */
 export const maxTextLength = 4000;
+
+/**
+ * A message text as a channel may accept it: whole characters only (no half of an emoji, which
+ * would be stored as U+FFFD) and at most `max` of them, counted as people count them.
+ */
+export function textSchema(max = maxTextLength) {
+  return z
+    .string()
+    .refine(isWholeText, { message: 'contains a broken character' })
+    .refine((text) => codePointLength(text) <= max, { message: `longer than ${max} characters` });
+}
 
 const choiceValueSchema = z.object({
   promptId: z.string().min(1).max(100),
@@ -33,7 +45,7 @@ export function activityToInput(activity: InboundActivity): EngineInput | undefi
       typeof activity.value === 'string' && activity.value.trim() !== ''
         ? activity.value.trim()
         : undefined;
-    return { kind: 'start', payload: payload?.slice(0, 64) };
+    return { kind: 'start', payload: payload && sliceCodePoints(payload, 64) };
   }
   if (activity.type !== 'message') return undefined;
   const choice = choiceValueSchema.safeParse(activity.value);
@@ -42,7 +54,7 @@ export function activityToInput(activity: InboundActivity): EngineInput | undefi
   if (command.success) return { kind: 'command', command: command.data.command };
   const text = activity.text?.trim() ?? '';
   if (text === '') return undefined;
-  return { kind: 'text', text: text.slice(0, maxTextLength) };
+  return { kind: 'text', text: sliceCodePoints(text, maxTextLength) };
 }
 
 /** The language a client asked for ("en-GB" → en); French otherwise. */

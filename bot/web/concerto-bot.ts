@@ -3,6 +3,7 @@ import type { EngineInput } from '../../dialogs/engine-input.js';
 import type { Lang } from '../../dialogs/nlu/intent-name.js';
 import { translator, type Catalog } from '../../dialogs/translate.js';
 import type { TurnHandler } from '../handle-turn.js';
+import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import { activityToInput, langOfLocale } from './activity-to-input.js';
 import { replyToActivity } from './reply-to-activity.js';
@@ -13,7 +14,7 @@ import { replyToActivity } from './reply-to-activity.js';
  * activities. The identity is `bf:<channelId>:<from.id>`; the activity id makes retries idempotent.
  */
 export class ConcertoBot extends ActivityHandler {
-  constructor(handleTurn: TurnHandler, catalog: Catalog, log: Logger) {
+  constructor(handleTurn: TurnHandler, catalog: Catalog, log: Logger, metrics?: Metrics) {
     super();
     const run = async (context: TurnContext, input: EngineInput) => {
       const { activity } = context;
@@ -36,6 +37,9 @@ export class ConcertoBot extends ActivityHandler {
         );
       } catch (error) {
         // Infrastructure failure: log it once here, tell the person plainly; the state is unchanged.
+        metrics?.increment('concerto_web_errors_total', 'Web channel failures, by kind.', {
+          kind: 'bot_framework_turn',
+        });
         log.error({ err: error, channelId: activity.channelId }, 'Bot Framework turn failed');
         await context.sendActivity(translator(catalog, replyLang)('web.error'));
       }

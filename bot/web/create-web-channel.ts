@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { clientAddress } from '../http/client-address.js';
 import type { Channel, ChannelFactory } from '../serve-command.js';
+import { pushSubscriptionRoutes } from '../web-push/push-subscription-routes.js';
 import { botFrameworkRoute } from './bot-framework-route.js';
 import { chatPageRoutes } from './chat-page-routes.js';
 import { ConcertoBot } from './concerto-bot.js';
+import { checkConversationToken } from './conversation-token.js';
+import { createDirectLineLimits } from './directline-quotas.js';
 import { directLineRoutes } from './directline-routes.js';
 import { createDirectLineStream } from './directline-stream.js';
 import { tokenSignerFor } from './directline-token.js';
 import { createRateLimiter } from './rate-limiter.js';
+import { webCounter } from './web-metrics.js';
 import { webSessionRoute } from './web-session-route.js';
 
 /**
@@ -14,7 +20,7 @@ import { webSessionRoute } from './web-session-route.js';
  * (REST and WebSocket stream) and Bot Framework's `/api/messages`. The Direct Line secret comes
  * from DIRECTLINE_SECRET, or is generated once and kept in the database for every process.
  */
-export const createWebChannel: ChannelFactory = async (context) => {
+export const createWebChannel: ChannelFactory = async (context, metrics) => {
   const { config, log, catalog, handleTurn, directLine: repo, councils, retention } = context;
   const secret =
     config.DIRECTLINE_SECRET ??
@@ -28,16 +34,25 @@ export const createWebChannel: ChannelFactory = async (context) => {
     { source: config.DIRECTLINE_SECRET ? 'DIRECTLINE_SECRET' : 'database' },
     'Direct Line secret ready',
   );
-  const stream = createDirectLineStream(repo, tokens, log);
-  const deps = {
-    repo,
-    tokens,
-    secret,
-    publicUrl: config.PUBLIC_URL,
-    handleTurn,
-    catalog,
-    publish: stream.publish,
-  };
+  log.info({ source: context.webPush.source }, 'VAPID keys ready');
+  const count = webCounter(metrics);
+  const addressOf = (req: IncomingMessage) => clientAddress(req, config.TRUST_PROXY);
+  const stream = createDirectLineStream(repo, {
+    authorize: async (token, conversationId) => {
+      const check = await checkConversationToken(repo, tokens, token, new Date());
+      if (check.ok && check.conversation._id !== conversationId)
+        return {
+          ok: false,
+          status: 403,
+          code: 'BadArgument',
+          message: 'token not valid for this conversation',
+        };
+      return check;
+    },
+    addressOf,
+    log,
+    countLimited: () => count('limited'),
+  });
   const channel: Channel = {
     name: 'web',
     routes: [
@@ -49,12 +64,30 @@ export const createWebChannel: ChannelFactory = async (context) => {
         repo,
         tokens,
         { create: createRateLimiter(10, 60_000), renew: createRateLimiter(30, 60_000) },
-        config.TRUST_PROXY,
+        addressOf,
+        count,
       ),
-      ...directLineRoutes(deps),
-      botFrameworkRoute(config, new ConcertoBot(handleTurn, catalog, log), log),
+      ...directLineRoutes({
+        repo,
+        tokens,
+        secret,
+        publicUrl: config.PUBLIC_URL,
+        handleTurn,
+        catalog,
+        publish: stream.publish,
+        retentionDays: retention.directLineDays,
+        maxStoredText: context.longestAnswer,
+        countTurn: () => count('turn'),
+        limits: createDirectLineLimits(),
+        addressOf,
+        count,
+      }),
+      ...pushSubscriptionRoutes({ push: context.webPush, tokens, conversations: repo, log }),
+      botFrameworkRoute(config, new ConcertoBot(handleTurn, catalog, log, metrics), log, metrics),
     ],
     upgrade: (req, socket, head) => stream.upgrade(req, socket, head),
+    // After the turns in flight: their replies still reach the open sockets.
+    stopIn: 'connections',
     stop: () => stream.close(),
   };
   return channel;

@@ -26,3 +26,15 @@ export function fail(
   sendJson(res, status, { error: { code, message } });
   return undefined;
 }
+
+/** A JSON body that may be absent (no content at all): `{}` then; undefined after answering 4xx. */
+export async function readOptionalBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit = 4096,
+): Promise<unknown> {
+  const length = req.headers['content-length'];
+  const chunked = req.headers['transfer-encoding'] !== undefined;
+  if (!chunked && (length === undefined || length === '0')) return {};
+  return readBody(req, res, limit);
+}

@@ -1,28 +1,48 @@
+import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { clientAddress } from '../http/client-address.js';
 import { sendJson, type Route } from '../http/create-http-server.js';
-import { fail, readBody } from './read-body.js';
+import { checkConversationToken } from './conversation-token.js';
+import { withinQuota } from './directline-quotas.js';
+import type { DirectLineStore } from './directline-store.js';
 import { tokenLifetimeSeconds, type TokenSigner } from './directline-token.js';
 import type { RateLimiter } from './rate-limiter.js';
-import type { DirectLineStore } from './directline-store.js';
+import { fail, readBody } from './read-body.js';
+import type { WebCounter } from './web-metrics.js';
 
 /** An old token still proves its conversation this long after it expired (a phone back days later). */
 export const resumeWindowSeconds = 30 * 86_400;
 
-const sessionRequestSchema = z.object({ token: z.string().max(1000).optional() });
+const sessionRequestSchema = z.object({ token: z.string().max(2048).optional() });
 
 /**
- * `POST /web/session`: the chat page's Direct Line token. Without a body token: a new
- * conversation. With the page's previous token (even expired, up to 30 days): a fresh token
- * for the same conversation. The proof is the signed token itself, so only the phone that held
- * it can come back; a forged or foreign one is refused. Rate-limited per address.
+ * `POST /web/session`: the chat page's Direct Line token, a JWT bound to the conversation's
+ * `dl_` user (stable across reloads: the page's identity). Without a body token: a new
+ * conversation. With the page's previous token: a fresh token for the same conversation,
+ * which replaces it. The resume is explicit:
+ * - the token may have expired up to 30 days ago (a phone back days later);
+ * - it may be of the generation just before the current one (the page renewed, and the
+ *   answer was lost on the way: without this, the person would lose their conversation);
+ *   anything older is refused, so a token copied before two renewals opens nothing;
+ * - tokens of before JWTs are still taken (a month after the upgrade, none is left);
+ * - only the page's own conversations resume here (Direct Line clients refresh their tokens).
+ * A forged or foreign token is refused. Rate-limited per address.
  */
 export function webSessionRoute(
   repo: DirectLineStore,
   tokens: TokenSigner,
   limits: { create: RateLimiter; renew: RateLimiter },
-  trustProxy = false,
+  addressOf: (req: IncomingMessage) => string,
+  count?: WebCounter,
 ): Route {
+  const refuse = (
+    res: Parameters<typeof fail>[0],
+    status: number,
+    code: string,
+    message: string,
+  ) => {
+    count?.('rejected', { status: String(status) });
+    return fail(res, status, code, message);
+  };
   return {
     method: 'POST',
     path: '/web/session',
@@ -30,37 +50,57 @@ export function webSessionRoute(
       const body = await readBody(req, res, 4096);
       if (body === undefined) return;
       const parsed = sessionRequestSchema.safeParse(body);
-      if (!parsed.success) return void fail(res, 400, 'BadArgument', 'expected { token? }');
+      if (!parsed.success) return void refuse(res, 400, 'BadArgument', 'expected { token? }');
+      const { token } = parsed.data;
       // New conversations are what a flood would create; renewals get a looser limit.
-      const limiter = parsed.data.token ? limits.renew : limits.create;
-      const address = clientAddress(req, trustProxy);
-      if (!limiter.take(address)) {
-        const retryAfter = String(limiter.retryAfter(address));
-        const error = { code: 'TooManyRequests', message: 'too many session requests' };
-        return void sendJson(res, 429, { error }, { 'retry-after': retryAfter });
-      }
+      if (!withinQuota(res, [[token ? limits.renew : limits.create, addressOf(req)]]))
+        return void count?.('limited');
       const now = new Date();
-      let conversationId: string;
-      let resumed = false;
-      if (parsed.data.token) {
-        const check = tokens.verify(parsed.data.token, now);
-        const claims = check.ok || check.reason === 'expired' ? check.claims : undefined;
-        if (!claims) return void fail(res, 401, 'TokenInvalid', 'invalid token');
-        if (claims.exp + resumeWindowSeconds < now.getTime() / 1000)
-          return void fail(res, 403, 'TokenExpired', 'token too old');
-        const conversation = await repo.findConversation(claims.conversationId);
-        if (!conversation) return void fail(res, 404, 'BadArgument', 'conversation not found');
-        conversationId = conversation._id;
-        resumed = true;
-      } else {
-        conversationId = (await repo.createConversation(now))._id;
+      if (!token) {
+        const conversation = await repo.createConversation({ origin: 'page' }, now);
+        return void sendJson(res, 200, {
+          conversationId: conversation._id,
+          token: tokens.sign(
+            { conversationId: conversation._id, userId: conversation.userId, generation: 0 },
+            now,
+          ),
+          expires_in: tokenLifetimeSeconds,
+          resumed: false,
+        });
       }
-      sendJson(res, 200, {
-        conversationId,
-        token: tokens.sign(conversationId, now),
-        expires_in: tokenLifetimeSeconds,
-        resumed,
-      });
+      // Two renewals at once (two tabs): the one that lost tries again on the new generation.
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const check = await checkConversationToken(repo, tokens, token, now, {
+          expiredGraceSeconds: resumeWindowSeconds,
+          previousGeneration: true,
+          legacy: true,
+        });
+        if (!check.ok) return void refuse(res, check.status, check.code, check.message);
+        const { conversation } = check;
+        if (conversation.origin !== 'page')
+          return void refuse(res, 403, 'TokenInvalid', 'not a conversation of this page');
+        if (conversation.endedAt !== undefined)
+          return void refuse(res, 404, 'BadArgument', 'conversation ended');
+        const generation = conversation.tokenGeneration;
+        if (!(await repo.nextTokenGeneration(conversation._id, generation))) continue;
+        return void sendJson(res, 200, {
+          conversationId: conversation._id,
+          token: tokens.sign(
+            {
+              conversationId: conversation._id,
+              userId: conversation.userId,
+              generation: generation + 1,
+            },
+            now,
+          ),
+          expires_in: tokenLifetimeSeconds,
+          resumed: true,
+        });
+      }
+      // Renewed again meanwhile: the page tries again shortly (it treats 429 as "not now").
+      count?.('limited');
+      const error = { code: 'TooManyRequests', message: 'renewed elsewhere meanwhile, try again' };
+      sendJson(res, 429, { error }, { 'retry-after': '1' });
     },
   };
 }

@@ -28,7 +28,7 @@ export async function startAdminApi(
     },
     limits,
   );
-  const server: Server = createHttpServer(routes, log);
+  const server: Server = createHttpServer(routes, { log });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -38,7 +38,7 @@ export async function startAdminSite(
   };
   const server: Server = createHttpServer(
     [...adminApiRoutes(deps, { maxFailures: 1_000 }), ...adminPageRoutes(deps, options)],
-    log,
+    { log },
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

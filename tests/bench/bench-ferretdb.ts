@@ -1,9 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
-import { startEmbeddedServer } from '../../storage/embedded-server.js';
-import { quantile } from './quantile.js';
+import { measureLatency, openBenchDatabase } from './bench-database.js';
 
 interface Doc {
   _id: string;
@@ -24,13 +19,9 @@ const inSize = 20;
  * build started by hand, for the "before" figures), else the embedded FerretDB.
  */
 export async function benchFerretdb(): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'concerto-bench-ferretdb-'));
-  const embedded = process.env['MONGODB_URI']
-    ? undefined
-    : await startEmbeddedServer({ dataDir: dir, log: () => undefined });
-  const client = new MongoClient(process.env['MONGODB_URI'] ?? embedded?.uri ?? '');
-  const db = client.db(`bench_ferretdb_${Date.now()}`);
-  const lines = [`ferretdb ${embedded ? 'embedded FerretDB (SQLite)' : 'MONGODB_URI'}`];
+  const bench = await openBenchDatabase('bench_ferretdb');
+  const { db } = bench;
+  const lines = [`ferretdb ${bench.label}`];
   try {
     for (const size of sizes) {
       const c = db.collection<Doc>(`docs_${size}`);
@@ -75,30 +66,8 @@ export async function benchFerretdb(): Promise<string[]> {
     }
     return lines;
   } finally {
-    await db.dropDatabase().catch(() => undefined);
-    await client.close();
-    await embedded?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 
-/** Runs op one at a time for up to maxOps runs or budgetMs, and describes its latencies. */
-async function measure(op: () => Promise<void>): Promise<string> {
-  const latencies: number[] = [];
-  const started = performance.now();
-  while (latencies.length < maxOps && performance.now() - started < budgetMs) {
-    const t = performance.now();
-    await op();
-    latencies.push(performance.now() - t);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return (
-    `${latencies.length} runs: median ${quantile(latencies, 0.5).toFixed(2)} ms, ` +
-    `p99 ${quantile(latencies, 0.99).toFixed(2)} ms, ${rate(latencies.length / seconds)} ops/s`
-  );
-}
-
-function rate(perSecond: number): string {
-  return perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
-}
+const measure = (op: () => Promise<void>) => measureLatency(op, { maxOps, budgetMs });

@@ -47,9 +47,18 @@ if (selected('synthesis')) {
   const { benchSynthesis } = await import('./bench-synthesis.js');
   for (const line of await benchSynthesis()) console.log(line);
 }
+// Not in the default run (minutes, a server under attack): `npm run bench -- fuzz`.
+if (only.includes('fuzz')) {
+  const { benchFuzz } = await import('./bench-fuzz.js');
+  for (const line of await benchFuzz()) console.log(line);
+}
 if (selected('web')) {
   const { benchWebPage } = await import('./bench-web-page.js');
   for (const line of await benchWebPage()) console.log(line);
+}
+if (selected('directline')) {
+  const { benchDirectline } = await import('./bench-directline.js');
+  for (const line of await benchDirectline()) console.log(line);
 }
 if (selected('reminders')) {
   const { benchReminders } = await import('./bench-reminders.js');

@@ -1,9 +1,9 @@
 // A local Bot API for tests: grammY talks to it through TELEGRAM_API_ROOT. It answers the
 // methods the bot uses like Telegram does, records every call, queues updates for long
-// polling, and can be told to fail (429 with retry_after, 403 blocked, 500), to enforce a
-// flood limit (more than N messages in any second: 429) and to answer slowly. Started with
+// polling, and can be told to fail (429 with retry_after, 403 blocked, 500). Started with
 // `limits`, it enforces Telegram's pace as Telegram does: a 429 with retry_after for a
-// message beyond the overall budget or beyond a chat's short burst.
+// message beyond the overall budget or beyond a chat's short burst. `limitRate` adds a strict
+// flood limit (more than N messages in any second: 429); `answerAfter` answers slowly.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
 
@@ -12,6 +12,8 @@ export interface RecordedCall {
   params: Record<string, unknown>;
   /** performance.now() when the call arrived. */
   at: number;
+  /** Answered with an error on purpose (failNext, failAtRandom, a blocked chat). */
+  failed?: true;
   /** The HTTP status it was answered with (429 when over the limits). */
   status?: number;
 }
@@ -26,7 +28,7 @@ export interface FakeLimits {
   perChatIntervalMs: number;
 }
 
-type Failure = 429 | 403 | 500;
+type Failure = 429 | 403 | 500 | 502;
 
 interface StoredMessage {
   chatId: number;
@@ -67,6 +69,7 @@ export class FakeTelegramApi {
   private readonly messages = new Map<string, StoredMessage>();
   /** Like Telegram for bots: message ids count up per chat, the person's and the bot's alike. */
   private readonly lastMessageIds = new Map<number, number>();
+  private random: { rate: number; methods?: ReadonlySet<string>; next: () => number } | undefined;
   private nextUpdate = 1;
   private lastOffset = 0;
   private readonly pace: Pace | undefined;
@@ -117,6 +120,33 @@ export class FakeTelegramApi {
     ]);
   }
 
+  /**
+   * From now on each call (of `methods`, else of any method but getMe) fails with probability
+   * `rate`: 429 asking to retry after a second, or 500 / 502, drawn from `seed`. Undefined stops it.
+   */
+  failAtRandom(options: { rate: number; methods?: string[]; seed?: number } | undefined): void {
+    if (!options) {
+      this.random = undefined;
+      return;
+    }
+    let state = options.seed ?? 1;
+    // mulberry32: small, seeded, good enough to pick failures.
+    const next = () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    };
+    this.random = {
+      rate: options.rate,
+      next,
+      ...(options.methods ? { methods: new Set(options.methods) } : {}),
+    };
+  }
+
+  /** Calls failed on purpose so far (failNext and failAtRandom). */
+  failed = 0;
+
   /** From now on the bot gets 403 "bot was blocked by the user" for this chat. */
   block(chatId: number): void {
     this.blocked.add(chatId);
@@ -140,6 +170,16 @@ export class FakeTelegramApi {
     this.latencyMs = ms;
   }
 
+  /** When calls of `method` that were answered 200 arrived (performance.now()), in order. */
+  acceptedAt(method: string): number[] {
+    return this.accepted.filter((a) => a.method === method).map((a) => a.at);
+  }
+
+  /** Messages accepted so far, every chat together. */
+  get messageCount(): number {
+    return this.messages.size;
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -152,16 +192,6 @@ export class FakeTelegramApi {
   /** One chat's messages in the order they were sent, as they look now. */
   chatMessages(chatId: number): StoredMessage[] {
     return [...this.messages.values()].filter((m) => m.chatId === chatId);
-  }
-
-  /** When calls of `method` that were answered 200 arrived (performance.now()), in order. */
-  acceptedAt(method: string): number[] {
-    return this.accepted.filter((a) => a.method === method).map((a) => a.at);
-  }
-
-  /** Messages accepted so far, every chat together. */
-  get messageCount(): number {
-    return this.messages.size;
   }
 
   nextUpdateId(): number {
@@ -197,28 +227,46 @@ export class FakeTelegramApi {
       return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const method = match[2] ?? '';
     const params = await readParams(req);
-    const call: RecordedCall = { method, params, at: performance.now() };
+    const at = performance.now();
+    const call: RecordedCall = { method, params, at };
     this.calls.push(call);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const answer = (status: number, body: unknown) => {
       call.status = status;
       reply(res, status, body);
     };
-    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-    const failure = this.failures.get(method)?.shift();
-    if (failure) return answer(failure, failureBody(failure));
-    if (chatMethods.has(method) && this.blocked.has(Number(params.chat_id)))
+    const failure = this.failures.get(method)?.shift() ?? this.randomFailure(method);
+    if (failure) {
+      this.failed += 1;
+      call.failed = true;
+      return answer(failure, failureBody(failure));
+    }
+    if (chatMethods.has(method) && this.blocked.has(Number(params.chat_id))) {
+      call.failed = true;
       return answer(403, failureBody(403));
-    if (messageMethods.has(method) && this.flooded(call.at)) {
-      this.floodRefusals += 1;
-      return answer(429, tooManyRequests(this.flood?.retryAfter ?? 1));
     }
     const wait = messageMethods.has(method) ? this.pace?.take(Number(params.chat_id)) : 0;
     if (wait) return answer(429, tooManyRequests(Math.ceil(wait / 1000)));
+    if (messageMethods.has(method) && this.flooded(at)) {
+      this.floodRefusals += 1;
+      return answer(429, tooManyRequests(this.flood?.retryAfter ?? 1));
+    }
     if (method === 'getUpdates') return this.getUpdates(req, res, params);
     const refused = this.refusedEdit(method, params);
     if (refused) return answer(400, { ok: false, error_code: 400, description: refused });
-    this.accepted.push({ method, at: call.at });
+    this.accepted.push({ method, at });
     return answer(200, { ok: true, result: this.answer(method, params) });
+  }
+
+  /** Whether a message arriving at `at` is over the flood limit (else it counts). */
+  private flooded(at: number): boolean {
+    const flood = this.flood;
+    if (!flood) return false;
+    const since = at - 1000;
+    while ((flood.accepted[0] ?? Infinity) <= since) flood.accepted.shift();
+    if (flood.accepted.length >= flood.perSecond) return true;
+    flood.accepted.push(at);
+    return false;
   }
 
   /** What Telegram answers to an edit of a message the bot did not send, or that changes nothing. */
@@ -236,15 +284,13 @@ export class FakeTelegramApi {
       : undefined;
   }
 
-  /** Whether a message arriving at `at` is over the flood limit (else it counts). */
-  private flooded(at: number): boolean {
-    const flood = this.flood;
-    if (!flood) return false;
-    const since = at - 1000;
-    while ((flood.accepted[0] ?? Infinity) <= since) flood.accepted.shift();
-    if (flood.accepted.length >= flood.perSecond) return true;
-    flood.accepted.push(at);
-    return false;
+  private randomFailure(method: string): Failure | undefined {
+    const random = this.random;
+    if (!random || method === 'getMe' || (random.methods && !random.methods.has(method)))
+      return undefined;
+    if (random.next() >= random.rate) return undefined;
+    const pick = random.next();
+    return pick < 0.4 ? 429 : pick < 0.7 ? 500 : 502;
   }
 
   private answer(method: string, params: Record<string, unknown>): unknown {
@@ -471,6 +517,7 @@ function failureBody(status: Failure): Record<string, unknown> {
   if (status === 429) return tooManyRequests(1);
   if (status === 403)
     return { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' };
+  if (status === 502) return { ok: false, error_code: 502, description: 'Bad Gateway' };
   return { ok: false, error_code: 500, description: 'Internal Server Error' };
 }
 

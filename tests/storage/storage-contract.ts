@@ -404,6 +404,9 @@ export function storageContract(name: string, make: () => Promise<StorageUnderTe
       await commit(answerCommit(alice, await load(alice), 'edu_idees', text('aussi')));
       await storage.codes.issue('K7QHM3PX', participantId, t1);
       const other = await commit(answerCommit(bob, null, 'edu_marche', text('kept')));
+      // Wrong codes tried from Alice's chat name it: they go with her (10 minutes at most otherwise).
+      for (let i = 0; i < 5; i += 1) await redeemContinuationCode(storage, alice, 'ZZZZZZZZ', t1);
+      expect(await redeemContinuationCode(storage, alice, 'ZZZZZZZZ', t1)).toBe('too_many');
       const erase = { version: 2, deletion: { questionIds: ['edu_marche', 'edu_idees'] } };
       await eraseParticipant(storage, participantId, consultationId, erase);
       await eraseParticipant(storage, participantId, consultationId, erase);
@@ -415,9 +418,10 @@ export function storageContract(name: string, make: () => Promise<StorageUnderTe
       expect(await redeemContinuationCode(storage, bob, 'K7QHM3PX', t1)).toBe('invalid');
       expect(await answersOf(other.participantId)).toHaveLength(1);
       expect(await storage.transcripts.has(other.participantId, 1)).toBe(true);
-      // The same identity writing again is someone new.
+      // The same identity writing again is someone new, with no wrong tries held against it.
       const again = await commit(turnCommit(alice, null));
       expect(again.participantId).not.toBe(participantId);
+      expect(await redeemContinuationCode(storage, alice, 'ZZZZZZZZ', t1)).toBe('invalid');
     });
 
     it('stores operator-like and dotted user text as plain data', async () => {

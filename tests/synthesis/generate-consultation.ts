@@ -9,6 +9,7 @@ import type {
 } from '../../bot/synthesis/summarize-consultation.js';
 import { SeededRandom } from '../../bot/workshop/seeded-random.js';
 import { collections } from '../../storage/collections.js';
+import { importCouncils } from '../../storage/council-repository.js';
 import {
   answerDocSchema,
   participantDocSchema,
@@ -298,6 +299,21 @@ export function largeConsultation(
     answers.set(participantId, mine);
   }
   return { consultation, participants, answers: answerRows(answers, at) };
+}
+
+/** The councils of the planted consultation, in the store (their INSEE code is Roubaix's for both). */
+export async function importPlantedCouncils(db: Db): Promise<void> {
+  await importCouncils(
+    db,
+    plantedCouncils.map((c) => ({
+      code: c.code,
+      name: c.name,
+      commune: c.commune,
+      communeInsee: '59512',
+      department: '59',
+      departmentName: 'Nord',
+    })),
+  );
 }
 
 /** Stores the generated participants and answers as real documents (checked by their schemas). */

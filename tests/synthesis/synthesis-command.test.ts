@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SynthesisReport } from '../../bot/synthesis/synthesis-report.js';
-import { importCouncils } from '../../storage/council-repository.js';
 import { runConcerto } from '../helpers/run-concerto.js';
 import { useTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import {
+  importPlantedCouncils,
   insertConsultation,
   plantedConsultation,
-  plantedCouncils,
 } from './generate-consultation.js';
 
 let database: TestDatabase;
@@ -18,17 +17,7 @@ let dir: string;
 beforeAll(async () => {
   database = await useTestDatabase();
   dir = mkdtempSync(path.join(tmpdir(), 'concerto-synthesis-'));
-  await importCouncils(
-    database.db,
-    plantedCouncils.map((c) => ({
-      code: c.code,
-      name: c.name,
-      commune: c.commune,
-      communeInsee: '59512',
-      department: '59',
-      departmentName: 'Nord',
-    })),
-  );
+  await importPlantedCouncils(database.db);
   await insertConsultation(database.db, plantedConsultation());
 });
 

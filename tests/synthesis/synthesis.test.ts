@@ -9,10 +9,10 @@ import type {
   TextQuestionSynthesis,
 } from '../../bot/synthesis/synthesis-report.js';
 import { defaultCatalog } from '../../dialogs/load-consultation.js';
-import { importCouncils } from '../../storage/council-repository.js';
 import { mongoStorage } from '../../storage/mongo-storage.js';
 import { useTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import {
+  importPlantedCouncils,
   insertConsultation,
   plantedConsultation,
   plantedCouncils,
@@ -25,17 +25,7 @@ let report: SynthesisReport;
 
 beforeAll(async () => {
   database = await useTestDatabase();
-  await importCouncils(
-    database.db,
-    plantedCouncils.map((c) => ({
-      code: c.code,
-      name: c.name,
-      commune: c.commune,
-      communeInsee: '59512',
-      department: '59',
-      departmentName: 'Nord',
-    })),
-  );
+  await importPlantedCouncils(database.db);
   await insertConsultation(database.db, planted);
   report = await build();
 });

@@ -15,7 +15,7 @@ let serviceUrl: string;
 const captured: Captured[] = [];
 
 beforeAll(async () => {
-  web = await startWebServer();
+  web = await startWebServer({ BOTFRAMEWORK_ANONYMOUS: 'true' });
   capture = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -33,11 +33,7 @@ export function directLineHttp(baseUrl: string) {
       const body = await json(res);
       return { conversationId: String(body.conversationId), token: String(body.token) };
     },
-    async post(
-      conv: Conversation,
-      activity: Record<string, unknown>,
-      token = conv.token,
-    ): Promise<Response> {
+    async post(conv: Conversation, activity: unknown, token = conv.token): Promise<Response> {
       return fetch(`${api}/conversations/${conv.conversationId}/activities`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

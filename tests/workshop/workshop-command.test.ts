@@ -3,17 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { participantPseudonym } from '../../bot/exports/participant-pseudonym.js';
-import { importCouncils } from '../../storage/council-repository.js';
 import { mongoStorage } from '../../storage/mongo-storage.js';
 import { FakeTelegramApi } from '../helpers/fake-telegram-api.js';
 import { runConcerto } from '../helpers/run-concerto.js';
 import { useTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { raw } from '../storage/raw-collection.js';
 import {
+  importPlantedCouncils,
   insertConsultation,
   participantIdOf,
   plantedConsultation,
-  plantedCouncils,
 } from '../synthesis/generate-consultation.js';
 
 const secret = 'a-pseudonym-secret-for-the-workshop-tests';
@@ -31,17 +30,7 @@ beforeAll(async () => {
   database = await useTestDatabase();
   dir = mkdtempSync(path.join(tmpdir(), 'concerto-workshop-'));
   telegram = await FakeTelegramApi.start();
-  await importCouncils(
-    database.db,
-    plantedCouncils.map((c) => ({
-      code: c.code,
-      name: c.name,
-      commune: c.commune,
-      communeInsee: '59512',
-      department: '59',
-      departmentName: 'Nord',
-    })),
-  );
+  await importPlantedCouncils(database.db);
   await insertConsultation(database.db, plantedConsultation());
   const storage = mongoStorage(database.db);
   for (const i of withContact)

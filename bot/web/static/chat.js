@@ -136,6 +136,17 @@ async function openSession() {
   return fresh;
 }
 
+/** The conversation is gone (its data erased, or expired): the page starts a new one. */
+function restart() {
+  // Once a minute at most: a server that answers 404 to everything must not loop the page.
+  const last = Number(sessionStorage.getItem('concerto.restarted') ?? 0);
+  if (Date.now() - last < 60000) return false;
+  sessionStorage.setItem('concerto.restarted', String(Date.now()));
+  localStorage.removeItem(sessionKey);
+  location.reload();
+  return false;
+}
+
 async function renewToken() {
   const res = await call('POST', '/web/session', { token: session.token });
   if (!res?.ok) return false;
@@ -156,7 +167,7 @@ function receive(group) {
     session.watermark = group.watermark;
     saveSession();
   }
-  if (changed) settle();
+  if (considerPush() || changed) settle();
 }
 
 async function pull() {
@@ -164,6 +175,7 @@ async function pull() {
     const url = `${api}/conversations/${session.conversationId}/activities?watermark=${session.watermark}`;
     const res = await call('GET', url, undefined, session.token);
     if (res?.status === 403 && (await renewToken())) continue;
+    if (res?.status === 404) return restart();
     if (!res?.ok) return false;
     const group = await res.json();
     receive(group);
@@ -182,6 +194,7 @@ async function connect() {
   const url = `${api}/conversations/${session.conversationId}?watermark=${session.watermark}`;
   const res = await call('GET', url, undefined, session.token);
   if (res?.status === 403 && (await renewToken())) return connect();
+  if (res?.status === 404) return restart();
   if (!res?.ok) {
     startPolling();
     setTimeout(connect, retryDelay);
@@ -238,6 +251,7 @@ function render(activity, next) {
   const actions = activity.suggestedActions?.actions ?? [];
   if (data.progress) showProgress(data.progress, data.progressLine);
   if (data.promptId === '_done') showProgress(null, t('web.progress_done'));
+  countQuestion(data);
 
   const sameMultiple =
     data.multiSelect && current?.multiSelect && current.promptId === data.promptId;
@@ -491,7 +505,10 @@ function settle() {
       limit >= full ? full : Math.max(...cuts.filter((c) => c <= limit), least);
     // The screen's height is fixed: what the list does not take, the conversation gets.
     const shared = main.clientHeight + list.clientHeight;
-    const room = shared - (question ? question.offsetHeight + 16 : 0);
+    const lead = leadOf(question, shared - least);
+    if (lead !== question) lead.dataset.seen = 'true';
+    const room =
+      shared - (question ? question.offsetTop + question.offsetHeight - lead.offsetTop + 16 : 0);
     // A question too long to fit whole anyway (the consent) starts at the top and scrolls:
     // then the list may take up to half the room, so that every answer is seen at once.
     const height = cutAt(room >= least ? room : Math.max(least, shared / 2));
@@ -502,10 +519,12 @@ function settle() {
       list.scrollTop = tapped.offsetTop + tapped.offsetHeight - list.clientHeight + 4;
     if (question) {
       const bottom = main.scrollHeight - main.clientHeight;
-      main.scrollTop = Math.min(bottom, question.offsetTop - 8);
+      main.scrollTop = Math.min(bottom, lead.offsetTop - 8);
     } else main.scrollTop = main.scrollHeight;
   } else if (question) {
-    const top = question.getBoundingClientRect().top + window.scrollY - 8;
+    const lead = leadOf(question, window.innerHeight);
+    if (lead !== question) lead.dataset.seen = 'true';
+    const top = lead.getBoundingClientRect().top + window.scrollY - 8;
     const bottom = document.documentElement.scrollHeight - window.innerHeight;
     window.scrollTo(0, Math.max(0, Math.min(bottom, top)));
   }
@@ -513,6 +532,14 @@ function settle() {
     current.li.focus({ preventScroll: true });
     followFocus = false;
   }
+}
+
+/** What is read with the question: the offer just above it when both fit in `room`, else itself. */
+function leadOf(question, room) {
+  const offer = $('push-offer');
+  if (!question || !offer || offer.nextElementSibling !== question) return question;
+  const both = question.offsetTop + question.offsetHeight - offer.offsetTop + 16;
+  return both <= room ? offer : question;
 }
 
 // --- sending -------------------------------------------------------------------------------
@@ -565,6 +592,7 @@ async function flush() {
       const url = `${api}/conversations/${session.conversationId}/activities`;
       const res = await call('POST', url, item.activity, session.token);
       if (res?.status === 403 && (await renewToken())) continue;
+      if (res?.status === 404) return restart();
       if (
         res &&
         res.status >= 400 &&
@@ -607,7 +635,7 @@ function giveBackDraft(prompt) {
 function updateCounter() {
   const out = $('text-limit');
   const max = current?.textLimit ?? 0;
-  const count = $('text').value.length;
+  const count = [...$('text').value].length; // characters, as the server counts them
   let text = '';
   if (max > 0 && count >= max * 0.8) {
     const over = count - max;
@@ -631,6 +659,195 @@ function fitTextarea() {
   // Empty, it keeps its one line (a long placeholder would otherwise make it taller).
   if (box.value !== '') box.style.height = `${Math.min(box.scrollHeight + 4, 8 * 16)}px`;
   updateCounter();
+}
+
+// --- reminders by notification -------------------------------------------------------------
+// After a few answers the page offers a notification before the deadline, in plain words:
+// never on load, never again after « non », and only where Web Push works (not in Safari on an
+// iPhone outside a home-screen app, nor in most private windows). The chat is the same without.
+
+const pushKey = 'concerto.push'; // 'yes' or 'no', as the person answered the offer
+const answersBeforeOffer = 3;
+const questionsAsked = new Set();
+let questionnaireDone = false;
+/** How many questions had been asked when the offer appeared (0: not shown on this visit). */
+let offeredAt = 0;
+
+/** Questions of the questionnaire have ids of their own; the bot's own prompts start with _. */
+function countQuestion(data) {
+  const id = data.promptId ?? '';
+  if (id && !id.startsWith('_')) questionsAsked.add(id);
+  if (id === '_done') questionnaireDone = true;
+}
+
+function pushSupported() {
+  return (
+    window.isSecureContext &&
+    'serviceWorker' in navigator &&
+    'PushManager' in window &&
+    'Notification' in window
+  );
+}
+
+/** After each batch of bot messages: offers, or withdraws an offer left unanswered. */
+function considerPush() {
+  const asked = questionsAsked.size;
+  const offer = $('push-offer');
+  if (offeredAt > 0) {
+    if (!offer?.querySelector('button') || (asked === offeredAt && !questionnaireDone))
+      return false;
+    if (offer.dataset.seen || questionnaireDone) {
+      // Seen and left unanswered while a question was answered: it goes (asked next visit).
+      offer.remove();
+    } else {
+      // There was no room for it beside the last question: it goes with the new one.
+      offeredAt = asked;
+      if (current?.li === $('log').lastElementChild) $('log').insertBefore(offer, current.li);
+    }
+    return true;
+  }
+  if (questionnaireDone || asked <= answersBeforeOffer || !pushSupported()) return false;
+  offeredAt = asked;
+  const said = readJson(pushKey);
+  if (said === 'no' || Notification.permission === 'denied') return false;
+  if (said === 'yes' && Notification.permission === 'granted') {
+    // Already accepted on this phone: the server gets the subscription as it is today.
+    void subscribePush();
+    return false;
+  }
+  showOffer();
+  return true;
+}
+
+/**
+ * The offer, in the conversation just above the question (read with it, announced by the log;
+ * from the question, Tab still goes to its answers). It is the page's own: not sent, not kept.
+ */
+function showOffer() {
+  const li = document.createElement('li');
+  li.id = 'push-offer';
+  li.className = 'offer';
+  const group = document.createElement('div');
+  group.setAttribute('role', 'group');
+  group.setAttribute('aria-labelledby', 'push-text');
+  const text = document.createElement('p');
+  text.id = 'push-text';
+  // data-i18n: a change of language translates it with the rest of the page.
+  text.dataset.i18n = 'web.push.offer';
+  text.textContent = t('web.push.offer');
+  const buttons = document.createElement('div');
+  buttons.className = 'push-buttons';
+  for (const [id, key, onClick] of [
+    ['push-yes', 'web.push.yes', () => void acceptPush()],
+    ['push-no', 'web.push.no', declinePush],
+  ]) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.id = id;
+    button.dataset.i18n = key;
+    button.textContent = t(key);
+    button.addEventListener('click', onClick);
+    buttons.append(button);
+  }
+  group.append(text, buttons);
+  li.append(group);
+  const question = current?.li === $('log').lastElementChild ? current.li : null;
+  $('log').insertBefore(li, question);
+}
+
+/** The offer's buttons go and `key` says what came of it; the focus goes back to the question. */
+function answerOffer(key) {
+  const offer = $('push-offer');
+  if (!offer) return;
+  const hadFocus = offer.contains(document.activeElement);
+  offer.querySelector('.push-buttons')?.remove();
+  $('push-text').dataset.i18n = key;
+  $('push-text').textContent = t(key);
+  settle();
+  if (hadFocus) (current?.li ?? $('text')).focus({ preventScroll: true });
+}
+
+function declinePush() {
+  writeJson(pushKey, 'no');
+  answerOffer('web.push.declined');
+}
+
+async function acceptPush() {
+  writeJson(pushKey, 'yes');
+  let permission = Notification.permission;
+  if (permission === 'default') permission = await Notification.requestPermission();
+  if (permission !== 'granted') {
+    writeJson(pushKey, 'no');
+    answerOffer('web.push.blocked');
+    return;
+  }
+  answerOffer((await subscribePush()) ? 'web.push.done' : 'web.push.failed');
+}
+
+/** Registers the service worker, subscribes with the server's key, tells the server. */
+async function subscribePush() {
+  try {
+    const keyRes = await call('GET', '/web/push/key');
+    if (!keyRes?.ok) return false;
+    const key = base64urlBytes((await keyRes.json()).publicKey);
+    const registration = await navigator.serviceWorker.register('/push-worker.js');
+    await navigator.serviceWorker.ready;
+    let subscription = await registration.pushManager.getSubscription();
+    const old = subscription?.options?.applicationServerKey;
+    if (subscription && old && !sameBytes(new Uint8Array(old), key)) {
+      // The server's key changed: that subscription can never be used again.
+      await subscription.unsubscribe();
+      subscription = null;
+    }
+    // A browser whose push service cannot be reached may never answer: give up after a while.
+    subscription ??= await Promise.race([
+      registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }),
+      new Promise((resolve, reject) => setTimeout(() => reject(new Error('timeout')), 20000)),
+    ]);
+    const body = { conversationId: session.conversationId, subscription: subscription.toJSON() };
+    let res = await call('POST', '/web/push/subscription', body, session.token);
+    if (res?.status === 403 && (await renewToken()))
+      res = await call('POST', '/web/push/subscription', body, session.token);
+    return Boolean(res?.ok);
+  } catch {
+    return false;
+  }
+}
+
+function base64urlBytes(text) {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+function sameBytes(a, b) {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/**
+ * A tap on a reminder (`?reminder=<prompt>&choice=<choice>&action=continue|stop`, or the
+ * service worker's message to an open page): the page says that choice to the bot, as if the
+ * person had tapped it here. « Continuer » brings their question back; « Ne plus me rappeler »
+ * turns reminders off through the bot.
+ */
+function sayReminderChoice(params) {
+  const promptId = params.get('reminder') ?? '';
+  const choiceId = params.get('choice') ?? '';
+  if (params.has('reminder')) history.replaceState(null, '', location.pathname);
+  const valid = /^[\w/-]{1,100}$/;
+  if (!valid.test(promptId) || !valid.test(choiceId)) return;
+  const label = t(`web.push.action.${params.get('action') === 'stop' ? 'stop' : 'continue'}`);
+  followFocus = true;
+  send({ type: 'message', text: label, value: { promptId, choiceId } }, label);
+}
+
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    const data = event.data ?? {};
+    if (data.type !== 'concerto.reminder' || !session) return;
+    const { promptId, choiceId, action } = data;
+    sayReminderChoice(new URLSearchParams({ reminder: promptId, choice: choiceId, action }));
+  });
+  navigator.serviceWorker.startMessages();
 }
 
 // --- start ---------------------------------------------------------------------------------
@@ -672,6 +889,7 @@ async function start() {
   } else {
     void flush();
   }
+  if (!fresh) sayReminderChoice(new URLSearchParams(location.search));
 }
 
 $('composer').addEventListener('submit', (event) => {
