@@ -59,6 +59,13 @@ const configSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   TELEGRAM_BOT_TOKEN: optional,
   TELEGRAM_API_ROOT: optional.pipe(z.url().optional()),
+  /** The bot's @username (without @), for the t.me invitation links of the admin page. */
+  TELEGRAM_BOT_USERNAME: optional.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{3,31}$/, 'a Telegram bot username, e.g. concerto_bot')
+      .optional(),
+  ),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
   TELEGRAM_WEBHOOK_SECRET: optional.pipe(
     z

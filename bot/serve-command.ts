@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { adminApiRoutes } from './admin-api/admin-api-routes.js';
+import { adminPageRoutes } from './admin-page/admin-page-routes.js';
 import type { Config } from './config.js';
 import { createHttpServer, type Route } from './http/create-http-server.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -163,6 +164,7 @@ export async function startServer(
   const routes: readonly Route[] = [
     ...health,
     ...adminApiRoutes(runtime),
+    ...adminPageRoutes(runtime),
     ...channels.flatMap((c) => c.routes).map(turnScoped),
   ];
   const server = createHttpServer(routes, {

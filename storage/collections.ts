@@ -43,6 +43,8 @@ export const collectionNames = {
   workshopInvitations: 'workshop_invitations',
   /** Scheduled jobs run once per interval across processes (storage/claim-job.ts). */
   jobs: 'jobs',
+  /** Signed-in sessions of the admin page (storage/admin-sessions.ts). */
+  adminSessions: 'admin_sessions',
 } as const;
 
 /** Collections of the store before 2026-12-01, read only by the migration (then dropped). */

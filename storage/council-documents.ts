@@ -9,6 +9,8 @@ export const councilDocSchema = z.object({
   department: z.string(),
   departmentName: z.string(),
   invitationCodes: z.array(z.string()),
+  /** How many members the council has, when an admin said so: completion is measured against it. */
+  members: z.int().min(1).optional(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });

@@ -16,6 +16,8 @@ import { checkForWrite, parseStored } from './storage-error.js';
 export interface Council extends Omit<QpvRow, 'code'> {
   id: string;
   invitationCodes: string[];
+  /** How many members it has, when an admin said so (setCouncilMembers). */
+  members?: number | undefined;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -157,6 +159,27 @@ export async function addInvitationCode(
     }
   }
   throw new Error('could not find a free invitation code in 10 tries');
+}
+
+/**
+ * Sets (or, with null, forgets) how many members a council has; false for an unknown council.
+ * An import of the official list leaves it as it is (it sets only the list's own fields).
+ */
+export async function setCouncilMembers(
+  db: Db,
+  councilId: string,
+  members: number | null,
+  now = new Date(),
+): Promise<boolean> {
+  if (members !== null && (!Number.isInteger(members) || members < 1))
+    throw new RangeError(`members must be a whole number from 1, got ${members}`);
+  const councils = collections(db).councils;
+  const filter = { _id: String(councilId) };
+  const result =
+    members === null
+      ? await councils.updateOne(filter, { $unset: { members: '' }, $set: { updatedAt: now } })
+      : await councils.updateOne(filter, { $set: { members, updatedAt: now } });
+  return result.matchedCount > 0;
 }
 
 /** Inserts the code for this council; false if the code already exists (for anyone). */

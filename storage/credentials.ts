@@ -113,6 +113,25 @@ export async function verifyCredential(
   return { credentialId: doc._id, name: doc.name, role: doc.role, councilIds: doc.councilIds };
 }
 
+/**
+ * The principal of a credential by id, or null once it is revoked or gone: a signed-in
+ * session of the admin page holds only the id and asks again on every request, so a
+ * revocation ends its sessions at once. `ADMIN_TOKEN` counts only while it is still set.
+ */
+export async function principalOfCredential(
+  db: Db,
+  credentialId: string,
+  options: { adminToken?: string | undefined } = {},
+): Promise<Principal | null> {
+  if (credentialId === bootstrapAdmin.credentialId)
+    return options.adminToken === undefined ? null : bootstrapAdmin;
+  const raw = await credentials(db).findOne({ _id: String(credentialId) });
+  if (raw === null) return null;
+  const doc = parseStored(credentialDocSchema, raw, `credentials/${credentialId}`);
+  if (doc.revokedAt !== undefined) return null;
+  return { credentialId: doc._id, name: doc.name, role: doc.role, councilIds: doc.councilIds };
+}
+
 /** Every credential, oldest first, without hashes. */
 export async function listCredentials(db: Db): Promise<Credential[]> {
   const docs = await credentials(db).find({}).toArray();

@@ -1,12 +1,11 @@
-import { findCouncils } from '../../storage/council-repository.js';
 import { sendJson, type Route } from '../http/create-http-server.js';
 import type { AdminApiDeps } from './admin-api-deps.js';
 import { auditRoute } from './audit-route.js';
 import { createAuthenticator, type AuthenticatorOptions } from './authenticate-request.js';
 import { councilsRoute, figuresRoute } from './council-routes.js';
 import { exportRoute } from './export-route.js';
-import { listParam, type AdminHandler } from './admin-request.js';
-import { scopeRequest } from './scope-request.js';
+import type { AdminHandler } from './admin-request.js';
+import { scopeOfUrl } from './scope-request.js';
 
 /**
  * `/admin/api/…`: every route needs a bearer credential (401 without a valid one, 429 after
@@ -60,23 +59,7 @@ export function adminApiRoutes(
         url,
         params,
         principal,
-        scope: async () => {
-          const councilIds = listParam(url, 'council').map((c) => c.toUpperCase());
-          const departments = listParam(url, 'department').map((d) => d.toUpperCase());
-          const own =
-            principal.role === 'coordinator'
-              ? await findCouncils(deps.db, principal.councilIds)
-              : [];
-          const departmentOf = new Map(own.map((c) => [c.id, c.department]));
-          return scopeRequest(
-            principal,
-            {
-              ...(councilIds.length > 0 ? { councilIds } : {}),
-              ...(departments.length > 0 ? { departments } : {}),
-            },
-            (id) => departmentOf.get(id),
-          );
-        },
+        scope: () => scopeOfUrl(deps.db, principal, url),
       });
     };
   const get = (path: string | RegExp, handler: AdminHandler): Route => ({

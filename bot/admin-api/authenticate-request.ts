@@ -30,12 +30,22 @@ export interface AuthenticatorOptions {
  * @example const auth = createAuthenticator({ db, adminToken, trustProxy: false }); const result = await auth(req)
  */
 export function createAuthenticator(options: AuthenticatorOptions) {
+  const check = createCredentialCheck(options);
+  return function authenticate(req: IncomingMessage): Promise<Authentication> {
+    return check(clientAddress(req, options.trustProxy), bearerToken(req));
+  };
+}
+
+/**
+ * The check behind `createAuthenticator`, for a credential that comes some other way (the
+ * admin page's sign-in form): the same failure count per address, the same refusals.
+ */
+export function createCredentialCheck(options: AuthenticatorOptions) {
   const max = options.maxFailures ?? 10;
   const windowMs = options.windowMs ?? 15 * 60_000;
   const now = options.now ?? Date.now;
   const failures = new Map<string, { start: number; count: number }>();
-  return async function authenticate(req: IncomingMessage): Promise<Authentication> {
-    const address = clientAddress(req, options.trustProxy);
+  return async function check(address: string, token: string | undefined): Promise<Authentication> {
     const t = now();
     const window = failures.get(address);
     if (window && t - window.start >= windowMs) failures.delete(address);
@@ -45,7 +55,6 @@ export function createAuthenticator(options: AuthenticatorOptions) {
         kind: 'too_many',
         retryAfter: Math.max(1, Math.ceil((current.start + windowMs - t) / 1000)),
       };
-    const token = bearerToken(req);
     const principal =
       token === undefined
         ? null

@@ -1,4 +1,7 @@
+import type { Db } from 'mongodb';
+import { findCouncils } from '../../storage/council-repository.js';
 import type { Principal } from '../../storage/credentials.js';
+import { listParam } from './admin-request.js';
 
 /** The councils a request may see, once its principal's scope is applied. */
 export type Scope =
@@ -38,4 +41,23 @@ export function scopeRequest(
       reason: `no council of this credential in département ${empty.join(', ')}`,
     };
   return { kind: 'ok', councilIds: requested.councilIds ? [...requested.councilIds] : [...own] };
+}
+
+/**
+ * The scope of a request from its `council` and `department` query parameters: what every
+ * admin route, API or page, checks before it reads a row.
+ */
+export async function scopeOfUrl(db: Db, principal: Principal, url: URL): Promise<Scope> {
+  const councilIds = listParam(url, 'council').map((c) => c.toUpperCase());
+  const departments = listParam(url, 'department').map((d) => d.toUpperCase());
+  const own = principal.role === 'coordinator' ? await findCouncils(db, principal.councilIds) : [];
+  const departmentOf = new Map(own.map((c) => [c.id, c.department]));
+  return scopeRequest(
+    principal,
+    {
+      ...(councilIds.length > 0 ? { councilIds } : {}),
+      ...(departments.length > 0 ? { departments } : {}),
+    },
+    (id) => departmentOf.get(id),
+  );
 }

@@ -9,6 +9,7 @@ import { parse, UsageError } from '../cli.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startRuntime, type Runtime } from '../start-runtime.js';
+import { drawCsv } from './draw-csv.js';
 import { drawWorkshop, fullContact, UnknownCriterionError, type DrawRow } from './draw-workshop.js';
 import { telegramInvitationTransport, type InvitationTransport } from './invitation-transport.js';
 import { listVolunteers, routeOf, type VolunteerRecord } from './list-volunteers.js';
@@ -270,35 +271,6 @@ function noteUnmasked(runtime: Runtime, count: number, command: string): void {
 function publicRow(row: DrawRow) {
   const { participantId, ...rest } = row;
   return rest;
-}
-
-function drawCsv(rows: readonly DrawRow[], full: ReadonlyMap<string, string> | null): string {
-  const profileColumns = [...new Set(rows.flatMap((row) => Object.keys(row.profile)))].sort();
-  const header = [
-    'pseudonym',
-    'drawn',
-    'stratum',
-    'rank_in_stratum',
-    'council',
-    ...profileColumns,
-    'lang',
-    'route',
-    'contact',
-  ];
-  const lines = rows.map((row) =>
-    csvLine([
-      row.key,
-      row.drawn ? 'yes' : 'reserve',
-      row.stratum + 1,
-      row.rank,
-      row.councilId,
-      ...profileColumns.map((c) => row.profile[c] ?? null),
-      row.lang,
-      row.route,
-      full?.get(row.participantId) ?? row.contact,
-    ]),
-  );
-  return `\uFEFF${csvLine(header)}${lines.join('')}`;
 }
 
 function formatQuota(quota: number): string {
