@@ -6,20 +6,15 @@ import { identityKey } from '../../storage/identity.js';
 import type { PushSubscriptionStore } from '../../storage/push-subscriptions.js';
 import type { ParticipantSummary } from '../../storage/storage.js';
 import type { Logger } from '../logger.js';
+import type { DeliveryResult } from '../reminders/reminder-transport.js';
 import type { Runtime } from '../start-runtime.js';
 import { reminderPayload, type ReminderToShow } from './reminder-payload.js';
 import { resolveVapidDetails, type VapidDetails } from './vapid-details.js';
 
-// The shapes of bot/reminders/reminder-transport.ts (the reminders feature's), restated so
-// that this module stands alone; the reminders sender takes this transport as one of its own.
-export type DeliveryResult =
-  | { kind: 'sent' }
-  | { kind: 'unreachable'; reason: string }
-  | { kind: 'retry'; afterMs: number; reason: string }
-  | { kind: 'failed'; reason: string }
-  | { kind: 'uncertain'; reason: string }
-  | { kind: 'no_route' };
-
+/**
+ * The reminders' transport on the web (a `ReminderTransport`): it reads only the part of a
+ * `ReminderMessage` a notification shows.
+ */
 export interface WebPushTransport {
   channel: Channel;
   send(target: ParticipantSummary, message: ReminderToShow): Promise<DeliveryResult>;
