@@ -69,7 +69,12 @@ export const telegramUpdateSchema = z
       .object({
         id: z.string().min(1).max(256),
         from: userSchema,
-        data: z.string().max(256).optional(),
+        // Whole characters too: a forged button's data is written to the transcript.
+        data: z
+          .string()
+          .max(256)
+          .refine(isWholeText, { message: 'contains a broken character' })
+          .optional(),
         message: messageSchema.optional(),
       })
       .loose()

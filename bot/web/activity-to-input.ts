@@ -17,9 +17,10 @@ export function textSchema(max = maxTextLength) {
     .refine((text) => codePointLength(text) <= max, { message: `longer than ${max} characters` });
 }
 
+// Whole characters only: a forged button's ids are written to the transcript.
 const choiceValueSchema = z.object({
-  promptId: z.string().min(1).max(100),
-  choiceId: z.string().min(1).max(100),
+  promptId: z.string().min(1).max(100).refine(isWholeText),
+  choiceId: z.string().min(1).max(100).refine(isWholeText),
 });
 const commandValueSchema = z.object({ command: z.enum(commandNames) });
 

@@ -24,7 +24,8 @@ export const userIdSchema = z.string().regex(/^[\w.:@-]{1,64}$/);
 const valueSchema = z.union([
   z.strictObject({ promptId: buttonId, choiceId: z.union([buttonId, commandChoiceId]) }),
   z.strictObject({ command: z.enum(commandNames) }),
-  z.string().max(64),
+  // The start event's invitation code: whole characters only, like every text kept.
+  textSchema(64),
 ]);
 
 const postedSchema = z.object({

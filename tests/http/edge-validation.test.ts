@@ -134,6 +134,19 @@ describe('Telegram updates', () => {
       .toArray();
     expect(identities.map((i) => i._id).filter((id) => id.startsWith('telegram:'))).toEqual([]);
   });
+
+  it('refuses a button whose data holds half an emoji (it would be stored as U+FFFD)', () => {
+    const tap = (data: string) => ({
+      update_id: 78,
+      callback_query: {
+        id: 'q1',
+        from: { id: 4242, is_bot: false, first_name: 'A' },
+        data,
+      },
+    });
+    expect(isTelegramUpdate(tap('edu_idees:devoirs'))).toBe(true);
+    expect(isTelegramUpdate(tap('edu_idees:\ud83d'))).toBe(false);
+  });
 });
 
 describe('text lengths', () => {

@@ -83,6 +83,8 @@ describe('Direct Line refuses bad input with a clear 4xx and stores nothing', ()
       { type: 'message', value: { promptId: '/stop', choiceId: 'y' } },
       { type: 'message', value: 1e308 },
       { type: 'message', value: 'x'.repeat(65) },
+      // Half an emoji would be stored as U+FFFD (found by the 10,000-case fuzz run).
+      { type: 'event', name: 'start', value: 'RBX\ud83d' },
       { type: 'event', name: 'webchat/join' },
       { type: 'message', text: 42 },
       { type: 'message', locale: '../../etc/passwd' },
