@@ -26,6 +26,10 @@ describe('SIGTERM', () => {
     await rig.serve.ready;
     await run.done;
     const audits = await auditAll([...web, ...telegram], rig.client.db(env.MONGODB_DB));
+    // The restarted process is done with: the next test starts its own (and the rig stops only
+    // the last one it was given).
+    await rig.serve.stop('SIGTERM');
+    rig.serve = undefined;
     const sum = totals(audits);
     const shown = JSON.stringify({ exit, sum, audits }, null, 1);
     console.log(`sigterm-under-load: ${shown}`);
