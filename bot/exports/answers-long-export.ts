@@ -5,8 +5,7 @@ import type { ExportRequest } from './export-request.js';
 import type { Cell, ExportTable } from './export-table.js';
 import { formatMinute } from './format-minute.js';
 import { maskPersonalData } from './mask-personal-data.js';
-import { answersByParticipant } from './answers-by-participant.js';
-import { selectParticipants } from './select-participants.js';
+import { selectAnswers } from './answers-by-participant.js';
 
 export const answersLongColumns = [
   'participant',
@@ -37,30 +36,16 @@ export async function answersLongExport(
   context: ExportContext,
   request: ExportRequest,
 ): Promise<ExportTable> {
-  const { filters, labels: lang, raw } = request;
+  const { labels: lang, raw } = request;
   const questions = selectedQuestions(context, request);
   const timeZone = context.consultation.timeZone;
-  const { participants } = await selectParticipants(
-    context.source,
-    context.consultation.id,
-    context.secret,
-    filters,
-    { dateRange: 'none' },
-  );
+  const { participants, answered } = await selectAnswers(context, request, questions);
   async function* rows(): AsyncGenerator<readonly Cell[]> {
-    for await (const { participant, answers } of answersByParticipant(
-      context.source,
-      participants,
-      questions,
-    )) {
+    for await (const { participant, answers } of answered) {
       const p = participant.summary;
       for (const question of questions) {
         const answer = answers.get(question.questionId);
         if (!answer) continue;
-        if (filters.since && answer.updatedAt < filters.since) continue;
-        if (filters.until && answer.updatedAt >= filters.until) continue;
-        if (filters.channels && !(answer.channel && filters.channels.includes(answer.channel)))
-          continue;
         for (const cell of answerCells(answer.value, question, lang)) {
           yield [
             participant.pseudonym,

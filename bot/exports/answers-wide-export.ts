@@ -1,11 +1,10 @@
 import { answerCells, wideCell } from './answer-cells.js';
-import { answersByParticipant } from './answers-by-participant.js';
+import { selectAnswers } from './answers-by-participant.js';
 import { selectedQuestions } from './answers-long-export.js';
 import type { ExportContext } from './export-context.js';
 import type { ExportRequest } from './export-request.js';
 import type { Cell, ExportTable } from './export-table.js';
 import { maskPersonalData } from './mask-personal-data.js';
-import { selectParticipants } from './select-participants.js';
 
 export const answersWideColumns = [
   'participant',
@@ -28,27 +27,13 @@ export async function answersWideExport(
 ): Promise<ExportTable> {
   const { filters, labels: lang, raw } = request;
   const questions = selectedQuestions(context, request);
-  const { participants } = await selectParticipants(
-    context.source,
-    context.consultation.id,
-    context.secret,
-    filters,
-    { dateRange: 'none' },
-  );
+  const { participants, answered } = await selectAnswers(context, request, questions);
   async function* rows(): AsyncGenerator<readonly Cell[]> {
-    for await (const { participant, answers } of answersByParticipant(
-      context.source,
-      participants,
-      questions,
-    )) {
+    for await (const { participant, answers } of answered) {
       const p = participant.summary;
       const cells = questions.map((question) => {
         const answer = answers.get(question.questionId);
         if (!answer) return undefined;
-        if (filters.since && answer.updatedAt < filters.since) return undefined;
-        if (filters.until && answer.updatedAt >= filters.until) return undefined;
-        if (filters.channels && !(answer.channel && filters.channels.includes(answer.channel)))
-          return undefined;
         const parts = answerCells(answer.value, question, lang).map((cell) =>
           cell.text === undefined || raw
             ? cell
