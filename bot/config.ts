@@ -73,6 +73,13 @@ const configSchema = z.object({
       .regex(/^[A-Za-z0-9_-]{1,256}$/, '1–256 of A-Z a-z 0-9 _ -')
       .optional(),
   ),
+  /** How many webhook requests Telegram may have open at once (its own default is 40). */
+  TELEGRAM_WEBHOOK_MAX_CONNECTIONS: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be from 1 to 100 (Telegram’s range)')
+    .max(100, 'must be from 1 to 100 (Telegram’s range)')
+    .default(40),
   MICROSOFT_APP_ID: optional,
   MICROSOFT_APP_PASSWORD: optional,
   MICROSOFT_APP_TENANT_ID: optional,

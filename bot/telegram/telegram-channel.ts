@@ -80,8 +80,13 @@ function webhookChannel(
     start: async () => {
       await prepare(bot, context);
       const url = new URL(webhookPath, context.config.PUBLIC_URL).toString();
-      await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...allowedUpdates] });
-      context.log.info({ url }, 'telegram: webhook registered');
+      const maxConnections = context.config.TELEGRAM_WEBHOOK_MAX_CONNECTIONS;
+      await bot.api.setWebhook(url, {
+        secret_token: secret,
+        allowed_updates: [...allowedUpdates],
+        max_connections: maxConnections,
+      });
+      context.log.info({ url, maxConnections }, 'telegram: webhook registered');
     },
     // The webhook stays registered: other instances behind the same URL keep serving.
     stop: async () => undefined,

@@ -34,6 +34,7 @@ describe('Telegram over a webhook', () => {
     expect(setWebhook?.params).toMatchObject({
       url: 'http://localhost:3000/telegram/webhook',
       secret_token: webhookSecret,
+      max_connections: 40,
     });
     const menus = fake.callsOf('setMyCommands');
     expect(menus.map((c) => c.params.language_code)).toEqual([undefined, 'fr', 'en']);

@@ -42,6 +42,22 @@ describe('configuration', () => {
     );
   });
 
+  it("keeps the webhook's open connections within Telegram's range of 1 to 100", () => {
+    const connections = (value: string) => {
+      const parsed = parseConfig({ TELEGRAM_WEBHOOK_MAX_CONNECTIONS: value });
+      return parsed.ok ? parsed.config.TELEGRAM_WEBHOOK_MAX_CONNECTIONS : parsed.problems;
+    };
+    expect(connections('80')).toBe(80);
+    const unset = parseConfig({});
+    expect(unset.ok && unset.config.TELEGRAM_WEBHOOK_MAX_CONNECTIONS).toBe(40);
+    expect(connections('101')).toEqual([
+      'TELEGRAM_WEBHOOK_MAX_CONNECTIONS: must be from 1 to 100 (Telegram’s range)',
+    ]);
+    expect(connections('0')).toEqual([
+      'TELEGRAM_WEBHOOK_MAX_CONNECTIONS: must be from 1 to 100 (Telegram’s range)',
+    ]);
+  });
+
   it('refuses unacknowledged writes clearly, and accepts majority or a number of nodes', () => {
     const concern = (value: string) => {
       const parsed = parseConfig({ MONGODB_WRITE_CONCERN: value });
