@@ -14,7 +14,7 @@ import { roubaixRow } from '../helpers/qpv-rows.js';
 import { childProcesses, cpuSeconds } from './process-cpu.js';
 import { quantile } from './quantile.js';
 import { answerEverything } from './telegram-resident.js';
-import { webResident } from './web-resident.js';
+import { failureCause, webResident } from './web-resident.js';
 
 const botScript = fileURLToPath(new URL('./load-bot-process.ts', import.meta.url));
 const secret = 'bench-secret_0123456789';
@@ -34,6 +34,8 @@ interface Answer {
   ms: number;
   ok: boolean;
   channel: 'telegram' | 'web';
+  /** Why it failed (see failureCause). */
+  cause?: string;
 }
 
 interface Bot {
@@ -98,8 +100,8 @@ async function run(uri: string, processes: number, databasePid?: number): Promis
         next += 1;
         const n = next;
         const bot = bots[n % bots.length]!;
-        const record = (channel: Answer['channel']) => (ms: number, ok: boolean) =>
-          answers.push({ at: performance.now(), ms, ok, channel });
+        const record = (channel: Answer['channel']) => (ms: number, ok: boolean, cause?: string) =>
+          answers.push({ at: performance.now(), ms, ok, channel, ...(cause ? { cause } : {}) });
         if (n % 2 === 0) {
           await telegramResident(fake, bot, 9_000_000 + n, end, record('telegram'));
         } else {
@@ -140,7 +142,7 @@ async function run(uri: string, processes: number, databasePid?: number): Promis
       return (
         `${name}: **${(ok.length / seconds).toFixed(1)} answers/s**, p50 ${Math.round(quantile(ok, 0.5))} ms, ` +
         `p99 ${Math.round(quantile(ok, 0.99))} ms (${byChannel('telegram')}; ${byChannel('web')}), ` +
-        `${some.length - ok.length} errors`
+        `${some.length - ok.length} errors${causes(some)}`
       );
     };
     const header =
@@ -171,6 +173,16 @@ async function run(uri: string, processes: number, databasePid?: number): Promis
   }
 }
 
+/** The failures of a phase by cause, most frequent first: ` (UND_ERR_CONNECT_TIMEOUT 12, …)`. */
+function causes(answers: readonly Answer[]): string {
+  const counts = new Map<string, number>();
+  for (const a of answers)
+    if (!a.ok) counts.set(a.cause ?? 'unknown', (counts.get(a.cause ?? 'unknown') ?? 0) + 1);
+  if (counts.size === 0) return '';
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  return ` (${sorted.map(([cause, n]) => `${cause} ${n}`).join(', ')})`;
+}
+
 function think(): number {
   return thinkMin + Math.random() * (thinkMax - thinkMin);
 }
@@ -181,17 +193,26 @@ async function telegramResident(
   bot: Bot,
   chatId: number,
   until: number,
-  onAnswer: (ms: number, ok: boolean) => void,
+  onAnswer: (ms: number, ok: boolean, cause?: string) => void,
 ): Promise<void> {
   const post = async (update: Update) => {
     const started = performance.now();
+    let failure: string | undefined;
     const response = await fetch(`${bot.baseUrl}/telegram/webhook`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
       body: JSON.stringify(update),
-    }).catch(() => undefined);
+    }).catch((error: unknown) => {
+      failure = failureCause(error);
+      return undefined;
+    });
     await response?.arrayBuffer().catch(() => undefined);
-    onAnswer(performance.now() - started, response?.status === 200);
+    const ok = response?.status === 200;
+    onAnswer(
+      performance.now() - started,
+      ok,
+      ok ? undefined : (failure ?? `webhook ${response?.status ?? 'no answer'}`),
+    );
     if (response?.status !== 200)
       throw new Error(`webhook answered ${response?.status ?? 'nothing'}`);
   };

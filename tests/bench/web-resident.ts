@@ -11,8 +11,11 @@ export interface WebResidentOptions {
   address: string;
   thinkMs: () => number;
   until: number;
-  /** Each answer's round trip: the POST and the GET that reads its replies. */
-  onAnswer: (ms: number, ok: boolean) => void;
+  /**
+   * Each answer's round trip: the POST and the GET that reads its replies; a failure names
+   * its cause (an HTTP status, or the error's code such as UND_ERR_CONNECT_TIMEOUT).
+   */
+  onAnswer: (ms: number, ok: boolean, cause?: string) => void;
 }
 
 /**
@@ -24,7 +27,9 @@ export interface WebResidentOptions {
 export async function webResident(options: WebResidentOptions): Promise<void> {
   // A refused or timed-out connection is an error of the run, not a crash of the benchmark.
   const started = performance.now();
-  await converse(options).catch(() => options.onAnswer(performance.now() - started, false));
+  await converse(options).catch((error: unknown) =>
+    options.onAnswer(performance.now() - started, false, failureCause(error)),
+  );
 }
 
 async function converse(options: WebResidentOptions): Promise<void> {
@@ -35,7 +40,7 @@ async function converse(options: WebResidentOptions): Promise<void> {
     body: '{}',
   });
   if (session.status !== 200) {
-    options.onAnswer(0, false);
+    options.onAnswer(0, false, `session ${session.status}`);
     return;
   }
   const { conversationId, token } = await objectOf(session);
@@ -55,7 +60,11 @@ async function converse(options: WebResidentOptions): Promise<void> {
       : posted;
     const ok = posted.ok && read.ok;
     const body = ok ? await objectOf(read) : {};
-    options.onAnswer(performance.now() - started, ok);
+    options.onAnswer(
+      performance.now() - started,
+      ok,
+      ok ? undefined : posted.ok ? `GET ${read.status}` : `POST ${posted.status}`,
+    );
     if (!ok) return undefined;
     watermark = String(body.watermark ?? watermark);
     const activities: unknown[] = Array.isArray(body.activities) ? body.activities : [];
@@ -76,6 +85,14 @@ async function converse(options: WebResidentOptions): Promise<void> {
         : { type: 'message', text: 'Des bus plus tard le soir' },
     );
   }
+}
+
+/** What made a request fail, in a word: fetch's own error code, else the error's name. */
+export function failureCause(error: unknown): string {
+  const cause: unknown = error instanceof Error ? error.cause : undefined;
+  const code = recordOf(cause).code;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.name : 'unknown';
 }
 
 function replyOf(activity: unknown): WebReply | undefined {
