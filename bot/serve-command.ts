@@ -13,6 +13,7 @@ import { continuationCodeMinutes } from '../dialogs/continuation-step.js';
 import type { Catalog } from '../dialogs/translate.js';
 import type { Consultation } from '../dialogs/questionnaire-schema.js';
 import { directLineRetentionDays } from '../storage/ensure-indexes.js';
+import type { TelegramSentRepository } from '../storage/storage.js';
 import type { CoordinatorCommands } from './coordinators/coordinator-commands.js';
 import type { TurnHandler } from './handle-turn.js';
 import { createLogger, type Logger } from './logger.js';
@@ -65,6 +66,11 @@ export interface ChannelContext {
   longestAnswer: number;
   /** Counts messages a channel sent into the shared send budget (reminders make room). */
   countSent?: (messages: number) => void;
+  /**
+   * The Telegram messages of an update that reached the person: an update delivered again
+   * (after a crash) sends only the others (bot/telegram/sent-messages.ts).
+   */
+  telegramSent: TelegramSentRepository;
 }
 
 export type ChannelFactory = (
@@ -155,6 +161,7 @@ export async function startServer(
     webPush: await webPushContextFor(runtime),
     longestAnswer: longestAnswerLength(runtime.consultation),
     countSent: (messages) => runtime.reminders.replies.count(messages),
+    telegramSent: runtime.storage.telegramSent,
   };
   for (const factory of factories) {
     const channel = await factory(context, metrics);

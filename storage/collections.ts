@@ -8,6 +8,7 @@ import type {
   DeletionCountDoc,
   IdentityDoc,
   MigrationDoc,
+  TelegramSentDoc,
   TranscriptDoc,
 } from './documents.js';
 
@@ -45,6 +46,8 @@ export const collectionNames = {
   jobs: 'jobs',
   /** Signed-in sessions of the admin page (storage/admin-sessions.ts). */
   adminSessions: 'admin_sessions',
+  /** Telegram messages that reached the person, by update (storage/mongo-telegram-sent.ts). */
+  telegramSent: 'telegram_sent',
 } as const;
 
 /** Collections of the store before 2026-12-01, read only by the migration (then dropped). */
@@ -64,6 +67,7 @@ export interface Collections {
   migrations: Collection<MigrationDoc>;
   councils: Collection<CouncilDoc>;
   invitationCodes: Collection<InvitationCodeDoc>;
+  telegramSent: Collection<TelegramSentDoc>;
 }
 
 /**
@@ -84,5 +88,6 @@ export function collections(db: Db): Collections {
     migrations: db.collection<MigrationDoc>(n.migrations, options),
     councils: db.collection<CouncilDoc>(n.councils, options),
     invitationCodes: db.collection<InvitationCodeDoc>(n.invitationCodes, options),
+    telegramSent: db.collection<TelegramSentDoc>(n.telegramSent, options),
   };
 }

@@ -210,6 +210,13 @@ export const attemptDocSchema = z.object({ _id: z.string(), key: z.string(), at:
 /** Anonymous: a consultation id and how many participants asked to be deleted. */
 export const deletionCountDocSchema = z.object({ _id: z.string(), count: z.int().min(0) });
 
+/**
+ * A Telegram message known to have reached the person: `_id` is `<inboundId>|<n>`, the n-th
+ * message (from 0) sent for the update `tg:<bot>:<update_id>`. No personal data (an update id
+ * and a number), nothing to erase; kept two days, as Telegram redelivers an update for a day.
+ */
+export const telegramSentDocSchema = z.object({ _id: z.string(), expiresAt: z.date() });
+
 /** A data migration, claimed by the process that runs it and marked when finished. */
 export const migrationDocSchema = z.object({
   _id: z.string(),
@@ -234,3 +241,4 @@ export type CodeDoc = z.infer<typeof codeDocSchema>;
 export type AttemptDoc = z.infer<typeof attemptDocSchema>;
 export type DeletionCountDoc = z.infer<typeof deletionCountDocSchema>;
 export type MigrationDoc = z.infer<typeof migrationDocSchema>;
+export type TelegramSentDoc = z.infer<typeof telegramSentDocSchema>;

@@ -77,6 +77,7 @@ export async function ensureIndexes(db: Db, options: RetentionOptions = {}): Pro
       directLineRetentionDays * dayMs,
     ),
     expireAfter(db, db.collection(n.dlConversations), 'expiresAt', 'expires_ttl', 0),
+    expireAfter(db, c.telegramSent, 'expiresAt', 'expires_ttl', 0),
   ]);
   return { expiry: expiring.every(Boolean) ? 'native' : 'purge' };
 }

@@ -3,6 +3,7 @@ import type { SessionState } from '../dialogs/session-state.js';
 import type { AnswerDoc, CodeDoc, ParticipantDoc, TranscriptDoc } from './documents.js';
 import { codeExpiry, maxWrongTries, wrongTriesWindowMinutes } from './continuation-codes.js';
 import { recentInboundLimit } from './documents.js';
+import { sentId, telegramSentDays } from './mongo-telegram-sent.js';
 import { previousValue } from './previous-value.js';
 import { memoryPushSubscriptions } from './push-subscriptions.js';
 import { identityKey, type ChannelIdentity } from './identity.js';
@@ -37,6 +38,7 @@ export function memoryStorage(options: { newParticipantId?: () => string } = {})
     attempts: [],
     deletions: new Map(),
     workshopContacts: new Map(),
+    telegramSent: new Map(),
   };
   const copy = structuredClone;
 
@@ -270,6 +272,17 @@ export function memoryStorage(options: { newParticipantId?: () => string } = {})
       },
     },
     pushSubscriptions: memoryPushSubscriptions(),
+    telegramSent: {
+      async record(inboundId, index, at) {
+        const _id = sentId(inboundId, index);
+        if (!data.telegramSent.has(_id))
+          data.telegramSent.set(_id, new Date(at.getTime() + telegramSentDays * 86_400_000));
+      },
+      async sent(inboundId, count) {
+        const indexes = Array.from({ length: Math.max(0, count) }, (_, index) => index);
+        return new Set(indexes.filter((index) => data.telegramSent.has(sentId(inboundId, index))));
+      },
+    },
     deletions: {
       async add(consultationId) {
         data.deletions.set(consultationId, (data.deletions.get(consultationId) ?? 0) + 1);
@@ -323,6 +336,8 @@ export interface MemoryData {
   attempts: { key: string; at: Date }[];
   deletions: Map<string, number>;
   workshopContacts: Map<string, StoredWorkshopContact>;
+  /** `telegram_sent`: when each record expires, by `<inboundId>|<index>`. */
+  telegramSent: Map<string, Date>;
 }
 
 function compare(a: string, b: string): number {

@@ -3,6 +3,7 @@ import { collections } from './collections.js';
 import { MongoContinuationCodes } from './continuation-codes.js';
 import { MongoAnswers } from './mongo-answers.js';
 import { MongoParticipants } from './mongo-participants.js';
+import { MongoTelegramSent } from './mongo-telegram-sent.js';
 import { MongoTranscripts } from './mongo-transcripts.js';
 import { MongoPushSubscriptions } from './push-subscriptions.js';
 import type { Storage } from './storage.js';
@@ -23,6 +24,7 @@ export function mongoStorage(db: Db, options: { newParticipantId?: () => string 
     codes: new MongoContinuationCodes(c),
     workshopContacts: new MongoWorkshopContacts(db),
     pushSubscriptions: new MongoPushSubscriptions(db),
+    telegramSent: new MongoTelegramSent(c),
     deletions: {
       add: async (consultationId) => {
         await c.deletions.updateOne(

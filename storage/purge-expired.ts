@@ -12,7 +12,10 @@ export interface PurgeReport {
   transcripts: number;
   /** Contacts left for the workshop, deleted once its `deleteAfter` date has come. */
   workshopContacts: number;
-  /** Continuation codes past their expiry, wrong tries past their window, old web chats. */
+  /**
+   * Continuation codes past their expiry, wrong tries past their window, old web chats,
+   * records of sent Telegram messages past theirs.
+   */
   other: number;
   /** Answers and transcripts of erased participants, written late by a turn that raced the erasure. */
   orphans: number;
@@ -52,6 +55,7 @@ export async function purgeExpired(
       ],
     }),
     db.collection(n.dlClientIds).deleteMany({ expiresAt: { $lte: options.now } }),
+    c.telegramSent.deleteMany({ expiresAt: { $lte: options.now } }),
     db.collection(n.dlConversations).deleteMany({
       $or: [
         { expiresAt: { $lte: options.now } },

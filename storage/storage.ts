@@ -24,6 +24,7 @@ export interface Storage {
   workshopContacts: WorkshopContactRepository;
   /** Web Push addresses of participants who accepted reminders by notification. */
   pushSubscriptions: PushSubscriptionStore;
+  telegramSent: TelegramSentRepository;
 }
 
 /** A participant as a turn finds it. */
@@ -154,6 +155,22 @@ export interface ContinuationCodeRepository {
   redeem(identity: ChannelIdentity, code: string, now: Date): Promise<RedeemResult>;
   /** Removes the participant's codes and the wrong tries of its identities (an erasure). */
   removeFor(participantId: string): Promise<void>;
+}
+
+/**
+ * Which Telegram messages of an update reached the person, so that the update delivered again
+ * (a crash after its turn was committed, before its 200) sends only the others. Only update
+ * ids and message numbers: no personal data, nothing to erase; each record expires after
+ * `telegramSentDays`.
+ */
+export interface TelegramSentRepository {
+  /**
+   * Records message `index` (from 0) of the replies to `inboundId` as sent; recording it again
+   * changes nothing. Group-committed with the records of concurrent turns.
+   */
+  record(inboundId: string, index: number, at: Date): Promise<void>;
+  /** Which of messages 0 … count − 1 of `inboundId` are recorded (one read). */
+  sent(inboundId: string, count: number): Promise<Set<number>>;
 }
 
 export interface DeletionCounter {

@@ -7,8 +7,9 @@ import { groupPointer } from './group-pointer.js';
 import { handleTap } from './handle-tap.js';
 import { inboundFromUpdate, langFromCode } from './input-from-update.js';
 import { renderReplies } from './render-reply.js';
-import { residentSendContext, runResidentTurn } from './run-resident-turn.js';
+import { inboundIdOf, residentSendContext, runResidentTurn } from './run-resident-turn.js';
 import { deliver, sendMessages, takeButtonsAway } from './send-replies.js';
+import { sentMessagesOf } from './sent-messages.js';
 import { telegramReplies } from './telegram-replies.js';
 
 /**
@@ -36,11 +37,14 @@ export async function handleResidentUpdate(ctx: Context, context: ChannelContext
     return;
   }
   const turn = await runResidentTurn(ctx, context, inbound.input);
-  // Redelivered after a crash between its commit and its replies: they come back with it.
+  // Redelivered after a crash between its commit and its replies: they come back with it, and
+  // only those that had not gone are sent.
   if (turn.duplicate && turn.replies.length === 0) return;
   const replySend = { ...send, t: translator(context.catalog, turn.lang) };
   const replies = telegramReplies(turn, replySend.t, context.config.PUBLIC_URL);
-  const sent = await sendMessages(renderReplies(replies, replySend.t), replySend);
+  const messages = renderReplies(replies, replySend.t);
+  const delivered = await sentMessagesOf(context, inboundIdOf(ctx), turn, messages.length);
+  const sent = await sendMessages(messages, replySend, delivered);
   if (sent === 'blocked') return;
   // They typed instead of tapping: the buttons of the message before theirs are spent.
   const messageId = ctx.msg?.message_id;

@@ -8,7 +8,8 @@ import type { HandledTurn } from '../handle-turn.js';
 import type { ChannelContext } from '../serve-command.js';
 import { parseCallbackData } from './callback-data.js';
 import { langFromCode } from './input-from-update.js';
-import { residentSendContext, runResidentTurn } from './run-resident-turn.js';
+import { inboundIdOf, residentSendContext, runResidentTurn } from './run-resident-turn.js';
+import { sentMessagesOf } from './sent-messages.js';
 import { telegramReplies } from './telegram-replies.js';
 import {
   answeredText,
@@ -57,18 +58,21 @@ export async function handleTap(ctx: Context, context: ChannelContext): Promise<
   await ctx
     .answerCallbackQuery(refusal ? { text: refusal.slice(0, MAX_CALLBACK_ANSWER) } : {})
     .catch(() => undefined);
-  // Redelivered after a crash between its commit and its replies: they come back with it.
+  // Redelivered after a crash between its commit and its replies: they come back with it, and
+  // only those that had not gone are sent.
   if (turn.duplicate && turn.replies.length === 0) return;
   if (message && again) {
     await replaceTapped(send, message, again);
     return;
   }
-  if (message) {
+  const delivered = await sentMessagesOf(context, inboundIdOf(ctx), turn, messages.length);
+  // The tapped message was settled before the first new one went.
+  if (message && !delivered.has(0)) {
     const chosen = chosenText(turn, promptId, markup, label, context);
     const settled = await settleTapped(send, message, turn, chosen);
     if (settled === 'blocked') return;
   }
-  await sendMessages(messages, send);
+  await sendMessages(messages, send, delivered);
 }
 
 /**

@@ -17,9 +17,14 @@ export async function runResidentTurn(
   // Shown while the turn is stored; its failure matters to nobody. (A tap has its own spinner.)
   if (options.typing) void ctx.api.sendChatAction(chatId, 'typing').catch(() => undefined);
   return context.handleTurn({ channel: 'telegram', externalId: String(chatId) }, input, {
-    inboundId: `tg:${ctx.me.id}:${ctx.update.update_id}`,
+    inboundId: inboundIdOf(ctx),
     lang: langFromCode(ctx.from?.language_code),
   });
+}
+
+/** The update's id as the turn handler dedupes it: `tg:<bot>:<update_id>` (no personal data). */
+export function inboundIdOf(ctx: Context): string {
+  return `tg:${ctx.me.id}:${ctx.update.update_id}`;
 }
 
 /** Where and how to send to this chat; a 403 (blocked) is a turn of its own. */

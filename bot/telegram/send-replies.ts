@@ -3,6 +3,7 @@ import type { EngineReply } from '../../dialogs/engine-reply.js';
 import type { Translate } from '../../dialogs/translate.js';
 import type { Logger } from '../logger.js';
 import { renderReplies, type TelegramMessage } from './render-reply.js';
+import type { SentMessages } from './sent-messages.js';
 
 export interface SendContext {
   api: Api;
@@ -25,22 +26,29 @@ export async function sendReplies(
   return sendMessages(renderReplies(replies, ctx.t), ctx);
 }
 
-/** Sends rendered messages in order; stops at the first the person blocked. */
+/**
+ * Sends rendered messages in order; stops at the first the person blocked. With `sent` (a
+ * turn's), skips those an earlier delivery of the update sent and records each one sent now
+ * before the next.
+ */
 export async function sendMessages(
   messages: readonly TelegramMessage[],
   ctx: SendContext,
+  sent?: SentMessages,
 ): Promise<'sent' | 'blocked' | 'failed'> {
   let outcome: 'sent' | 'blocked' | 'failed' = 'sent';
-  for (const message of messages) {
-    const sent = await deliver(ctx, () =>
+  for (const [index, message] of messages.entries()) {
+    if (sent?.has(index)) continue;
+    const result = await deliver(ctx, () =>
       ctx.api.sendMessage(
         ctx.chatId,
         message.text,
         message.keyboard ? { reply_markup: message.keyboard } : {},
       ),
     );
-    if (sent === 'blocked') return 'blocked';
-    if (sent === 'failed') outcome = 'failed';
+    if (result === 'blocked') return 'blocked';
+    if (result === 'failed') outcome = 'failed';
+    else await sent?.record(index);
   }
   return outcome;
 }

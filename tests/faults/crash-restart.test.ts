@@ -2,10 +2,11 @@
 // residents on the web page's Direct Line and on the Telegram webhook keep answering, each
 // message retried until it is acknowledged, as the page and Telegram do. At the end every
 // acknowledged message is one committed turn (no answer lost, none counted twice), and every
-// acknowledged message got its replies: on the web exactly once; on Telegram at least once,
-// doubled only for an update the crash caught between its first sendMessage and its 200 (the
-// Bot API has no idempotency key, so a reply sent just before a kill -9 cannot be known as sent:
-// at most one update per chat and crash, counted and bounded below).
+// acknowledged message got its replies: on the web exactly once; on Telegram at least once.
+// Each Telegram message is recorded as sent (`telegram_sent`) before the next one goes, and a
+// redelivered update sends only the messages not recorded; the Bot API has no idempotency key,
+// so a message Telegram accepted just before the kill -9, its record not yet written, goes
+// twice: at most one message per chat and crash, counted and bounded below.
 import { describe, expect, it } from 'vitest';
 import { faultRig } from './fault-env.js';
 import { ackCounter, auditAll, runResidents, totals } from './residents.js';
@@ -48,6 +49,11 @@ describe('kill -9 under load, then restart', () => {
     expect(sum.doubledMessages, shown).toBe(0);
     expect(sum.lostReplies, shown).toBe(0);
     expect(webSum.doubledReplies, shown).toBe(0);
-    expect(telegramSum.doubledReplies, shown).toBeLessThanOrEqual(kills * telegram.length);
+    const chats = audits.filter((a) => a.name.startsWith('telegram:'));
+    console.log(
+      `crash-restart: Telegram messages sent twice: ${telegramSum.doubledReplies} ` +
+        `(bound: ${kills} kills × ${chats.length} chats = ${kills * chats.length})`,
+    );
+    for (const chat of chats) expect(chat.doubledReplies, shown).toBeLessThanOrEqual(kills);
   }, 300_000);
 });

@@ -245,10 +245,11 @@ export class TelegramResident implements Resident {
       ...(await answersAudit(db, `telegram:${this.chatId}`, this.tally)),
       doubledMessages: 0,
       lostReplies: replies.filter((calls) => calls.length === 0).length,
-      doubledReplies: replies.filter((calls) => {
+      // Messages, not updates: a message sent again for the same update counts once more.
+      doubledReplies: replies.reduce((doubled, calls) => {
         const texts = calls.map((c) => String(c.params.text));
-        return new Set(texts).size !== texts.length;
-      }).length,
+        return doubled + texts.length - new Set(texts).size;
+      }, 0),
     };
   }
 }
@@ -262,6 +263,7 @@ export interface Audit {
   duplicateAnswers: number;
   doubledMessages: number;
   lostReplies: number;
+  /** Web: messages whose replies came twice. Telegram: messages sent again for the same update. */
   doubledReplies: number;
 }
 

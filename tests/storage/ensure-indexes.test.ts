@@ -29,7 +29,7 @@ describe('ensureIndexes and purgeExpired', () => {
     );
   });
 
-  it('expires transcripts after the configured retention, and codes when they expire', async () => {
+  it('expires transcripts after the configured retention, codes and sent records when they expire', async () => {
     const { db } = database;
     const report = await ensureIndexes(db, { retentionDays: 30 });
     const ttl = async (name: string, index: string) =>
@@ -43,10 +43,15 @@ describe('ensureIndexes and purgeExpired', () => {
         key: { expiresAt: 1 },
         expireAfterSeconds: 0,
       });
+      expect(await ttl('telegram_sent', 'expires_ttl')).toMatchObject({
+        key: { expiresAt: 1 },
+        expireAfterSeconds: 0,
+      });
     } else {
       // FerretDB v1 has no TTL indexes: a plain index on the field serves purgeExpired.
       expect(await ttl('transcripts', 'at_ttl')).toMatchObject({ key: { at: 1 } });
       expect(await ttl('transcripts', 'at_ttl')).not.toHaveProperty('expireAfterSeconds');
+      expect(await ttl('telegram_sent', 'expires_ttl')).toMatchObject({ key: { expiresAt: 1 } });
     }
     const now = new Date('2018-01-10T00:00:00Z');
     const ago = (days: number) => new Date(now.getTime() - days * day);
@@ -59,14 +64,19 @@ describe('ensureIndexes and purgeExpired', () => {
       { _id: 'OLD', participantId: 'p', expiresAt: ago(0.01) },
       { _id: 'NEW', participantId: 'p', expiresAt: new Date(now.getTime() + 60_000) },
     ]);
+    await raw(db, 'telegram_sent').insertMany([
+      { _id: 'tg:7:1|0', expiresAt: ago(0.01) },
+      { _id: 'tg:7:2|0', expiresAt: new Date(now.getTime() + day) },
+    ]);
     expect(await purgeExpired(db, { retentionDays: 30, now })).toEqual({
       transcripts: 1,
       workshopContacts: 0,
-      other: 1,
+      other: 2,
       orphans: 0,
     });
     expect(await raw(db, 'transcripts').distinct('_id')).toEqual(['p:2']);
     expect(await raw(db, 'continuation_codes').distinct('_id')).toEqual(['NEW']);
+    expect(await raw(db, 'telegram_sent').distinct('_id')).toEqual(['tg:7:2|0']);
   });
 
   it('removes what a late turn wrote for a participant erased meanwhile', async () => {

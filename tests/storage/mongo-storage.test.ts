@@ -157,6 +157,14 @@ describe('mongoStorage, as a MongoDB user sees it', () => {
     expect(await raw(db, 'identities').countDocuments({})).toBe(0);
   });
 
+  it('keeps one tiny document per sent Telegram message, expiring after two days', async () => {
+    const at = new Date('2017-11-23T09:00:00Z');
+    await storage.telegramSent.record('tg:7000000001:42', 1, at);
+    expect(await raw(db, 'telegram_sent').find({}).toArray()).toEqual([
+      { _id: 'tg:7000000001:42|1', expiresAt: new Date('2017-11-25T09:00:00Z') },
+    ]);
+  });
+
   it('names its indexes and creates them at every start', async () => {
     const again = await ensureIndexes(db);
     expect(['native', 'purge']).toContain(again.expiry);
@@ -171,5 +179,6 @@ describe('mongoStorage, as a MongoDB user sees it', () => {
     ]);
     expect(await names('identities')).toEqual(['_id_', 'participant']);
     expect(await names('transcripts')).toEqual(['_id_', 'at_ttl', 'participant_turns']);
+    expect(await names('telegram_sent')).toEqual(['_id_', 'expires_ttl']);
   });
 });

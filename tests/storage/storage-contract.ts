@@ -424,6 +424,30 @@ export function storageContract(name: string, make: () => Promise<StorageUnderTe
       expect(await redeemContinuationCode(storage, alice, 'ZZZZZZZZ', t1)).toBe('invalid');
     });
 
+    it('records which Telegram messages of an update were sent, each once', async () => {
+      const sent = storage.telegramSent;
+      expect(await sent.sent('tg:7:1', 3)).toEqual(new Set());
+      await sent.record('tg:7:1', 0, t1);
+      await sent.record('tg:7:1', 2, t1);
+      // Recorded again by a second delivery of the update: nothing changes, nothing fails.
+      await sent.record('tg:7:1', 2, t2);
+      await sent.record('tg:7:12', 1, t1);
+      expect(await sent.sent('tg:7:1', 3)).toEqual(new Set([0, 2]));
+      expect(await sent.sent('tg:7:1', 2)).toEqual(new Set([0]));
+      expect(await sent.sent('tg:7:12', 3)).toEqual(new Set([1]));
+      expect(await sent.sent('tg:7:2', 3)).toEqual(new Set());
+      expect(await sent.sent('tg:7:1', 0)).toEqual(new Set());
+    });
+
+    it('records the messages of concurrent turns, each of them', async () => {
+      const updates = Array.from({ length: 30 }, (_, i) => `tg:7:${100 + i}`);
+      await Promise.all(
+        updates.flatMap((id) => [0, 1].map((index) => storage.telegramSent.record(id, index, t1))),
+      );
+      for (const id of updates)
+        expect(await storage.telegramSent.sent(id, 3)).toEqual(new Set([0, 1]));
+    });
+
     it('stores operator-like and dotted user text as plain data', async () => {
       const sneaky: ChannelIdentity = { channel: 'web', externalId: '{"$gt": ""}' };
       const dollar: ChannelIdentity = { channel: 'web', externalId: '$where' };

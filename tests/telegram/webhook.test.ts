@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collections } from '../../storage/collections.js';
-import { FakeTelegramApi, UpdateFactory } from '../helpers/fake-telegram-api.js';
+import { FakeTelegramApi, fakeBotInfo, UpdateFactory } from '../helpers/fake-telegram-api.js';
 import type { TestDatabase } from '../helpers/test-database.js';
 import { wholeQuestionnaire } from './whole-questionnaire.js';
 import {
@@ -101,7 +101,7 @@ describe('Telegram over a webhook', () => {
     expect(question).toMatch(/^Thème 1 sur 6 : Éducation\n.+\n\nThème 1\/6 · question 1\/4\n/);
   });
 
-  it('processes an update delivered twice only once, and sends its replies again', async () => {
+  it('processes an update delivered twice only once, and sends again only replies not recorded as sent', async () => {
     const chat = bot.chat({ id: 1003 });
     const update = updates.text(chat.user, '/start RBX7KQ');
     const textsTo1003 = () =>
@@ -112,13 +112,20 @@ describe('Telegram over a webhook', () => {
     await chat.sendUpdate(update);
     const replies = textsTo1003();
     expect(replies.length).toBeGreaterThan(0);
-    const stored = await collections(database.db).transcripts.countDocuments();
-    // Telegram delivers again only what was not answered 200: the replies may never have left
-    // (a crash after the commit), so they go again; the turn is not stored twice.
+    const c = collections(database.db);
+    const stored = await c.transcripts.countDocuments();
+    // Telegram delivers again only what was not answered 200 (a crash after the commit): the
+    // replies recorded as sent do not go twice, and the turn is not stored twice.
     const again = await bot.post(update);
     expect(again.status).toBe(200);
+    expect(textsTo1003()).toEqual(replies);
+    // The crash came before their records were written: they go again.
+    const inboundId = `tg:${fakeBotInfo.id}:${update.update_id}`;
+    const ids = replies.map((_, index) => `${inboundId}|${index}`);
+    expect((await c.telegramSent.deleteMany({ _id: { $in: ids } })).deletedCount).toBe(ids.length);
+    expect((await bot.post(update)).status).toBe(200);
     expect(textsTo1003()).toEqual([...replies, ...replies]);
-    expect(await collections(database.db).transcripts.countDocuments()).toBe(stored);
+    expect(await c.transcripts.countDocuments()).toBe(stored);
   });
 
   it('refuses a request without the right secret, and processes nothing', async () => {
