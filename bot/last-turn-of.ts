@@ -32,10 +32,8 @@ export function lastTurnOf(
     at: ctx.now,
     channel: turn.identity.channel,
     replies: replies.map((reply) => ({ ...reply })),
-    // A contact is kept apart from the conversation: the transcript does not repeat it.
-    ...(kept
-      ? { inbound: contact?.action === 'set' ? contactEntry : inboundEntry(turn.input) }
-      : {}),
+    // A contact (or gender) is kept apart from the conversation: the transcript does not repeat it.
+    ...(kept ? { inbound: keptApart(contact) ?? inboundEntry(turn.input) } : {}),
     answers: answerWrites(events, ctx, state.lang),
     ...(code === undefined ? {} : { codeIssued: code }),
     ...(erased ? { deletion: { questionIds: Object.keys(before?.answers ?? {}) } } : {}),
@@ -43,13 +41,20 @@ export function lastTurnOf(
   };
 }
 
-const contactEntry: TranscriptEntry = { direction: 'in', text: '[contact]' };
+/** What the transcript says in place of a contact or a gender left for the workshop. */
+function keptApart(change: LastTurn['workshopContact']): TranscriptEntry | undefined {
+  if (change?.action === 'set') return { direction: 'in', text: '[contact]' };
+  if (change?.action === 'gender') return { direction: 'in', text: '[gender]' };
+  return undefined;
+}
 
-/** The last change to the workshop contact in the turn: one left, or one withdrawn. */
+/** The last change to the workshop contact in the turn: one left, a gender, or a withdrawal. */
 function workshopContactOf(events: readonly EngineEvent[]): LastTurn['workshopContact'] {
   let change: LastTurn['workshopContact'];
   for (const event of events) {
     if (event.type === 'workshop_contact_given') change = { action: 'set', ...event.contact };
+    if (event.type === 'workshop_gender_given') change = { action: 'gender', gender: event.gender };
+    if (event.type === 'workshop_gender_declined') change = { action: 'gender' };
     if (event.type === 'workshop_contact_withdrawn') change = { action: 'remove' };
   }
   return change;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { answerValueSchema } from '../dialogs/answer-value.js';
 import { sessionStateSchema } from '../dialogs/session-state.js';
+import { workshopGenders } from '../dialogs/workshop-gender.js';
 
 export const channelSchema = z.enum(['telegram', 'web', 'console']);
 const langSchema = sessionStateSchema.shape.lang;
@@ -75,8 +76,9 @@ export const lastTurnSchema = z.object({
   /** The person asked to be erased: these answers (and everything else) go. */
   deletion: z.object({ questionIds: z.array(z.string()) }).optional(),
   /**
-   * A volunteer for the workshop left a contact (`set`, kept in `workshop_contacts`) or no
-   * longer volunteers (`remove`). Stays here only until the next turn replaces `lastTurn`.
+   * A volunteer for the workshop left a contact (`set`, kept in `workshop_contacts`), said
+   * their gender or preferred not to (`gender`, kept there too, or forgotten), or no longer
+   * volunteers (`remove`). Stays here only until the next turn replaces `lastTurn`.
    */
   workshopContact: z
     .discriminatedUnion('action', [
@@ -85,6 +87,7 @@ export const lastTurnSchema = z.object({
         email: z.string().optional(),
         phone: z.string().optional(),
       }),
+      z.object({ action: z.literal('gender'), gender: z.enum(workshopGenders).optional() }),
       z.object({ action: z.literal('remove') }),
     ])
     .optional(),

@@ -3,6 +3,7 @@ import { exportPseudonymSecret } from '../exports/participant-pseudonym.js';
 import { escapeHtml, formatNumber } from '../synthesis/html-parts.js';
 import { drawCsv } from '../workshop/draw-csv.js';
 import {
+  balanceCriteria,
   drawWorkshop,
   UnknownCriterionError,
   type WorkshopDraw,
@@ -174,10 +175,7 @@ function drawAskedOf(fields: URLSearchParams): DrawAsked | string {
 
 function drawForm(deps: AdminPageDeps, request: PageRequest, asked: DrawAsked | undefined): string {
   const { t } = request;
-  const criteria = [
-    'council',
-    ...deps.consultation.profile.filter((q) => q.type === 'single').map((q) => q.id),
-  ];
+  const criteria = balanceCriteria(deps.consultation);
   return `<p>${escapeHtml(t('admin.draw.intro'))}</p>
 <form method="post" action="/admin/draw">${csrfField(request.session.csrfToken)}
 <div class="fields">

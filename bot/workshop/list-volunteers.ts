@@ -74,7 +74,13 @@ export function routeOf(volunteer: VolunteerRecord): 'telegram' | 'email' | 'sms
   return 'none';
 }
 
-/** The value of a balance criterion for a volunteer: `council`, or a profile question id. */
+/**
+ * The value of a balance criterion for a volunteer: `council`, `gender` (what they said for
+ * the workshop, kept with the contact; not said: null, a group of its own), or a profile
+ * question id.
+ */
 export function criterionValue(volunteer: VolunteerRecord, criterion: string): string | null {
-  return criterion === 'council' ? volunteer.councilId : (volunteer.profile[criterion] ?? null);
+  if (criterion === 'council') return volunteer.councilId;
+  if (criterion === 'gender') return volunteer.contact?.gender ?? null;
+  return volunteer.profile[criterion] ?? null;
 }

@@ -17,12 +17,13 @@ import { sendInvitations } from './send-invitations.js';
 
 export const workshopUsage = `Usage: concerto workshop <draw|invite|forget-contacts> …
 
-  workshop draw --seats N --seed S [--balance council,role] [--format csv|json] [--out FILE]
-                [--contacts masked|full] [--include-unreachable] [--replace]
+  workshop draw --seats N --seed S [--balance council,role,gender] [--format csv|json]
+                [--out FILE] [--contacts masked|full] [--include-unreachable] [--replace]
       Draws N participants among the volunteers (« oui » to the workshop question), with a
       published seed: the same volunteers and seed always give the same list. --balance
-      keeps each council / role (the first criterion to one seat) in proportion to the
-      volunteers; gender is not asked by the questionnaire, so it cannot be balanced.
+      keeps each council / role / gender (the first criterion to one seat) in proportion to
+      the volunteers; gender is what volunteers said when asked (optional): those who did
+      not say are a group of their own.
       Volunteers nothing can reach (web, no contact left) are left out unless
       --include-unreachable. Lists every volunteer stratum by stratum, in lottery order: its
       drawn, then its reserves (who to invite next if someone declines); csv (default) or
@@ -100,7 +101,7 @@ async function draw(config: Config, args: string[]): Promise<number> {
     }
     for (const { criterion } of result.skipped)
       process.stderr.write(
-        `workshop draw: "${criterion}" is not balanced: the questionnaire does not ask it (adding a question is the organisers' decision)\n`,
+        `workshop draw: "${criterion}" is not balanced: the consultation does not ask it (adding a question is the organisers' decision)\n`,
       );
     if (result.saved === 'different') {
       process.stderr.write(
