@@ -139,6 +139,13 @@ export const participantSummarySchema = z.object({
     claimed: z.array(z.string()).optional(),
     waiting: z.object({ deliveryId: z.string(), at: z.date() }).optional(),
   }),
+  /**
+   * An invitation to the workshop that no channel could carry (the web without push): said
+   * before the answer to whatever they send next, then recorded `shown` (bot/workshop/).
+   */
+  workshopInvitation: z
+    .object({ drawId: z.string(), text: z.string().max(4000), at: z.date() })
+    .optional(),
   createdAt: z.date(),
   updatedAt: z.date(),
   lastActivityAt: z.date(),

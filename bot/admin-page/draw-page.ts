@@ -124,6 +124,7 @@ async function draw(
     outcome = await drawWorkshop(deps, {
       ...asked,
       secret: await exportPseudonymSecret(deps.config, deps.db),
+      by: principal.name,
     });
   } catch (error) {
     if (!(error instanceof UnknownCriterionError)) throw error;

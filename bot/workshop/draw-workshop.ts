@@ -24,6 +24,8 @@ export interface WorkshopDrawOptions {
   /** The export pseudonyms' key (PSEUDONYM_SECRET, else the database's). */
   secret?: string | undefined;
   now?: Date | undefined;
+  /** Who runs it (an admin's name, « command line »): recorded with the draw. */
+  by?: string | undefined;
 }
 
 export interface WorkshopDraw {
@@ -108,6 +110,8 @@ export async function drawWorkshop(
       seats: options.seats,
       balance: criteria,
       volunteers: pool.length,
+      ...(options.includeUnreachable ? { includeUnreachable: true } : {}),
+      ...(options.by === undefined ? {} : { by: options.by }),
       at: options.now ?? new Date(),
       drawn: rows
         .filter((r) => r.drawn)

@@ -170,7 +170,7 @@ describe('concerto workshop', () => {
     );
   }, 30_000);
 
-  it('invites the drawn once each: Telegram sent, blocked chats noted, e-mails listed to write by hand', async () => {
+  it('invites the drawn once each: Telegram sent, blocked chats noted, the web held for the next visit, e-mails listed', async () => {
     const drawnRoutes = (published?.volunteers ?? []).filter((v) => v.drawn).map((v) => v.route);
     const byTelegram = drawnRoutes.filter((r) => r === 'telegram').length;
     const byEmail = drawnRoutes.filter((r) => r === 'email').length;
@@ -206,20 +206,38 @@ describe('concerto workshop', () => {
       out,
     ];
     const run = await runConcerto(args, database.name, telegramEnv);
+    expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`${byTelegram - 1} sent`);
     expect(run.stderr).toContain('1 unreachable');
-    expect(run.stderr).toContain(`${byEmail} to write to by hand`);
+    // The web volunteers have no push subscription: held, said at their next visit.
+    expect(run.stderr).toContain(`${byEmail} held for their next visit`);
+    if (byEmail > 0)
+      expect(run.stderr).toContain(
+        `no e-mail or SMS service here: ${byEmail} left an e-mail or a phone number`,
+      );
+    const invitations = await raw(database.db, 'workshop_invitations')
+      .find({ drawId: 'cc2017:loto 2017-12-06' })
+      .toArray();
+    expect(invitations.map((doc) => doc['status']).sort()).toEqual(
+      [
+        ...Array<string>(byTelegram - 1).fill('sent'),
+        'unreachable',
+        ...Array<string>(byEmail).fill('held'),
+      ].sort(),
+    );
     const sent = telegram.callsOf('sendMessage');
     expect(sent).toHaveLength(byTelegram);
     expect(String(sent[0]?.params['text'])).toMatch(
       /tiré au sort pour y participer\.\nSamedi 16 décembre|drawn to take part\.\nSaturday 16 December/,
     );
     const csv = readFileSync(out, 'utf8');
-    expect(csv.split('\r\n').filter((line) => line.includes(',email,'))).toHaveLength(byEmail);
+    // Every drawn volunteer, with route and status; the e-mails masked.
+    expect(csv.split('\r\n').filter((line) => line !== '')).toHaveLength(11);
+    expect(csv.split('\r\n').filter((line) => line.includes(',email,held,'))).toHaveLength(byEmail);
     expect(csv).not.toMatch(/volunteer\d+@/);
     // Run again: nobody is invited twice.
     const again = await runConcerto(args, database.name, telegramEnv);
-    expect(again.stderr).toContain(`0 sent, ${byTelegram} already invited`);
+    expect(again.stderr).toContain('0 sent, 0 held for their next visit, 10 already invited');
     expect(telegram.callsOf('sendMessage')).toHaveLength(byTelegram);
   }, 90_000);
 
