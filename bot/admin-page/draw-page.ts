@@ -9,6 +9,7 @@ import {
   type WorkshopDraw,
 } from '../workshop/draw-workshop.js';
 import type { AdminPageDeps } from './admin-page-deps.js';
+import { drawHistory } from './draw-history.js';
 import { actorOf, type PageHandler, type PageRequest } from './page-request.js';
 import { csrfField, notice, renderAdminPage, sendPage, showPage } from './render-admin-page.js';
 
@@ -23,7 +24,11 @@ interface DrawAsked {
 /** `GET /admin/draw` (admins): the form of the workshop draw. */
 export function drawPage(deps: AdminPageDeps): PageHandler {
   return async (request) => {
-    showPage(request, request.t('admin.draw.title'), drawForm(deps, request, undefined));
+    showPage(
+      request,
+      request.t('admin.draw.title'),
+      drawForm(deps, request, undefined) + (await drawHistory(deps, request)),
+    );
   };
 }
 
@@ -83,8 +88,10 @@ ${outcome.unreachableLeftOut > 0 ? `<p>${escapeHtml(t('admin.draw.left_out', { c
 ${totals || `<p>${escapeHtml(t('admin.draw.no_balance'))}</p>`}
 <h2>${escapeHtml(t('admin.draw.list_title'))}</h2>
 <div class="scroll" tabindex="0"><table><caption>${escapeHtml(t('admin.draw.list_caption', { count: outcome.rows.length }))}</caption><thead><tr><th scope="col">${escapeHtml(t('admin.pseudonym'))}</th><th scope="col">${escapeHtml(t('admin.draw.result'))}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.stratum'))}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.rank'))}</th><th scope="col">${escapeHtml(t('admin.council'))}</th>${profileColumns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}<th scope="col">${escapeHtml(t('admin.draw.route'))}</th><th scope="col">${escapeHtml(t('admin.draw.contact'))}</th></tr></thead><tbody>${rows}</tbody></table></div>
+<p><a class="button" href="/admin/draw/invite?${escapeHtml(new URLSearchParams({ seed: asked.seed }).toString())}">${escapeHtml(t('admin.draw.invite_link'))}</a></p>
 <h2>${escapeHtml(t('admin.draw.again'))}</h2>
-${drawForm(deps, request, asked)}`;
+${drawForm(deps, request, asked)}
+${await drawHistory(deps, request)}`;
     showPage(request, t('admin.draw.title'), body);
   };
 }
