@@ -33,7 +33,11 @@ export function lastTurnOf(
     channel: turn.identity.channel,
     replies: replies.map((reply) => ({ ...reply })),
     // A contact (or gender) is kept apart from the conversation: the transcript does not repeat it.
-    ...(kept ? { inbound: keptApart(contact) ?? inboundEntry(turn.input) } : {}),
+    ...(kept
+      ? {
+          inbound: keptApart(contact) ?? typedApart(before, turn.input) ?? inboundEntry(turn.input),
+        }
+      : {}),
     answers: answerWrites(events, ctx, state.lang),
     ...(code === undefined ? {} : { codeIssued: code }),
     ...(erased ? { deletion: { questionIds: Object.keys(before?.answers ?? {}) } } : {}),
@@ -45,6 +49,20 @@ export function lastTurnOf(
 function keptApart(change: LastTurn['workshopContact']): TranscriptEntry | undefined {
   if (change?.action === 'set') return { direction: 'in', text: '[contact]' };
   if (change?.action === 'gender') return { direction: 'in', text: '[gender]' };
+  return undefined;
+}
+
+/**
+ * Whatever is typed at the contact or gender step (an address not understood, « plutôt
+ * femme ») stays out of the transcript too: it is about what the step keeps apart.
+ */
+function typedApart(
+  before: SessionState | undefined,
+  input: EngineInput,
+): TranscriptEntry | undefined {
+  if (input.kind !== 'text') return undefined;
+  if (before?.pending?.kind === 'workshop_contact') return { direction: 'in', text: '[contact]' };
+  if (before?.pending?.kind === 'workshop_gender') return { direction: 'in', text: '[gender]' };
   return undefined;
 }
 
