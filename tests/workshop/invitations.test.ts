@@ -9,6 +9,7 @@ import { invitationCsv } from '../../bot/workshop/invitation-csv.js';
 import { inviteDraw } from '../../bot/workshop/invite-draw.js';
 import { defaultCatalog } from '../../dialogs/load-consultation.js';
 import { identityKey, type ChannelIdentity } from '../../storage/identity.js';
+import { memoryStorage } from '../../storage/memory-storage.js';
 import { mongoStorage } from '../../storage/mongo-storage.js';
 import { MongoPushSubscriptions } from '../../storage/push-subscriptions.js';
 import { storedVapidKeys } from '../../storage/vapid-keys.js';
@@ -178,4 +179,37 @@ describe('invitations to web volunteers', () => {
     const participant = await raw(db, 'participants').findOne({ _id: web.email });
     expect(participant?.['workshopInvitation']).toBeUndefined();
   }, 60_000);
+
+  it('is said once in memory storage too (the same semantics as MongoDB)', async () => {
+    const storage = memoryStorage();
+    const shown: string[] = [];
+    const handleTurn = createTurnHandler({
+      storage,
+      engine: {
+        consultation,
+        catalog: defaultCatalog,
+        councils: new CouncilIndex(sampleCouncils),
+      },
+      now: () => new Date('2017-12-02T10:00:00Z'),
+      invitationShown: async (drawId, participantId) => {
+        shown.push(`${drawId}/${participantId}`);
+      },
+    });
+    const identity = { channel: 'web' as const, externalId: 'memory-visitor' };
+    const first = await handleTurn(identity, { kind: 'start' });
+    const participantId = first.participantId ?? '';
+    const doc = storage.data.participants.get(participantId);
+    if (doc === undefined) throw new Error('no participant');
+    storage.data.participants.set(participantId, {
+      ...doc,
+      workshopInvitation: { drawId: 'cc2017:s', text: 'Vous êtes invité.', at },
+    });
+    const visit = await handleTurn(identity, { kind: 'text', text: 'bonjour' });
+    expect(visit.replies[0]?.text).toBe('Vous êtes invité.');
+    expect(shown).toEqual([`cc2017:s/${participantId}`]);
+    expect(storage.data.participants.get(participantId)?.workshopInvitation).toBeUndefined();
+    const next = await handleTurn(identity, { kind: 'text', text: 'bonjour' });
+    expect(next.replies.map((r) => r.text)).not.toContain('Vous êtes invité.');
+    expect(shown).toHaveLength(1);
+  });
 });
