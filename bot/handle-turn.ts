@@ -29,6 +29,8 @@ export interface TurnHandlerOptions {
   newContinuationCode?: () => string;
   /** Shows a reminder kept for someone's next visit (bot/reminders/return-notices.ts). */
   returnNotices?: ReturnNotices;
+  /** Records a workshop invitation kept for someone's next visit as shown (bot/workshop/). */
+  invitationShown?: (drawId: string, participantId: string, at: Date) => Promise<void>;
 }
 
 /** Reminders that could not notify someone (the web without push) are shown at their next turn. */
@@ -122,6 +124,9 @@ export function createTurnHandler(options: TurnHandlerOptions): TurnHandler {
       const notice =
         waiting === undefined ? undefined : options.returnNotices?.notice(fields, ctx.now);
       if (notice !== undefined) result.replies.unshift({ text: notice });
+      // An invitation to the workshop kept for this visit goes first of all (said once).
+      const invitation = input.kind === 'undeliverable' ? undefined : loaded?.invitationWaiting;
+      if (invitation !== undefined) result.replies.unshift({ text: invitation.text });
       const lastTurn = lastTurnOf(
         { identity, input, inboundId },
         loaded?.state,
@@ -135,6 +140,7 @@ export function createTurnHandler(options: TurnHandlerOptions): TurnHandler {
         identity,
         loaded,
         reminderShown: waiting,
+        invitationShown: invitation?.drawId,
         state: result.state,
         fields,
         consent: consent ? { at: ctx.now, textVersion: consent.textVersion } : undefined,
@@ -149,6 +155,8 @@ export function createTurnHandler(options: TurnHandlerOptions): TurnHandler {
       await applyTurnEffects(storage, participantId, result.state.consultationId, lastTurn);
       if (waiting !== undefined && notice !== undefined)
         await options.returnNotices?.shown(waiting, ctx.now);
+      if (invitation !== undefined)
+        await options.invitationShown?.(invitation.drawId, participantId, ctx.now);
       return {
         replies: result.replies,
         events: result.events,

@@ -32,9 +32,11 @@ export function lastTurnOf(
     at: ctx.now,
     channel: turn.identity.channel,
     replies: replies.map((reply) => ({ ...reply })),
-    // A contact is kept apart from the conversation: the transcript does not repeat it.
+    // A contact (or gender) is kept apart from the conversation: the transcript does not repeat it.
     ...(kept
-      ? { inbound: contact?.action === 'set' ? contactEntry : inboundEntry(turn.input) }
+      ? {
+          inbound: keptApart(contact) ?? typedApart(before, turn.input) ?? inboundEntry(turn.input),
+        }
       : {}),
     answers: answerWrites(events, ctx, state.lang),
     ...(code === undefined ? {} : { codeIssued: code }),
@@ -43,13 +45,34 @@ export function lastTurnOf(
   };
 }
 
-const contactEntry: TranscriptEntry = { direction: 'in', text: '[contact]' };
+/** What the transcript says in place of a contact or a gender left for the workshop. */
+function keptApart(change: LastTurn['workshopContact']): TranscriptEntry | undefined {
+  if (change?.action === 'set') return { direction: 'in', text: '[contact]' };
+  if (change?.action === 'gender') return { direction: 'in', text: '[gender]' };
+  return undefined;
+}
 
-/** The last change to the workshop contact in the turn: one left, or one withdrawn. */
+/**
+ * Whatever is typed at the contact or gender step (an address not understood, « plutôt
+ * femme ») stays out of the transcript too: it is about what the step keeps apart.
+ */
+function typedApart(
+  before: SessionState | undefined,
+  input: EngineInput,
+): TranscriptEntry | undefined {
+  if (input.kind !== 'text') return undefined;
+  if (before?.pending?.kind === 'workshop_contact') return { direction: 'in', text: '[contact]' };
+  if (before?.pending?.kind === 'workshop_gender') return { direction: 'in', text: '[gender]' };
+  return undefined;
+}
+
+/** The last change to the workshop contact in the turn: one left, a gender, or a withdrawal. */
 function workshopContactOf(events: readonly EngineEvent[]): LastTurn['workshopContact'] {
   let change: LastTurn['workshopContact'];
   for (const event of events) {
     if (event.type === 'workshop_contact_given') change = { action: 'set', ...event.contact };
+    if (event.type === 'workshop_gender_given') change = { action: 'gender', gender: event.gender };
+    if (event.type === 'workshop_gender_declined') change = { action: 'gender' };
     if (event.type === 'workshop_contact_withdrawn') change = { action: 'remove' };
   }
   return change;

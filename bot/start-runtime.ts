@@ -25,6 +25,7 @@ import { createTurnHandler, type TurnHandler } from './handle-turn.js';
 import type { Logger } from './logger.js';
 import { RepliesMeter } from './reminders/replies-meter.js';
 import { returnNotices } from './reminders/return-notices.js';
+import { markInvitationShown } from '../storage/workshop-draws.js';
 import { watchCouncils } from './watch-councils.js';
 
 export interface Runtime {
@@ -119,6 +120,8 @@ export async function startRuntime(
     storage,
     engine: { consultation, catalog, councils },
     returnNotices: returnNotices(consultation, catalog, reminderRepository),
+    invitationShown: (drawId, participantId, at) =>
+      markInvitationShown(db, drawId, participantId, at),
     ...(recognizer ? { classify: (text, lang) => recognizer.classify(text, lang) } : {}),
     defaultLang: config.DEFAULT_LANG,
   });

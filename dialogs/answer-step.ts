@@ -113,7 +113,7 @@ function recordAnswer(turn: Turn, question: Question, value: AnswerValue): void 
   );
   state.pending = undefined;
   state.failures = 0;
-  // A new volunteer for the workshop, on the web: how to reach them, before moving on.
+  // A new volunteer for the workshop: how to reach them (the web), the balance's question, then on.
   if (askWorkshopContact(turn, question, value)) return;
   advance(turn, question);
 }

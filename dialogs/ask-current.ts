@@ -11,6 +11,7 @@ import { promptCouncil, promptCouncilCandidates, promptSwitchCouncil } from './c
 import { pendingOf } from './pending-of.js';
 import type { Turn } from './turn.js';
 import { promptWorkshopContact } from './workshop-contact-step.js';
+import { promptWorkshopGender } from './workshop-gender-step.js';
 
 /** Prompt ids of the steps that are not questions; a button carries one of these or a question id. */
 export const PROMPT = {
@@ -23,6 +24,7 @@ export const PROMPT = {
   pause: '_pause',
   switchCouncil: '_switch',
   workshopContact: '_contact',
+  workshopGender: '_gender',
 } as const;
 
 export const SKIP = '_skip';
@@ -44,6 +46,7 @@ export function askCurrent(turn: Turn): void {
   if (pending?.kind === 'review_theme') return promptReviewTheme(turn, pending.themeId);
   if (pending?.kind === 'switch_council') return promptSwitchCouncil(turn, pending.councilId);
   if (pending?.kind === 'workshop_contact') return promptWorkshopContact(turn);
+  if (pending?.kind === 'workshop_gender') return promptWorkshopGender(turn);
   switch (state.stage) {
     case 'consent':
       // In full for someone who has not seen it yet (they started by changing the language).

@@ -1,6 +1,7 @@
 import type { AnswerValue } from './answer-value.js';
 import type { Lang } from './nlu/intent-name.js';
 import type { WorkshopContact } from './workshop-contact.js';
+import type { WorkshopGender } from './workshop-gender.js';
 
 /** What happened during one turn; storage saves them, channels and reports read them. */
 export type EngineEvent =
@@ -34,7 +35,11 @@ export type EngineEvent =
   /** A volunteer for the workshop left a way to reach them; storage keeps it apart. */
   | { type: 'workshop_contact_given'; contact: WorkshopContact }
   | { type: 'workshop_contact_declined' }
-  /** They no longer volunteer: the contact they left is deleted. */
+  /** A volunteer said their gender for the workshop's balance; kept with the contact, apart. */
+  | { type: 'workshop_gender_given'; gender: WorkshopGender }
+  /** « Je préfère ne pas le dire »: nothing kept (a gender given before is forgotten). */
+  | { type: 'workshop_gender_declined' }
+  /** They no longer volunteer: the contact (and gender) they left is deleted. */
   | { type: 'workshop_contact_withdrawn' }
   | { type: 'participant_unreachable' }
   | { type: 'participant_reachable' }

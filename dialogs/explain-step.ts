@@ -34,6 +34,8 @@ export function explanationOf(turn: Turn, back: QuestionBack | undefined): strin
       return [t('explain.review_theme')];
     case 'workshop_contact':
       return [t('explain.workshop_contact')];
+    case 'workshop_gender':
+      return [t('explain.workshop_gender')];
     default:
       break;
   }

@@ -177,7 +177,9 @@ export const consultationSchema = z
      * The workshop the consultation prepares. A « yes » to `volunteerQuestion` (a yes/no
      * question) makes a volunteer; on a channel that cannot write to them later (the web) they
      * are asked, if they wish, for an e-mail or a phone number, kept apart from the answers
-     * and deleted from `deleteAfter` on (when it is no longer asked either).
+     * and deleted from `deleteAfter` on (when it is no longer asked either). Every volunteer
+     * is also asked, optionally, whether they are a woman or a man, so that the draw can
+     * balance it (kept with the contact, deleted with it); `askGender: false` does not ask.
      *
      * @example { "volunteerQuestion": "atelier", "deleteAfter": "2017-12-31T23:59:59+01:00" }
      */
@@ -185,6 +187,7 @@ export const consultationSchema = z
       .object({
         volunteerQuestion: idSchema,
         deleteAfter: z.iso.datetime({ offset: true }).optional(),
+        askGender: z.boolean().optional(),
       })
       .optional(),
     themes: z.array(themeSchema).min(1),

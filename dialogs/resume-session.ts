@@ -17,6 +17,7 @@ import { runCommand } from './run-command.js';
 import { initialState, type SessionState } from './session-state.js';
 import { Turn } from './turn.js';
 import { answersWorkshopContact, answerWorkshopContact } from './workshop-contact-step.js';
+import { answersWorkshopGender, answerWorkshopGender } from './workshop-gender-step.js';
 import { yesNoOf } from './yes-no-of.js';
 
 /**
@@ -89,6 +90,7 @@ export function currentPromptId(state: SessionState): string {
   if (pending === 'review_theme') return PROMPT.review;
   if (pending === 'switch_council') return PROMPT.switchCouncil;
   if (pending === 'workshop_contact') return PROMPT.workshopContact;
+  if (pending === 'workshop_gender') return PROMPT.workshopGender;
   switch (state.stage) {
     case 'consent':
       return PROMPT.consent;
@@ -114,6 +116,7 @@ function answer(turn: Turn, input: Answer): void {
   if (pending === 'language') return chooseLanguage(turn, choiceId ?? text ?? '');
   if (pending === 'switch_council') return answerSwitchCouncil(turn, input);
   if (pending === 'workshop_contact') return answerWorkshopContact(turn, input);
+  if (pending === 'workshop_gender') return answerWorkshopGender(turn, input);
   // Councils were imported after this person finished, or while they sat on the review.
   if ((state.stage === 'review' || state.stage === 'done') && askCouncilIfMissing(turn)) return;
   switch (state.stage) {
@@ -205,6 +208,8 @@ function expectsAnswer(turn: Turn, text: string): 'free_text' | 'choice_matched'
   if (state.pending?.kind === 'other') return 'free_text';
   if (state.pending?.kind === 'workshop_contact')
     return answersWorkshopContact(turn, text) ? 'choice_matched' : 'other';
+  if (state.pending?.kind === 'workshop_gender')
+    return answersWorkshopGender(turn, text) ? 'choice_matched' : 'other';
   if (state.pending?.kind === 'language')
     return matchChoice(text, languageChoices).kind === 'one' ? 'choice_matched' : 'other';
   if (state.stage === 'consent') {

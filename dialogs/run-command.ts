@@ -16,6 +16,7 @@ import { findQuestion, visibleQuestions } from './questionnaire-walk.js';
 import { continueQuestionnaire, promptReview } from './review-step.js';
 import type { Turn } from './turn.js';
 import { declineWorkshopContact } from './workshop-contact-step.js';
+import { declineWorkshopGender } from './workshop-gender-step.js';
 
 /** What came with a command: the question back to explain, the code of an invitation link. */
 export interface CommandDetails {
@@ -45,7 +46,8 @@ export function runCommand(turn: Turn, command: CommandName, details: CommandDet
       return askCurrent(turn);
     case 'help': {
       // The contact step follows the volunteer question: its own explanation, not the question's.
-      const contactStep = state.pending?.kind === 'workshop_contact';
+      const contactStep =
+        state.pending?.kind === 'workshop_contact' || state.pending?.kind === 'workshop_gender';
       const question =
         state.stage === 'questions' && state.current && !contactStep
           ? findQuestion(ctx.consultation, state.current)
@@ -98,8 +100,8 @@ export function runCommand(turn: Turn, command: CommandName, details: CommandDet
 /** Back to the question before the current one (in questionnaire order), showing its answer. */
 function goBack(turn: Turn): void {
   const { state, t, ctx } = turn;
-  // From the contact step, back is the volunteer question it follows.
-  if (state.pending?.kind === 'workshop_contact') {
+  // From the contact or gender step, back is the volunteer question they follow.
+  if (state.pending?.kind === 'workshop_contact' || state.pending?.kind === 'workshop_gender') {
     state.pending = undefined;
     return askCurrent(turn);
   }
@@ -124,6 +126,7 @@ function skip(turn: Turn): void {
   const { state, t, ctx } = turn;
   if (state.stage === 'council') return skipCouncil(turn);
   if (state.pending?.kind === 'workshop_contact') return declineWorkshopContact(turn);
+  if (state.pending?.kind === 'workshop_gender') return declineWorkshopGender(turn);
   const question =
     state.stage === 'questions' && state.current
       ? findQuestion(ctx.consultation, state.current)
@@ -145,6 +148,7 @@ function keepPendingAnswer(turn: Turn) {
     case 'confirm':
     case 'switch_council':
     case 'workshop_contact':
+    case 'workshop_gender':
       return pending;
     default:
       return undefined;

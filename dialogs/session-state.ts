@@ -45,6 +45,8 @@ const pendingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('switch_council'), councilId: z.string() }),
   /** A volunteer for the workshop is asked how to reach them (workshop-contact-step.ts). */
   z.object({ kind: z.literal('workshop_contact') }),
+  /** A volunteer is asked, optionally, their gender for the workshop's balance (workshop-gender-step.ts). */
+  z.object({ kind: z.literal('workshop_gender') }),
 ]);
 
 /**
@@ -90,6 +92,8 @@ export const sessionStateSchema = z.object({
    * thanks; absent: not asked, or no longer a volunteer.
    */
   workshopContact: z.enum(['given', 'declined']).optional(),
+  /** The same for the gender question of the workshop's balance (the answer is kept apart too). */
+  workshopGender: z.enum(['given', 'declined']).optional(),
 });
 
 export type SessionState = z.infer<typeof sessionStateSchema>;

@@ -5,6 +5,7 @@ import type { Question } from './questionnaire-schema.js';
 import { findQuestion } from './questionnaire-walk.js';
 import type { Turn } from './turn.js';
 import { maskContact, readWorkshopContact } from './workshop-contact.js';
+import { askWorkshopGender } from './workshop-gender-step.js';
 import { yesNoOf } from './yes-no-of.js';
 
 /** The « Non merci » button of the contact step. */
@@ -17,7 +18,9 @@ const CONTACT_TEXT_MAX = 120;
  * Right after a « yes » to the consultation's volunteer question, on a channel that cannot
  * write to them later (`ctx.reach` is `none`: the web), asks how to reach them for the
  * invitation, with what it is for and how long it is kept; « non merci » is as good an
- * answer. A « no » withdraws a contact left before. Returns true when it asked.
+ * answer. Then, on every channel, the gender question of the workshop's balance
+ * (workshop-gender-step.ts). A « no » withdraws what was left before (contact and gender).
+ * Returns true when it asked something.
  */
 export function askWorkshopContact(turn: Turn, question: Question, value: AnswerValue): boolean {
   const { state, ctx } = turn;
@@ -25,13 +28,16 @@ export function askWorkshopContact(turn: Turn, question: Question, value: Answer
   if (!workshop || question.id !== workshop.volunteerQuestion || value.kind !== 'yesno')
     return false;
   if (!value.value) {
-    if (state.workshopContact === 'given') turn.emit({ type: 'workshop_contact_withdrawn' });
+    if (state.workshopContact === 'given' || state.workshopGender === 'given')
+      turn.emit({ type: 'workshop_contact_withdrawn' });
     state.workshopContact = undefined;
+    state.workshopGender = undefined;
     return false;
   }
   const over =
     workshop.deleteAfter !== undefined && ctx.now.getTime() >= Date.parse(workshop.deleteAfter);
-  if (ctx.reach !== 'none' || state.workshopContact !== undefined || over) return false;
+  if (ctx.reach !== 'none' || state.workshopContact !== undefined || over)
+    return askWorkshopGender(turn);
   state.pending = { kind: 'workshop_contact' };
   promptWorkshopContact(turn);
   return true;
@@ -86,6 +92,7 @@ function moveOn(turn: Turn): void {
   const { state, ctx } = turn;
   state.pending = undefined;
   state.failures = 0;
+  if (askWorkshopGender(turn)) return;
   const volunteer = ctx.consultation.workshop?.volunteerQuestion;
   advance(turn, volunteer === undefined ? undefined : findQuestion(ctx.consultation, volunteer));
 }

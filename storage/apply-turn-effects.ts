@@ -88,14 +88,37 @@ async function saveWorkshopContact(
 ): Promise<void> {
   const change = turn.workshopContact;
   if (change === undefined) return;
-  if (change.action === 'remove') return storage.workshopContacts.remove(participantId);
-  const { action, ...contact } = change;
-  await storage.workshopContacts.save({
+  const { workshopContacts } = storage;
+  if (change.action === 'remove') return workshopContacts.remove(participantId);
+  // Contact and gender come in turns of their own: each keeps what the other left.
+  const before = await workshopContacts.get(participantId);
+  const { channel, at } = turn;
+  if (change.action === 'set') {
+    const { action, ...contact } = change;
+    const gender = before?.gender === undefined ? {} : { gender: before.gender };
+    return workshopContacts.save({
+      participantId,
+      consultationId,
+      ...contact,
+      ...gender,
+      channel,
+      at,
+    });
+  }
+  const { email, phone } = before ?? {};
+  const kept = {
+    ...(email === undefined ? {} : { email }),
+    ...(phone === undefined ? {} : { phone }),
+  };
+  if (change.gender === undefined && Object.keys(kept).length === 0)
+    return workshopContacts.remove(participantId);
+  await workshopContacts.save({
     participantId,
     consultationId,
-    ...contact,
-    channel: turn.channel,
-    at: turn.at,
+    ...kept,
+    ...(change.gender === undefined ? {} : { gender: change.gender }),
+    channel: before?.channel ?? channel,
+    at: before?.at ?? at,
   });
 }
 

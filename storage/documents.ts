@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { answerValueSchema } from '../dialogs/answer-value.js';
 import { sessionStateSchema } from '../dialogs/session-state.js';
+import { workshopGenders } from '../dialogs/workshop-gender.js';
 
 export const channelSchema = z.enum(['telegram', 'web', 'console']);
 const langSchema = sessionStateSchema.shape.lang;
@@ -75,8 +76,9 @@ export const lastTurnSchema = z.object({
   /** The person asked to be erased: these answers (and everything else) go. */
   deletion: z.object({ questionIds: z.array(z.string()) }).optional(),
   /**
-   * A volunteer for the workshop left a contact (`set`, kept in `workshop_contacts`) or no
-   * longer volunteers (`remove`). Stays here only until the next turn replaces `lastTurn`.
+   * A volunteer for the workshop left a contact (`set`, kept in `workshop_contacts`), said
+   * their gender or preferred not to (`gender`, kept there too, or forgotten), or no longer
+   * volunteers (`remove`). Stays here only until the next turn replaces `lastTurn`.
    */
   workshopContact: z
     .discriminatedUnion('action', [
@@ -85,6 +87,7 @@ export const lastTurnSchema = z.object({
         email: z.string().optional(),
         phone: z.string().optional(),
       }),
+      z.object({ action: z.literal('gender'), gender: z.enum(workshopGenders).optional() }),
       z.object({ action: z.literal('remove') }),
     ])
     .optional(),
@@ -136,6 +139,13 @@ export const participantSummarySchema = z.object({
     claimed: z.array(z.string()).optional(),
     waiting: z.object({ deliveryId: z.string(), at: z.date() }).optional(),
   }),
+  /**
+   * An invitation to the workshop that no channel could carry (the web without push): said
+   * before the answer to whatever they send next, then recorded `shown` (bot/workshop/).
+   */
+  workshopInvitation: z
+    .object({ drawId: z.string(), text: z.string().max(4000), at: z.date() })
+    .optional(),
   createdAt: z.date(),
   updatedAt: z.date(),
   lastActivityAt: z.date(),

@@ -50,6 +50,14 @@ export function memoryStorage(options: { newParticipantId?: () => string } = {})
       recentInboundIds: doc.recentInboundIds,
       lastTurn: doc.lastTurn,
       ...(doc.reminders.waiting ? { reminderWaiting: doc.reminders.waiting.deliveryId } : {}),
+      ...(doc.workshopInvitation
+        ? {
+            invitationWaiting: {
+              drawId: doc.workshopInvitation.drawId,
+              text: doc.workshopInvitation.text,
+            },
+          }
+        : {}),
     });
   const summaryOf = (doc: MemoryParticipant): ParticipantSummary => {
     const { _id, state, recentInboundIds, lastTurn, ...rest } = copy(doc);
@@ -122,8 +130,17 @@ export function memoryStorage(options: { newParticipantId?: () => string } = {})
           doc.reminders.waiting?.deliveryId !== turn.reminderShown
         )
           return refusal(loaded.participantId, inboundId);
+        if (
+          turn.invitationShown !== undefined &&
+          doc.workshopInvitation?.drawId !== turn.invitationShown
+        )
+          return refusal(loaded.participantId, inboundId);
         const version = loaded.version + 1;
-        const { councilId, role, ...kept } = doc;
+        const { councilId, role, workshopInvitation, ...rest } = doc;
+        const kept =
+          turn.invitationShown === undefined && workshopInvitation
+            ? { ...rest, workshopInvitation }
+            : rest;
         const { waiting, ...others } = kept.reminders;
         const reminders = turn.reminderShown === undefined && waiting ? kept.reminders : others;
         data.participants.set(

@@ -34,6 +34,7 @@ const commitSetSchema = participantDocSchema.omit({
   _id: true,
   identities: true,
   reminders: true,
+  workshopInvitation: true,
   createdAt: true,
 });
 
@@ -224,6 +225,7 @@ export class MongoParticipants implements ParticipantRepository {
       ...(fields['councilId'] === undefined ? { councilId: '' } : {}),
       ...(fields['role'] === undefined ? { role: '' } : {}),
       ...(turn.reminderShown === undefined ? {} : { 'reminders.waiting': '' }),
+      ...(turn.invitationShown === undefined ? {} : { workshopInvitation: '' }),
     };
     const filter: Filter<StoredParticipantDoc> = {
       _id: loaded.participantId,
@@ -231,6 +233,8 @@ export class MongoParticipants implements ParticipantRepository {
     };
     if (turn.reminderShown !== undefined)
       filter['reminders.waiting.deliveryId'] = String(turn.reminderShown);
+    if (turn.invitationShown !== undefined)
+      filter['workshopInvitation.drawId'] = String(turn.invitationShown);
     const result = await this.c.participants.updateOne(
       filter,
       Object.keys(unset).length > 0 ? { $set: stored(set), $unset: unset } : { $set: stored(set) },
@@ -291,6 +295,14 @@ function loadedFrom(raw: unknown): LoadedParticipant {
     recentInboundIds: doc.recentInboundIds,
     lastTurn: lastTurnFromStored(doc.lastTurn, where),
     ...(doc.reminders.waiting ? { reminderWaiting: doc.reminders.waiting.deliveryId } : {}),
+    ...(doc.workshopInvitation
+      ? {
+          invitationWaiting: {
+            drawId: doc.workshopInvitation.drawId,
+            text: doc.workshopInvitation.text,
+          },
+        }
+      : {}),
   };
 }
 

@@ -37,6 +37,8 @@ export interface LoadedParticipant {
   lastTurn: LastTurn;
   /** A reminder waiting for their next visit (its delivery id): the turn shows it first. */
   reminderWaiting?: string | undefined;
+  /** An invitation to the workshop waiting for their next visit: the turn says it first. */
+  invitationWaiting?: { drawId: string; text: string } | undefined;
 }
 
 /** The queryable fields of a participant that follow from its state (participant-fields.ts). */
@@ -71,6 +73,8 @@ export interface TurnCommit {
    * which is refused (a conflict, replayed) if another one replaced it meanwhile.
    */
   reminderShown?: string | undefined;
+  /** The draw whose waiting invitation this turn said (`loaded.invitationWaiting`): cleared with the commit. */
+  invitationShown?: string | undefined;
 }
 
 export type CommitOutcome =

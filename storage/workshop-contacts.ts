@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Collection, Db } from 'mongodb';
+import { workshopGenders } from '../dialogs/workshop-gender.js';
 import { collectionNames } from './collections.js';
 import { channelSchema } from './documents.js';
 import { checkForWrite, parseStored } from './storage-error.js';
@@ -7,8 +8,8 @@ import type { WorkshopContactRepository } from './storage.js';
 
 /**
  * `workshop_contacts`: `_id` is the participant id. Only what the volunteer wrote to be
- * reached, the channel they wrote it on and when; never exported unmasked without an admin
- * asking for it.
+ * reached, the gender they said for the workshop's balance (if they did), the channel and
+ * when; never exported unmasked without an admin asking for it, never with the answers.
  */
 export const workshopContactDocSchema = z
   .object({
@@ -17,11 +18,13 @@ export const workshopContactDocSchema = z
     consultationId: z.string(),
     email: z.string().optional(),
     phone: z.string().optional(),
+    /** Said by the volunteer for the draw's balance (dialogs/workshop-gender-step.ts). */
+    gender: z.enum(workshopGenders).optional(),
     channel: channelSchema,
     at: z.date(),
   })
-  .refine((doc) => doc.email !== undefined || doc.phone !== undefined, {
-    message: 'a workshop contact needs an e-mail or a phone number',
+  .refine((doc) => doc.email !== undefined || doc.phone !== undefined || doc.gender !== undefined, {
+    message: 'a workshop contact needs an e-mail or a phone number (or a gender)',
   });
 
 export type WorkshopContactDoc = z.infer<typeof workshopContactDocSchema>;
@@ -71,23 +74,44 @@ export class MongoWorkshopContacts implements WorkshopContactRepository {
   }
 }
 
+const jsonObjectSchema = z.record(z.string(), z.unknown());
+
 function stored(raw: unknown): StoredWorkshopContact {
   const { _id, ...contact } = parseStored(workshopContactDocSchema, raw, 'workshop_contacts');
   return contact;
 }
 
 /**
- * After the workshop: deletes every contact of a consultation, and the copy a participant's
- * last turn may still hold (`lastTurn.workshopContact`, until their next message). Returns
- * how many contacts there were.
+ * After the workshop: deletes every contact (and gender) of a consultation, and the copy a
+ * participant's last turn may still hold (`lastTurn.workshopContact`, until their next
+ * message). Returns how many contacts there were.
  */
 export async function forgetWorkshopContacts(db: Db, consultationId: string): Promise<number> {
   const removed = await new MongoWorkshopContacts(db).removeAll(consultationId);
-  await db
-    .collection(collectionNames.participants)
-    .updateMany(
-      { consultationId: String(consultationId), 'lastTurn.workshopContact': { $exists: true } },
-      { $unset: { 'lastTurn.workshopContact': '' } },
+  const participants = db.collection<{ _id: string; lastTurn?: unknown }>(
+    collectionNames.participants,
+  );
+  // Nested, as documents written before lastTurn became text hold it.
+  await participants.updateMany(
+    { consultationId: String(consultationId), 'lastTurn.workshopContact': { $exists: true } },
+    { $unset: { 'lastTurn.workshopContact': '' } },
+  );
+  // As JSON text (storage/last-turn-text.ts): rewritten without it, unless a turn came since.
+  const cursor = participants.find(
+    { consultationId: String(consultationId) },
+    { projection: { lastTurn: 1 } },
+  );
+  for await (const doc of cursor) {
+    const text = doc.lastTurn;
+    if (typeof text !== 'string' || !text.includes('"workshopContact"')) continue;
+    const parsed = jsonObjectSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) continue;
+    const { workshopContact, ...rest } = parsed.data;
+    if (workshopContact === undefined) continue;
+    await participants.updateOne(
+      { _id: doc._id, lastTurn: text },
+      { $set: { lastTurn: JSON.stringify(rest) } },
     );
+  }
   return removed;
 }

@@ -15,6 +15,10 @@ export const workshopDrawDocSchema = z.object({
   seats: z.int().min(0),
   balance: z.array(z.string()),
   volunteers: z.int().min(0),
+  /** Volunteers nothing could reach were in the pool too. */
+  includeUnreachable: z.boolean().optional(),
+  /** Who ran it: an admin's name, or « command line ». */
+  by: z.string().optional(),
   at: z.date(),
   drawn: z.array(
     z.object({
@@ -32,8 +36,12 @@ export const workshopInvitationDocSchema = z.object({
   drawId: z.string(),
   participantId: z.string(),
   route: z.enum(['telegram', 'email', 'sms', 'web_push', 'none']),
-  /** `manual`: there is no transport for its route here: someone sends it by hand. */
-  status: z.enum(['sent', 'unreachable', 'failed', 'manual']),
+  /**
+   * `sent` by the channel; `held` for their next visit (the web without push) then `shown`;
+   * `uncertain`: the push service may have taken it (never sent again); `manual`: no
+   * transport for it here, someone writes to them; `failed` is tried again by the next run.
+   */
+  status: z.enum(['sent', 'held', 'shown', 'unreachable', 'uncertain', 'failed', 'manual']),
   at: z.date(),
   error: z.string().optional(),
 });
@@ -81,6 +89,48 @@ export async function findDraw(
   const _id = drawIdOf(consultationId, seed);
   const raw = await drawCollection(db).findOne({ _id });
   return raw === null ? null : parseStored(workshopDrawDocSchema, raw, `workshop_draws/${_id}`);
+}
+
+/** The draws of a consultation, the latest first. */
+export async function listDraws(db: Db, consultationId: string): Promise<WorkshopDrawDoc[]> {
+  const docs = await drawCollection(db)
+    .find({ consultationId: String(consultationId) })
+    .toArray();
+  return docs
+    .map((raw) => parseStored(workshopDrawDocSchema, raw, `workshop_draws/${raw._id}`))
+    .sort((a, b) => b.at.getTime() - a.at.getTime());
+}
+
+/**
+ * Keeps an invitation for the participant's next visit (a channel that cannot notify them):
+ * their next turn says it first and records it `shown` (bot/handle-turn.ts). A new version,
+ * so that a process that committed them last reads them again (storage/recent-commits.ts).
+ */
+export async function holdInvitation(
+  db: Db,
+  invitation: { drawId: string; participantId: string; text: string; at: Date },
+): Promise<boolean> {
+  const { drawId, participantId, text, at } = invitation;
+  const result = await db
+    .collection<{ _id: string }>(collectionNames.participants)
+    .updateOne(
+      { _id: String(participantId) },
+      { $set: { workshopInvitation: { drawId, text, at } }, $inc: { version: 1 } },
+    );
+  return result.matchedCount === 1;
+}
+
+/** A held invitation was said to the participant: `shown` (once; any other status stays). */
+export async function markInvitationShown(
+  db: Db,
+  drawId: string,
+  participantId: string,
+  at: Date,
+): Promise<void> {
+  await invitationCollection(db).updateOne(
+    { _id: `${drawId}:${participantId}`, status: 'held' },
+    { $set: { status: 'shown', at } },
+  );
 }
 
 /** Records what became of one invitation (the last attempt wins). */

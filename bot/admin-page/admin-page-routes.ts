@@ -11,6 +11,8 @@ import type { Route } from '../http/create-http-server.js';
 import { escapeHtml } from '../synthesis/html-parts.js';
 import { auditPage } from './audit-page.js';
 import { councilPage, councilQrCode, councilsPage, setMembers } from './councils-page.js';
+import { recordedDrawDownload } from './draw-history.js';
+import { invitePage, sendDrawInvitations } from './draw-invitations.js';
 import { drawDownload, drawPage, runDraw } from './draw-page.js';
 import { exportDownload, exportsPage } from './exports-page.js';
 import { overviewPage } from './overview-page.js';
@@ -149,6 +151,9 @@ export function adminPageRoutes(deps: AdminPageDeps, options: AdminPageOptions =
     get('/admin/draw', drawPage(deps), adminOnly),
     post('/admin/draw', runDraw(deps), adminOnly),
     get('/admin/draw/list.csv', drawDownload(deps), adminOnly),
+    get('/admin/draw/recorded.csv', recordedDrawDownload(deps), adminOnly),
+    get('/admin/draw/invite', invitePage(deps), adminOnly),
+    post('/admin/draw/invite', sendDrawInvitations(deps), adminOnly),
     get('/admin/audit', auditPage(deps), adminOnly),
   ];
 }

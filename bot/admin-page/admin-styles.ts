@@ -6,7 +6,7 @@ export const adminStyles = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff}
 a{color:#1f4e8c}
-a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid #b34700;outline-offset:2px}
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,summary:focus-visible{outline:3px solid #b34700;outline-offset:2px}
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem}
 .skip:focus{left:.5rem}
 header{background:#13315c;color:#fff}
@@ -29,7 +29,9 @@ button.secondary,.button.secondary{background:#fff;color:#1f4e8c}
 button.danger{background:#8f1d1d;border-color:#8f1d1d}
 button.link{background:none;border:none;color:inherit;text-decoration:underline;padding:0}
 label{display:block;font-weight:600;margin:.5rem 0 .2rem}
-input,select{font:inherit;padding:.4rem;border:1px solid #5c5c5c;border-radius:4px;max-width:100%}
+input,select,textarea{font:inherit;padding:.4rem;border:1px solid #5c5c5c;border-radius:4px;max-width:100%}
+textarea{width:40rem}
+ul.links{margin:0;padding-left:1rem}
 fieldset{border:1px solid #8a8a8a;border-radius:4px;margin:0 0 1rem;padding:.5rem 1rem}
 legend{font-weight:700;padding:0 .25rem}
 .check{display:flex;gap:.4rem;align-items:center;font-weight:400;margin:.2rem 0}

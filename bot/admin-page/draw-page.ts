@@ -3,11 +3,13 @@ import { exportPseudonymSecret } from '../exports/participant-pseudonym.js';
 import { escapeHtml, formatNumber } from '../synthesis/html-parts.js';
 import { drawCsv } from '../workshop/draw-csv.js';
 import {
+  balanceCriteria,
   drawWorkshop,
   UnknownCriterionError,
   type WorkshopDraw,
 } from '../workshop/draw-workshop.js';
 import type { AdminPageDeps } from './admin-page-deps.js';
+import { drawHistory } from './draw-history.js';
 import { actorOf, type PageHandler, type PageRequest } from './page-request.js';
 import { csrfField, notice, renderAdminPage, sendPage, showPage } from './render-admin-page.js';
 
@@ -22,7 +24,11 @@ interface DrawAsked {
 /** `GET /admin/draw` (admins): the form of the workshop draw. */
 export function drawPage(deps: AdminPageDeps): PageHandler {
   return async (request) => {
-    showPage(request, request.t('admin.draw.title'), drawForm(deps, request, undefined));
+    showPage(
+      request,
+      request.t('admin.draw.title'),
+      drawForm(deps, request, undefined) + (await drawHistory(deps, request)),
+    );
   };
 }
 
@@ -82,8 +88,10 @@ ${outcome.unreachableLeftOut > 0 ? `<p>${escapeHtml(t('admin.draw.left_out', { c
 ${totals || `<p>${escapeHtml(t('admin.draw.no_balance'))}</p>`}
 <h2>${escapeHtml(t('admin.draw.list_title'))}</h2>
 <div class="scroll" tabindex="0"><table><caption>${escapeHtml(t('admin.draw.list_caption', { count: outcome.rows.length }))}</caption><thead><tr><th scope="col">${escapeHtml(t('admin.pseudonym'))}</th><th scope="col">${escapeHtml(t('admin.draw.result'))}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.stratum'))}</th><th scope="col" class="num">${escapeHtml(t('admin.draw.rank'))}</th><th scope="col">${escapeHtml(t('admin.council'))}</th>${profileColumns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}<th scope="col">${escapeHtml(t('admin.draw.route'))}</th><th scope="col">${escapeHtml(t('admin.draw.contact'))}</th></tr></thead><tbody>${rows}</tbody></table></div>
+<p><a class="button" href="/admin/draw/invite?${escapeHtml(new URLSearchParams({ seed: asked.seed }).toString())}">${escapeHtml(t('admin.draw.invite_link'))}</a></p>
 <h2>${escapeHtml(t('admin.draw.again'))}</h2>
-${drawForm(deps, request, asked)}`;
+${drawForm(deps, request, asked)}
+${await drawHistory(deps, request)}`;
     showPage(request, t('admin.draw.title'), body);
   };
 }
@@ -123,6 +131,7 @@ async function draw(
     outcome = await drawWorkshop(deps, {
       ...asked,
       secret: await exportPseudonymSecret(deps.config, deps.db),
+      by: principal.name,
     });
   } catch (error) {
     if (!(error instanceof UnknownCriterionError)) throw error;
@@ -174,10 +183,7 @@ function drawAskedOf(fields: URLSearchParams): DrawAsked | string {
 
 function drawForm(deps: AdminPageDeps, request: PageRequest, asked: DrawAsked | undefined): string {
   const { t } = request;
-  const criteria = [
-    'council',
-    ...deps.consultation.profile.filter((q) => q.type === 'single').map((q) => q.id),
-  ];
+  const criteria = balanceCriteria(deps.consultation);
   return `<p>${escapeHtml(t('admin.draw.intro'))}</p>
 <form method="post" action="/admin/draw">${csrfField(request.session.csrfToken)}
 <div class="fields">

@@ -55,11 +55,16 @@ h2 .alt::before, h1 .alt::before { content: "· "; }
 p, ul, ol { margin: .3rem 0 .6rem; }
 .meta { color: #4a4a4a; font-size: .92em; }
 a { color: #1a4a94; }
-table { border-collapse: collapse; width: 100%; margin: .3rem 0 .8rem; font-size: .95em; }
+/* A wide table scrolls inside its own box, never the page (a phone, or many councils' columns). */
+.table-wrap { overflow-x: auto; max-width: 100%; margin: .3rem 0 .8rem; }
+.table-wrap:focus-visible { outline: 3px solid #b34700; outline-offset: 2px; }
+table { border-collapse: collapse; width: 100%; margin: 0; font-size: .95em; }
 caption { text-align: left; font-weight: 600; padding: .2rem 0; }
 th, td { border-bottom: 1px solid #c4c4c4; padding: .25rem .4rem; text-align: left; vertical-align: top; }
 thead th { border-bottom: 2px solid #767676; font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+thead th.num { white-space: normal; overflow-wrap: anywhere; hyphens: auto; }
+th, td { overflow-wrap: anywhere; }
 td.share { white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.share .n { display: inline-block; min-width: 3.8em; text-align: right; }
 td.share .bar { margin-left: .4rem; vertical-align: middle; }
@@ -70,9 +75,15 @@ nav ol { columns: 2; }
 .question { break-inside: avoid; }
 footer { margin-top: 2.5rem; border-top: 1px solid #c4c4c4; font-size: .9em; color: #333; }
 @page { size: A4; margin: 15mm 14mm 16mm; }
+@media (max-width: 40rem) {
+  body { padding: .75rem; }
+  nav ol { columns: 1; }
+  td.share .bar { width: 3.5rem; }
+}
 @media print {
   :root { font-size: 10pt; }
   body { max-width: none; padding: 0; }
+  .table-wrap { overflow: visible; }
   a { color: inherit; text-decoration: none; }
   section.theme, section.appendix { break-before: page; }
   h2, h3, h4, caption { break-after: avoid; }

@@ -146,7 +146,7 @@ function participationSection(page: Page, report: SynthesisReport): string {
   );
   return `<section id="participation" aria-labelledby="participation-title">
 <h2 id="participation-title">${heading(page, 'synthesis.participation')}</h2>
-<table>
+<div class="table-wrap" tabindex="0"><table>
 <caption>${escapeHtml(t('synthesis.figures_caption'))}</caption>
 <thead><tr><th scope="col">${escapeHtml(t('synthesis.figure'))}</th><th scope="col">${escapeHtml(t('synthesis.count'))}</th></tr></thead>
 <tbody>
@@ -154,21 +154,21 @@ ${figure('synthesis.participants', p.participants)}
 ${figure('synthesis.started', p.started)}
 ${figure('synthesis.completed', p.completed)}
 </tbody>
-</table>
-<table>
+</table></div>
+<div class="table-wrap" tabindex="0"><table>
 <caption>${escapeHtml(t('synthesis.by_theme'))}</caption>
 <thead><tr><th scope="col">${escapeHtml(t('synthesis.theme'))}</th><th scope="col">${escapeHtml(t('synthesis.theme_started'))}</th><th scope="col">${escapeHtml(t('synthesis.theme_finished'))}</th></tr></thead>
 <tbody>
 ${themeRows.join('\n')}
 </tbody>
-</table>
-<table>
+</table></div>
+<div class="table-wrap" tabindex="0"><table>
 <caption>${escapeHtml(t('synthesis.by_role'))}</caption>
 <thead><tr><th scope="col">${escapeHtml(t('synthesis.role'))}</th><th scope="col" class="num">${escapeHtml(t('synthesis.participants'))}</th><th scope="col">${escapeHtml(t('synthesis.started'))}</th><th scope="col">${escapeHtml(t('synthesis.completed'))}</th></tr></thead>
 <tbody>
 ${roleRows.join('\n')}
 </tbody>
-</table>
+</table></div>
 </section>`;
 }
 
@@ -182,13 +182,13 @@ function urgencySection(page: Page, report: SynthesisReport): string {
   return `<section id="urgency" aria-labelledby="urgency-title">
 <h2 id="urgency-title">${heading(page, 'synthesis.urgency')}</h2>
 <p class="meta">${escapeHtml(t('synthesis.urgency_note'))}</p>
-<table>
+<div class="table-wrap" tabindex="0"><table>
 <caption>${escapeHtml(t('synthesis.urgency'))}</caption>
 <thead><tr><th scope="col">${escapeHtml(t('synthesis.theme'))}</th><th scope="col">${escapeHtml(t('synthesis.mean'))}</th><th scope="col" class="num">${escapeHtml(t('synthesis.opinions'))}</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
-</table>
+</table></div>
 </section>`;
 }
 
@@ -245,13 +245,13 @@ function choiceTable(page: Page, question: ChoiceQuestionSynthesis): string {
     ...(ranking ? [t('synthesis.note_ranking')] : []),
     ...noOpinionNote(page, question.noOpinion),
   ];
-  return `<table>
+  return `<div class="table-wrap" tabindex="0"><table>
 <caption class="visually-hidden">${escapeHtml(t('synthesis.caption', { question: question.text[lang] }))}</caption>
 <thead><tr><th scope="col">${escapeHtml(t('synthesis.answer'))}</th><th scope="col" class="num">${escapeHtml(t('synthesis.count'))}</th>${ranking ? `<th scope="col" class="num">${escapeHtml(t('synthesis.first_place'))}</th>` : ''}<th scope="col">${escapeHtml(t('synthesis.percent_of_opinions'))}</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
-</table>
+</table></div>
 ${notes.map((note) => `<p class="meta">${escapeHtml(note)}</p>`).join('\n')}
 ${otherTexts(page, question)}`;
 }
@@ -298,13 +298,13 @@ function scaleTable(page: Page, question: ScaleQuestionSynthesis): string {
         ]),
     ...noOpinionNote(page, question.noOpinion),
   ];
-  return `<table>
+  return `<div class="table-wrap" tabindex="0"><table>
 <caption class="visually-hidden">${escapeHtml(t('synthesis.caption', { question: question.text[lang] }))}</caption>
 <thead><tr><th scope="col">${escapeHtml(t('synthesis.scale_point'))}</th><th scope="col" class="num">${escapeHtml(t('synthesis.count'))}</th><th scope="col">${escapeHtml(t('synthesis.percent_of_opinions'))}</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
-</table>
+</table></div>
 ${notes.map((note) => `<p class="meta">${escapeHtml(note)}</p>`).join('\n')}`;
 }
 
@@ -323,13 +323,13 @@ function ideasTable(page: Page, question: TextQuestionSynthesis): string {
       `<tr><th scope="row">${escapeHtml(cluster.keywords.join(' · '))}</th><td class="share"><span class="n">${formatNumber(cluster.size, lang)}</span>${bar(cluster.size / question.respondents)}</td><td><ul class="quotes">${cluster.quotes.map((quote) => `<li><blockquote lang="${quote.lang}">${escapeHtml(quote.text)}</blockquote></li>`).join('')}</ul></td></tr>`,
   );
   return `<h4>${escapeHtml(t('synthesis.ideas_title'))}</h4>
-<table>
+<div class="table-wrap" tabindex="0"><table>
 <caption class="visually-hidden">${escapeHtml(t('synthesis.ideas_caption', { question: question.text[lang] }))}</caption>
 <thead><tr><th scope="col">${escapeHtml(t('synthesis.idea'))}</th><th scope="col">${escapeHtml(t('synthesis.proposals'))}</th><th scope="col">${escapeHtml(t('synthesis.quotes'))}</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
-</table>
+</table></div>
 <p class="meta">${escapeHtml(rest)}</p>`;
 }
 
@@ -347,13 +347,13 @@ function councilsSection(page: Page, report: SynthesisReport): string {
   });
   return `<section class="appendix" id="councils" aria-labelledby="councils-title">
 <h2 id="councils-title">${heading(page, 'synthesis.councils_title')}</h2>
-<table>
+<div class="table-wrap" tabindex="0"><table>
 <caption>${escapeHtml(t('synthesis.councils_title'))}</caption>
 <thead><tr><th scope="col">${escapeHtml(t('synthesis.council'))}</th><th scope="col" class="num">${escapeHtml(t('synthesis.participants'))}</th><th scope="col" class="num">${escapeHtml(t('synthesis.completed'))}</th>${themes.map((theme) => `<th scope="col" class="num">${escapeHtml(t('synthesis.finished_short', { theme: theme.title[lang] }))}</th>`).join('')}</tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
-</table>
+</table></div>
 </section>`;
 }
 

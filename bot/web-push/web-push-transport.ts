@@ -8,7 +8,7 @@ import type { ParticipantSummary } from '../../storage/storage.js';
 import type { Logger } from '../logger.js';
 import type { DeliveryResult } from '../reminders/reminder-transport.js';
 import type { Runtime } from '../start-runtime.js';
-import { reminderPayload, type ReminderToShow } from './reminder-payload.js';
+import { reminderPayload, type ReminderPayload, type ReminderToShow } from './reminder-payload.js';
 import { resolveVapidDetails, type VapidDetails } from './vapid-details.js';
 
 /**
@@ -18,7 +18,20 @@ import { resolveVapidDetails, type VapidDetails } from './vapid-details.js';
 export interface WebPushTransport {
   channel: Channel;
   send(target: ParticipantSummary, message: ReminderToShow): Promise<DeliveryResult>;
+  /**
+   * Any other notification (a workshop invitation): the same checks and results; `topic`
+   * keeps it from replacing, or being replaced by, a reminder the push service still holds.
+   */
+  push(target: PushTarget, payload: PushPayload, topic: string): Promise<DeliveryResult>;
 }
+
+/** Who a notification is for: their participant id and identities (whose browser subscribed). */
+export type PushTarget = Pick<ParticipantSummary, 'participantId' | 'identities'>;
+
+/** What the service worker shows (bot/web/static/push-worker.js): a reminder's payload, or one without buttons. */
+export type PushPayload =
+  | ReminderPayload
+  | { v: 1; title: string; body: string; lang: 'fr' | 'en'; tag: string; actions: [] };
 
 export interface WebPushTransportOptions {
   subscriptions: PushSubscriptionStore;
@@ -58,63 +71,69 @@ export function createWebPushTransport(options: WebPushTransportOptions): WebPus
       log?.warn({ participantId, error: messageOf(error) }, 'web push subscription not removed');
     }
   };
+  const deliver = async (
+    target: PushTarget,
+    payloadObject: PushPayload,
+    topic: string,
+  ): Promise<DeliveryResult> => {
+    const { participantId } = target;
+    let stored;
+    try {
+      stored = await subscriptions.get(participantId);
+    } catch (error) {
+      // The sender counts a throw as « maybe sent » and never retries it: nothing was sent.
+      return {
+        kind: 'retry',
+        afterMs: 30_000,
+        reason: `subscriptions unreadable: ${messageOf(error)}`,
+      };
+    }
+    if (stored === null) return { kind: 'no_route' };
+    const { endpoint } = stored.subscription;
+    // A continuation code moved that browser's identity to someone else: not theirs any more.
+    if (!target.identities.some((identity) => identityKey(identity) === stored.identity)) {
+      await removeQuietly(participantId, endpoint);
+      return { kind: 'no_route' };
+    }
+    const payload = JSON.stringify(payloadObject);
+    if (Buffer.byteLength(payload) > maxPayloadBytes)
+      return {
+        kind: 'failed',
+        reason: `payload of ${Buffer.byteLength(payload)} bytes is too large`,
+      };
+    const { keys } = stored.subscription;
+    if (!usableKeys(keys)) {
+      // It can never be encrypted for: no browser will ever read it.
+      await removeQuietly(participantId, endpoint);
+      return { kind: 'failed', reason: 'the subscription keys are unusable' };
+    }
+    try {
+      await webpush.sendNotification({ endpoint, keys }, payload, {
+        vapidDetails: vapid,
+        contentEncoding: 'aes128gcm',
+        TTL: ttl,
+        urgency: 'normal',
+        // A newer reminder replaces one the push service still holds for a phone that is off.
+        topic,
+        timeout: options.timeoutMs ?? 15_000,
+        ...(options.agent ? { agent: options.agent } : {}),
+      });
+      log?.debug({ participantId, host: new URL(endpoint).host }, 'web push sent');
+      return { kind: 'sent' };
+    } catch (error) {
+      const result = resultOfError(error);
+      if (result.kind === 'no_route') await removeQuietly(participantId, endpoint);
+      log?.info(
+        { participantId, host: new URL(endpoint).host, result: result.kind },
+        'web push not sent',
+      );
+      return result;
+    }
+  };
   return {
     channel: 'web',
-    async send(target, message) {
-      const { participantId } = target;
-      let stored;
-      try {
-        stored = await subscriptions.get(participantId);
-      } catch (error) {
-        // The sender counts a throw as « maybe sent » and never retries it: nothing was sent.
-        return {
-          kind: 'retry',
-          afterMs: 30_000,
-          reason: `subscriptions unreadable: ${messageOf(error)}`,
-        };
-      }
-      if (stored === null) return { kind: 'no_route' };
-      const { endpoint } = stored.subscription;
-      // A continuation code moved that browser's identity to someone else: not theirs any more.
-      if (!target.identities.some((identity) => identityKey(identity) === stored.identity)) {
-        await removeQuietly(participantId, endpoint);
-        return { kind: 'no_route' };
-      }
-      const payload = JSON.stringify(reminderPayload(message));
-      if (Buffer.byteLength(payload) > maxPayloadBytes)
-        return {
-          kind: 'failed',
-          reason: `payload of ${Buffer.byteLength(payload)} bytes is too large`,
-        };
-      const { keys } = stored.subscription;
-      if (!usableKeys(keys)) {
-        // It can never be encrypted for: no browser will ever read it.
-        await removeQuietly(participantId, endpoint);
-        return { kind: 'failed', reason: 'the subscription keys are unusable' };
-      }
-      try {
-        await webpush.sendNotification({ endpoint, keys }, payload, {
-          vapidDetails: vapid,
-          contentEncoding: 'aes128gcm',
-          TTL: ttl,
-          urgency: 'normal',
-          // A newer reminder replaces one the push service still holds for a phone that is off.
-          topic: 'reminder',
-          timeout: options.timeoutMs ?? 15_000,
-          ...(options.agent ? { agent: options.agent } : {}),
-        });
-        log?.debug({ participantId, host: new URL(endpoint).host }, 'web push sent');
-        return { kind: 'sent' };
-      } catch (error) {
-        const result = resultOfError(error);
-        if (result.kind === 'no_route') await removeQuietly(participantId, endpoint);
-        log?.info(
-          { participantId, host: new URL(endpoint).host, result: result.kind },
-          'web push not sent',
-        );
-        return result;
-      }
-    },
+    send: (target, message) => deliver(target, reminderPayload(message), 'reminder'),
+    push: deliver,
   };
 }
 

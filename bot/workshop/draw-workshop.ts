@@ -24,6 +24,8 @@ export interface WorkshopDrawOptions {
   /** The export pseudonyms' key (PSEUDONYM_SECRET, else the database's). */
   secret?: string | undefined;
   now?: Date | undefined;
+  /** Who runs it (an admin's name, « command line »): recorded with the draw. */
+  by?: string | undefined;
 }
 
 export interface WorkshopDraw {
@@ -89,10 +91,13 @@ export async function drawWorkshop(
         stratum: entry.stratum,
         rank: entry.rank,
         councilId: v.councilId,
-        profile: v.profile,
+        // Gender only when it is balanced: the list shows what the draw used, nothing more.
+        profile: criteria.includes('gender')
+          ? { ...v.profile, gender: criterionValue(v, 'gender') }
+          : v.profile,
         lang: v.lang,
         route: routeOf(v),
-        contact: v.contact ? maskContact(v.contact) : null,
+        contact: maskedContact(v),
         participantId: v.participantId,
       },
     ];
@@ -105,6 +110,8 @@ export async function drawWorkshop(
       seats: options.seats,
       balance: criteria,
       volunteers: pool.length,
+      ...(options.includeUnreachable ? { includeUnreachable: true } : {}),
+      ...(options.by === undefined ? {} : { by: options.by }),
       at: options.now ?? new Date(),
       drawn: rows
         .filter((r) => r.drawn)
@@ -131,37 +138,61 @@ export async function drawWorkshop(
 export function fullContact(volunteer: Pick<VolunteerRecord, 'contact'>): string | null {
   const contact = volunteer.contact;
   if (!contact) return null;
-  return [contact.email, contact.phone].filter((part) => part !== undefined).join(', ');
+  const parts = [contact.email, contact.phone].filter((part) => part !== undefined);
+  return parts.length === 0 ? null : parts.join(', ');
 }
 
-/** Words people use for a criterion no question asks (« gender » is not in the questionnaire). */
-const notAsked = new Set(['gender', 'genre', 'sexe', 'sex', 'age', 'âge']);
+/** The contact shown on the page and in the lists: masked; null when they left none (a gender only). */
+export function maskedContact(volunteer: Pick<VolunteerRecord, 'contact'>): string | null {
+  const { email, phone } = volunteer.contact ?? {};
+  if (email === undefined && phone === undefined) return null;
+  return maskContact({
+    ...(email === undefined ? {} : { email }),
+    ...(phone === undefined ? {} : { phone }),
+  });
+}
+
+/** Words people use for a criterion no question asks. */
+const notAsked = new Set(['age', 'âge']);
+
+/** Other words for `gender`. */
+const genderWords = new Set(['gender', 'genre', 'sexe', 'sex']);
 
 export class UnknownCriterionError extends Error {}
 
 /**
- * The criteria that can be balanced: `council`, and any single-choice profile question
- * (today `role`). Gender is not asked by the questionnaire: it is skipped and said so —
- * adding it takes a question, which is a decision for the organisers, not for the draw.
+ * The criteria that can be balanced: `council`, `gender` (asked of the volunteers unless the
+ * consultation says `workshop.askGender: false`; « genre », « sexe » mean it too), and any
+ * single-choice profile question (today `role`). A criterion nothing asks (age, or gender
+ * when not asked) is skipped and said so.
  */
 export function resolveBalance(
   consultation: Consultation,
   requested: readonly string[],
 ): { criteria: string[]; skipped: WorkshopDraw['skipped'] } {
-  const known = [
-    'council',
-    ...consultation.profile.filter((q) => q.type === 'single').map((q) => q.id),
-  ];
+  const known = balanceCriteria(consultation);
   const criteria: string[] = [];
   const skipped: WorkshopDraw['skipped'] = [];
-  for (const criterion of requested) {
+  for (const asked of requested) {
+    const criterion = genderWords.has(asked) ? 'gender' : asked;
     if (known.includes(criterion)) {
       if (!criteria.includes(criterion)) criteria.push(criterion);
-    } else if (notAsked.has(criterion)) skipped.push({ criterion, reason: 'not_asked' });
+    } else if (notAsked.has(criterion) || criterion === 'gender')
+      skipped.push({ criterion, reason: 'not_asked' });
     else
       throw new UnknownCriterionError(
         `--balance ${criterion}: not a criterion; known ones: ${known.join(', ')}`,
       );
   }
   return { criteria, skipped };
+}
+
+/** What a draw can balance in this consultation, in the order the forms show them. */
+export function balanceCriteria(consultation: Consultation): string[] {
+  const gender = consultation.workshop && consultation.workshop.askGender !== false;
+  return [
+    'council',
+    ...consultation.profile.filter((q) => q.type === 'single').map((q) => q.id),
+    ...(gender ? ['gender'] : []),
+  ];
 }

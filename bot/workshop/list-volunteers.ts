@@ -3,6 +3,7 @@ import type { Lang } from '../../dialogs/session-state.js';
 import { participantPseudonym } from '../exports/participant-pseudonym.js';
 import type { Storage } from '../../storage/storage.js';
 import type { StoredWorkshopContact } from '../../storage/workshop-contacts.js';
+import { identityKey, type ChannelIdentity } from '../../storage/identity.js';
 
 /** A volunteer for the workshop, with what the draw balances and how to invite them. */
 export interface VolunteerRecord {
@@ -15,6 +16,10 @@ export interface VolunteerRecord {
   profile: Record<string, string | null>;
   /** Their Telegram chat, when they use Telegram and have not blocked the bot. */
   telegramChatId: string | null;
+  /** Their identities (whose browser a Web Push subscription must belong to). */
+  identities: ChannelIdentity[];
+  /** Their browser accepted notifications (a Web Push subscription of one of their identities). */
+  pushSubscribed: boolean;
   contact: StoredWorkshopContact | null;
 }
 
@@ -53,6 +58,9 @@ export async function listVolunteers(
   for await (const p of storage.participants.list({ consultationId: consultation.id })) {
     if (!yes.has(p.participantId) || p.status === 'consent_pending') continue;
     const telegram = p.identities.find((identity) => identity.channel === 'telegram');
+    const subscription = p.identities.some((identity) => identity.channel === 'web')
+      ? await storage.pushSubscriptions.get(p.participantId)
+      : null;
     volunteers.push({
       participantId: p.participantId,
       key: participantPseudonym(p.participantId, options.secret),
@@ -60,21 +68,37 @@ export async function listVolunteers(
       lang: p.lang,
       profile: { role: p.role ?? null, ...profiles.get(p.participantId) },
       telegramChatId: telegram && !p.unreachable ? telegram.externalId : null,
+      identities: p.identities,
+      pushSubscribed:
+        subscription !== null &&
+        p.identities.some((identity) => identityKey(identity) === subscription.identity),
       contact: contacts.get(p.participantId) ?? null,
     });
   }
   return volunteers.sort((a, b) => (a.participantId < b.participantId ? -1 : 1));
 }
 
-/** How an invitation can reach a volunteer, best first: their Telegram chat, then what they left. */
-export function routeOf(volunteer: VolunteerRecord): 'telegram' | 'email' | 'sms' | 'none' {
+/**
+ * How an invitation can reach a volunteer, best first: their Telegram chat, a notification in
+ * the browser they accepted them in, then the contact they left (written to by the organisers).
+ */
+export function routeOf(
+  volunteer: Pick<VolunteerRecord, 'telegramChatId' | 'pushSubscribed' | 'contact'>,
+): 'telegram' | 'web_push' | 'email' | 'sms' | 'none' {
   if (volunteer.telegramChatId !== null) return 'telegram';
+  if (volunteer.pushSubscribed) return 'web_push';
   if (volunteer.contact?.email !== undefined) return 'email';
   if (volunteer.contact?.phone !== undefined) return 'sms';
   return 'none';
 }
 
-/** The value of a balance criterion for a volunteer: `council`, or a profile question id. */
+/**
+ * The value of a balance criterion for a volunteer: `council`, `gender` (what they said for
+ * the workshop, kept with the contact; not said: null, a group of its own), or a profile
+ * question id.
+ */
 export function criterionValue(volunteer: VolunteerRecord, criterion: string): string | null {
-  return criterion === 'council' ? volunteer.councilId : (volunteer.profile[criterion] ?? null);
+  if (criterion === 'council') return volunteer.councilId;
+  if (criterion === 'gender') return volunteer.contact?.gender ?? null;
+  return volunteer.profile[criterion] ?? null;
 }

@@ -1,28 +1,26 @@
 import { writeFile } from 'node:fs/promises';
-import { translator } from '../../dialogs/translate.js';
-import { maskContact } from '../../dialogs/workshop-contact.js';
 import { pseudonymSecret } from '../../storage/pseudonym-secret.js';
-import { drawIdOf, findDraw } from '../../storage/workshop-draws.js';
+import { recordAudit } from '../../storage/audit-log.js';
 import { forgetWorkshopContacts } from '../../storage/workshop-contacts.js';
-import { csvLine } from './csv-line.js';
 import { parse, UsageError } from '../cli.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startRuntime, type Runtime } from '../start-runtime.js';
 import { drawCsv } from './draw-csv.js';
 import { drawWorkshop, fullContact, UnknownCriterionError, type DrawRow } from './draw-workshop.js';
-import { telegramInvitationTransport, type InvitationTransport } from './invitation-transport.js';
-import { listVolunteers, routeOf, type VolunteerRecord } from './list-volunteers.js';
-import { sendInvitations } from './send-invitations.js';
+import { invitationCsv } from './invitation-csv.js';
+import { invitationDetailsMax, inviteDraw } from './invite-draw.js';
+import { listVolunteers } from './list-volunteers.js';
 
 export const workshopUsage = `Usage: concerto workshop <draw|invite|forget-contacts> …
 
-  workshop draw --seats N --seed S [--balance council,role] [--format csv|json] [--out FILE]
-                [--contacts masked|full] [--include-unreachable] [--replace]
+  workshop draw --seats N --seed S [--balance council,role,gender] [--format csv|json]
+                [--out FILE] [--contacts masked|full] [--include-unreachable] [--replace]
       Draws N participants among the volunteers (« oui » to the workshop question), with a
       published seed: the same volunteers and seed always give the same list. --balance
-      keeps each council / role (the first criterion to one seat) in proportion to the
-      volunteers; gender is not asked by the questionnaire, so it cannot be balanced.
+      keeps each council / role / gender (the first criterion to one seat) in proportion to
+      the volunteers; gender is what volunteers said when asked (optional): those who did
+      not say are a group of their own.
       Volunteers nothing can reach (web, no contact left) are left out unless
       --include-unreachable. Lists every volunteer stratum by stratum, in lottery order: its
       drawn, then its reserves (who to invite next if someone declines); csv (default) or
@@ -33,8 +31,10 @@ export const workshopUsage = `Usage: concerto workshop <draw|invite|forget-conta
   workshop invite --seed S --details TEXT [--details-en TEXT] [--dry-run] [--out FILE]
                   [--contacts masked|full]
       Sends the invitation to the drawn volunteers of that draw, once each: by Telegram when
-      TELEGRAM_BOT_TOKEN is set; e-mail and SMS have no sender here, so those (and anyone
-      else not reachable) are listed (csv) for someone to write to them.
+      TELEGRAM_BOT_TOKEN is set, by Web Push to a browser that accepted notifications; anyone
+      else on the web gets it at their next visit (held, then shown). E-mail and SMS have no
+      sender here: the list (csv: every drawn volunteer, route, status, contact) has those who
+      left an address or a number, for you to write to them.
 
   workshop forget-contacts --yes
       Deletes now every contact left for the workshop (also done from the consultation's
@@ -93,6 +93,7 @@ async function draw(config: Config, args: string[]): Promise<number> {
         includeUnreachable: values['include-unreachable'],
         replace: values.replace,
         secret: config.PSEUDONYM_SECRET,
+        by: 'command line',
       });
     } catch (error) {
       if (error instanceof UnknownCriterionError) throw new UsageError(error.message);
@@ -100,7 +101,7 @@ async function draw(config: Config, args: string[]): Promise<number> {
     }
     for (const { criterion } of result.skipped)
       process.stderr.write(
-        `workshop draw: "${criterion}" is not balanced: the questionnaire does not ask it (adding a question is the organisers' decision)\n`,
+        `workshop draw: "${criterion}" is not balanced: the consultation does not ask it (adding a question is the organisers' decision)\n`,
       );
     if (result.saved === 'different') {
       process.stderr.write(
@@ -126,7 +127,7 @@ async function draw(config: Config, args: string[]): Promise<number> {
           )}\n`
         : drawCsv(result.rows, full);
     await emit(values.out, output);
-    if (full) noteUnmasked(runtime, full.size, 'workshop draw');
+    if (full) await noteUnmasked(runtime, full.size, 'workshop draw');
     const { result: r } = result;
     const drawn = result.rows.filter((row) => row.drawn).length;
     process.stderr.write(
@@ -154,56 +155,35 @@ async function invite(config: Config, args: string[]): Promise<number> {
   const details = values.details?.trim();
   if (!details)
     throw new UsageError('workshop invite needs --details: date, place and how to confirm');
+  const detailsEn = values['details-en']?.trim();
+  if (Math.max(details.length, detailsEn?.length ?? 0) > invitationDetailsMax)
+    throw new UsageError(`--details: ${invitationDetailsMax} characters at most`);
   const contacts = contactsOption(values.contacts);
   return withRuntime(config, async (runtime) => {
-    const { consultation } = runtime;
-    const recorded = await findDraw(runtime.db, consultation.id, seed);
-    if (!recorded) {
+    const dryRun = values['dry-run'];
+    const invited = await inviteDraw(runtime, {
+      seed,
+      details: { fr: details, en: detailsEn },
+      dryRun,
+    });
+    if (invited === null) {
       process.stderr.write(
         `workshop invite: no draw with the seed "${seed}"; run workshop draw first\n`,
       );
       return 2;
     }
-    const secret = config.PSEUDONYM_SECRET ?? (await pseudonymSecret(runtime.db));
-    const volunteers = new Map(
-      (await listVolunteers(runtime, { secret })).map((v) => [v.participantId, v]),
-    );
-    const recipients = recorded.drawn.flatMap((d) => volunteers.get(d.participantId) ?? []);
-    const gone = recorded.drawn.length - recipients.length;
-    const transports: InvitationTransport[] = config.TELEGRAM_BOT_TOKEN
-      ? [
-          telegramInvitationTransport({
-            token: config.TELEGRAM_BOT_TOKEN,
-            apiRoot: config.TELEGRAM_API_ROOT,
-          }),
-        ]
-      : [];
-    const text = { fr: details, en: values['details-en']?.trim() || details };
-    const report = await sendInvitations({
-      db: runtime.db,
-      drawId: drawIdOf(consultation.id, seed),
-      recipients,
-      transports,
-      message: (lang) =>
-        translator(runtime.catalog, lang)('workshop.invitation', { details: text[lang] }),
-      dryRun: values['dry-run'],
-    });
-    const header = ['pseudonym', 'lang', 'route', 'contact'];
-    const lines = report.manual.map((v: VolunteerRecord) =>
-      csvLine([
-        v.key,
-        v.lang,
-        routeOf(v),
-        contacts === 'full' ? fullContact(v) : v.contact ? maskContact(v.contact) : null,
-      ]),
-    );
-    if (report.manual.length > 0)
-      await emit(values.out, `\uFEFF${csvLine(header)}${lines.join('')}`);
-    if (contacts === 'full' && report.manual.length > 0)
-      noteUnmasked(runtime, report.manual.length, 'workshop invite');
+    const { report } = invited;
+    await emit(values.out, invitationCsv(report, contacts));
+    const toWrite = report.outcomes.filter((o) => o.route === 'email' || o.route === 'sms');
+    if (contacts === 'full' && report.outcomes.length > 0)
+      await noteUnmasked(runtime, report.outcomes.length, 'workshop invite');
     process.stderr.write(
-      `workshop invite${values['dry-run'] ? ' (dry run: nothing sent)' : ''}: ${report.sent} sent${transports.length === 0 ? ' (no Telegram token: no transport)' : ''}, ${report.alreadySent} already invited, ${report.unreachable} unreachable, ${report.failed} failed, ${report.manual.length} to write to by hand${values.out && report.manual.length > 0 ? ` (${values.out})` : ''}${gone > 0 ? `; ${gone} drawn no longer exist (erased)` : ''}\n`,
+      `workshop invite${dryRun ? ' (dry run: nothing sent)' : ''}: ${report.sent} sent${invited.telegram ? '' : ' (no Telegram token: no Telegram transport)'}, ${report.held} held for their next visit, ${report.alreadyInvited} already invited, ${report.unreachable} unreachable, ${report.uncertain} uncertain, ${report.failed} failed, ${report.manual.length} to send by hand${invited.gone > 0 ? `; ${invited.gone} drawn no longer exist (erased)` : ''}\n`,
     );
+    if (toWrite.length > 0)
+      process.stderr.write(
+        `workshop invite: no e-mail or SMS service here: ${toWrite.length} left an e-mail or a phone number; the list${values.out ? ` (${values.out})` : ''} has them for you to write to\n`,
+      );
     return report.failed > 0 ? 1 : 0;
   });
 }
@@ -254,15 +234,14 @@ async function fullContacts(runtime: Runtime, config: Config): Promise<Map<strin
   return full;
 }
 
-/**
- * The hook for the audit log (admin data): an export of unmasked contacts must be recorded
- * there once it exists. Until then it is logged as a warning, which is all this version can do.
- */
-function noteUnmasked(runtime: Runtime, count: number, command: string): void {
-  runtime.log.warn(
-    { command, contacts: count },
-    'unmasked workshop contacts exported (no audit log yet)',
-  );
+/** An export of unmasked contacts is audited (storage/audit-log.ts), like the admin page's. */
+async function noteUnmasked(runtime: Runtime, count: number, command: string): Promise<void> {
+  await recordAudit(runtime.db, {
+    actor: { kind: 'cli' },
+    action: 'workshop_contacts',
+    details: { command, contacts: count },
+    outcome: 'done',
+  });
   process.stderr.write(
     `${command}: ${count} contacts exported unmasked — keep the file safe and delete it after the workshop\n`,
   );

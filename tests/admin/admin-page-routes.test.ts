@@ -113,6 +113,32 @@ const pages: PageCase[] = [
     adminOnly: true,
     unscoped: true,
   },
+  {
+    route: 'recorded draw list',
+    path: () => '/admin/draw/recorded.csv?seed=routes%20test',
+    adminOnly: true,
+    unscoped: true,
+  },
+  {
+    route: 'recorded draw list, full contacts',
+    path: () => '/admin/draw/recorded.csv?seed=routes%20test&contacts=full',
+    adminOnly: true,
+    unscoped: true,
+  },
+  {
+    route: 'invitations form',
+    path: () => '/admin/draw/invite?seed=routes%20test',
+    adminOnly: true,
+    unscoped: true,
+  },
+  {
+    route: 'invitations send',
+    method: 'POST',
+    path: () => '/admin/draw/invite',
+    fields: () => ({ seed: 'routes test', details: 'Samedi 16 décembre', confirm: 'yes' }),
+    adminOnly: true,
+    unscoped: true,
+  },
   { route: 'audit', path: () => '/admin/audit', adminOnly: true, unscoped: true },
 ];
 

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCredential } from '../../storage/credentials.js';
-import { findDraw } from '../../storage/workshop-draws.js';
+import { findDraw, invitationsOf } from '../../storage/workshop-draws.js';
 import { consultation, seedExportData } from '../exports/seeded-exports.js';
 import { launchChromium } from '../helpers/launch-chromium.js';
 import { useTestDatabase, type TestDatabase } from '../helpers/test-database.js';
@@ -183,6 +183,45 @@ describe('the admin page in Chromium', () => {
       expect(list).toContain(`${recorded?.drawn[0]?.key},yes`);
       await page.screenshot({ path: `${artifacts}/admin-draw.png`, fullPage: true });
 
+      // The earlier draws: date, seed, seats, criteria, who ran it, and its lists.
+      await page.getByRole('link', { name: "Tirage de l'atelier" }).click();
+      const history = page.locator('table', { hasText: 'loto 2017-12-06 7 12 23 34 41' });
+      expect(await history.innerText()).toMatch(
+        /loto 2017-12-06 7 12 23 34 41\s+1\s+1 \/ \d+\s+le conseil citoyen\s+Admin national\s+pas encore envoyées/,
+      );
+      const [again] = await Promise.all([
+        page.waitForEvent('download'),
+        history.getByRole('link', { name: 'Liste (contacts masqués)' }).first().click(),
+      ]);
+      expect(readFileSync(await again.path(), 'utf8')).toContain(`${recorded?.drawn[0]?.key},1,1,`);
+      // Sending the invitations: a confirmation form, then once each, audited.
+      await history.getByRole('link', { name: 'Envoyer les invitations' }).first().click();
+      expect(await page.locator('main').innerText()).toContain('1 volontaires tirés');
+      await page.screenshot({ path: `${artifacts}/admin-draw-invite.png`, fullPage: true });
+      await page
+        .getByLabel('Le message : date, lieu, comment confirmer')
+        .fill('Samedi 16 décembre, 9 h 30.');
+      await page.getByRole('button', { name: 'Envoyer les invitations' }).click();
+      // The box was not ticked: the browser keeps the form (required), nothing is sent.
+      expect(new URL(page.url()).pathname).toBe('/admin/draw/invite');
+      expect((await findInvitations())?.size ?? 0).toBe(0);
+      await page.getByLabel(/J'envoie maintenant l'invitation à 1 volontaires/).check();
+      await page.getByRole('button', { name: 'Envoyer les invitations' }).click();
+      await expect
+        .poll(() => page.getByRole('status').innerText())
+        .toMatch(/Invitations : \d envoyées, \d en attente/);
+      const invitations = await findInvitations();
+      expect(invitations?.size).toBe(1);
+      expect(['sent', 'held']).toContain([...(invitations?.values() ?? [])][0]?.status);
+      await page.screenshot({ path: `${artifacts}/admin-draw-invited.png`, fullPage: true });
+      const [full] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Liste avec les contacts complets' }).click(),
+      ]);
+      expect(readFileSync(await full.path(), 'utf8')).toMatch(
+        /^\uFEFFpseudonym,stratum,rank_in_stratum,council,lang,route,invitation,contact/,
+      );
+
       await page.getByRole('link', { name: 'Relances' }).click();
       await page.getByRole('button', { name: 'Voir qui serait relancé' }).click();
       // Eve (Telegram) and Ben (web, told at his next visit); Ana and Chloe, finished, are not asked.
@@ -216,6 +255,9 @@ describe('the admin page in Chromium', () => {
       await page.getByRole('link', { name: 'Journal' }).click();
       const audit = await page.locator('main table').innerText();
       expect(audit).toContain('workshop_draw');
+      expect(audit).toContain('workshop_invite');
+      // The download with the full contacts is on record.
+      expect(audit).toMatch(/workshop_contacts[^\n]*raw=true/);
       expect(audit).toContain('council_members_set');
       expect(audit).toContain('reminder_wave_created');
     } finally {
@@ -246,8 +288,6 @@ describe('the admin page in Chromium', () => {
         if (name.endsWith('-fr') || name === 'overview-en')
           await page.screenshot({ path: `${artifacts}/${size}-${name}.png`, fullPage: true });
         expect(await axeViolations(page), name).toEqual([]);
-        // The synthesis report is its own page (bot/synthesis/, axe-tested there too), laid out for A4.
-        if (name.startsWith('synthesis-report')) return;
         const wide = await page.evaluate(() =>
           document.documentElement.scrollWidth > innerWidth
             ? Array.from(document.querySelectorAll('body *'))
@@ -292,6 +332,9 @@ describe('the admin page in Chromium', () => {
           await page.locator('form[action="/admin/draw"] button[type=submit]').click();
           await page.waitForSelector('[role=status]');
           await check(page, `draw-result-${lang}`);
+          await page.locator('main a[href^="/admin/draw/invite?"]').first().click();
+          await page.waitForSelector('form[action="/admin/draw/invite"]');
+          await check(page, `draw-invite-${lang}`);
           if (lang === 'fr') {
             await page.getByRole('link', { name: 'English' }).click();
             await page.waitForFunction(() => document.documentElement.lang === 'en');
@@ -307,6 +350,11 @@ describe('the admin page in Chromium', () => {
       }
     }, 120_000);
 });
+
+/** The invitations of the admin's draw, by participant. */
+function findInvitations() {
+  return invitationsOf(database.db, `${consultation.id}:loto 2017-12-06 7 12 23 34 41`);
+}
 
 /** Every axe-core violation (any impact) as "rule (impact): targets"; passes are not collected. */
 async function axeViolations(page: Page): Promise<string[]> {

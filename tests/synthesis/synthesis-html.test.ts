@@ -93,6 +93,38 @@ describe('the synthesis as an HTML page', () => {
     });
   }
 
+  it('never scrolls sideways on a laptop or a phone (1366×768, 375×667, 320×568): wide tables scroll in their own box', async () => {
+    for (const [name, viewport] of [
+      ['laptop', { width: 1366, height: 768 }],
+      ['phone', { width: 375, height: 667 }],
+      ['small-phone', { width: 320, height: 568 }],
+    ] as const) {
+      const page = await browser.newPage({ viewport });
+      await page.setContent(renderSynthesisHtml(report));
+      const layout = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        // What sticks out of the window without being inside a table's own scrolling box.
+        out: Array.from(document.querySelectorAll('body *'))
+          .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
+          .filter((e) => !e.closest('.table-wrap'))
+          .map((e) => e.tagName.toLowerCase())
+          .slice(0, 5),
+        tables: document.querySelectorAll('table').length,
+        wrapped: document.querySelectorAll('.table-wrap > table').length,
+        focusable: Array.from(document.querySelectorAll('.table-wrap')).every(
+          (e) => e.getAttribute('tabindex') === '0',
+        ),
+      }));
+      expect(layout.page, name).toBeLessThanOrEqual(viewport.width);
+      expect(layout.out, name).toEqual([]);
+      expect(layout.wrapped).toBe(layout.tables);
+      // A box that scrolls can be reached and scrolled with the keyboard.
+      expect(layout.focusable).toBe(true);
+      await page.screenshot({ path: `${artifacts}/synthesis-${name}.png`, fullPage: true });
+      await page.close();
+    }
+  });
+
   it('prints on A4 with each theme and the appendix on a new page', async () => {
     const page = await browser.newPage();
     await page.setContent(renderSynthesisHtml(report));

@@ -43,6 +43,8 @@ export const wholeQuestionnaireSteps: Step[] = [
   { tap: '_done' },
   { tap: '2' },
   { tap: 'yes' },
+  // The volunteer's optional gender question (dialogs/workshop-gender-step.ts).
+  { tap: 'woman' },
   { tap: 'confirm' },
 ];
 

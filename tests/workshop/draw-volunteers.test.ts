@@ -6,27 +6,33 @@ import { SeededRandom } from '../../bot/workshop/seeded-random.js';
 
 const councils = ['QN05981M', 'QN05983M', 'QN09301M', 'QN97426M', null];
 const roles = ['tire', 'volontaire', 'acteur', null];
+/** What volunteers said when asked (null: not said, a group of its own). */
+const genders = ['woman', 'man', 'other', null];
 
-/** Volunteers with unique keys, each in a council and a role (sometimes unknown). */
+/** Volunteers with unique keys, each in a council, a role and a gender (sometimes unknown). */
 const volunteersArb = fc
   .uniqueArray(
     fc.record({
       key: fc.stringMatching(/^[0-9a-f]{6}$/),
       council: fc.constantFrom(...councils),
       role: fc.constantFrom(...roles),
+      gender: fc.constantFrom(...genders),
     }),
     { selector: (v) => v.key, maxLength: 120 },
   )
   .map((rows): Volunteer[] =>
-    rows.map(({ key, council, role }) => ({ key, strata: { council, role } })),
+    rows.map(({ key, council, role, gender }) => ({ key, strata: { council, role, gender } })),
   );
 
 const balanceArb = fc.constantFrom<string[][]>(
   [],
   ['council'],
   ['role'],
+  ['gender'],
   ['council', 'role'],
   ['role', 'council'],
+  ['gender', 'council'],
+  ['council', 'role', 'gender'],
 );
 
 const drawArb = fc.record({
@@ -80,6 +86,32 @@ describe('the workshop draw', () => {
         );
         expect(result.strata.length).toBe(combinations.size);
       }),
+    );
+  });
+
+  it('balances gender: women, men, other and « not said » each within one seat of their quota, the same seed the same list', () => {
+    fc.assert(
+      fc.property(
+        volunteersArb,
+        fc.integer({ min: 1, max: 140 }),
+        fc.string({ maxLength: 20 }),
+        fc.constantFrom<string[][]>(['gender'], ['gender', 'council'], ['gender', 'role']),
+        (volunteers, seats, seed, balance) => {
+          const result = drawVolunteers(volunteers, { seats, seed, balance });
+          const n = volunteers.length;
+          const drawn = new Set(result.lottery.filter((e) => e.drawn).map((e) => e.key));
+          for (const gender of genders) {
+            const group = volunteers.filter((v) => (v.strata['gender'] ?? null) === gender);
+            // The quota computed here, apart from the draw's own arithmetic.
+            const quota = n === 0 ? 0 : (Math.min(seats, n) * group.length) / n;
+            const got = group.filter((v) => drawn.has(v.key)).length;
+            expect(Math.abs(got - quota)).toBeLessThan(1);
+          }
+          expect(drawVolunteers([...volunteers].reverse(), { seats, seed, balance })).toEqual(
+            result,
+          );
+        },
+      ),
     );
   });
 

@@ -25,6 +25,13 @@ let published: PublishedDraw | undefined;
 
 /** Web volunteers who left an e-mail: 4 of the 30 on the web (the other 26 cannot be reached). */
 const withContact = [1, 5, 11, 15];
+/** The 30 volunteers on Telegram (planted: i % 5 < 2 volunteer, even i on Telegram). */
+const telegramVolunteers = Array.from({ length: 150 }, (_, i) => i).filter(
+  (i) => i % 5 < 2 && i % 2 === 0,
+);
+function genderOf(i: number): 'woman' | 'man' | undefined {
+  return i % 3 === 0 ? 'woman' : i % 3 === 1 ? 'man' : undefined;
+}
 
 beforeAll(async () => {
   database = await useTestDatabase();
@@ -41,6 +48,18 @@ beforeAll(async () => {
       channel: 'web',
       at: new Date('2017-11-25T10:00:00Z'),
     });
+  // Telegram volunteers who answered the gender question: a woman, a man, or nothing said.
+  for (const i of telegramVolunteers) {
+    const gender = genderOf(i);
+    if (gender !== undefined)
+      await storage.workshopContacts.save({
+        participantId: participantIdOf(i),
+        consultationId: 'cc2017',
+        gender,
+        channel: 'telegram',
+        at: new Date('2017-11-25T10:00:00Z'),
+      });
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -90,10 +109,11 @@ async function drawJson(
 }
 
 describe('concerto workshop', () => {
-  it('draws 10 among the reachable volunteers, balanced, and says gender cannot be', async () => {
+  it('draws 10 among the reachable volunteers, balanced on council, role and gender', async () => {
     const { parsed, stderr } = await drawJson('loto 2017-12-06');
     published = parsed;
-    expect(stderr).toContain('"gender" is not balanced: the questionnaire does not ask it');
+    expect(stderr).not.toContain('not balanced');
+    expect(stderr).toMatch(/gender: man \d+\/[\d.]+, woman \d+\/[\d.]+, — \d+\/[\d.]+/);
     expect(stderr).toContain('26 left out, nothing can reach them');
     // 30 on Telegram and 4 who left an e-mail: the 34 volunteers who can be invited.
     expect(parsed.draw.volunteers).toBe(34);
@@ -126,6 +146,18 @@ describe('concerto workshop', () => {
     expect(keys(other.parsed)).not.toEqual(keys(first.parsed));
   }, 90_000);
 
+  it('balances gender first to one seat: women, men and « not said » (its own group)', async () => {
+    const { parsed } = await drawJson('gender first', ['--balance', 'gender,council']);
+    const totals = parsed.draw.totals['gender'] ?? [];
+    expect(totals.map((t) => t.value)).toEqual(['man', 'woman', null]);
+    // 10 women and 10 men among the 30 on Telegram; the 10 others and the 4 web ones said nothing.
+    const women = telegramVolunteers.filter((i) => genderOf(i) === 'woman').length;
+    expect(totals.find((t) => t.value === 'woman')?.quota).toBeCloseTo((10 * women) / 34, 5);
+    for (const total of totals) expect(Math.abs(total.drawn - total.quota)).toBeLessThan(1);
+    // The published pool carries the value each volunteer was drawn on: anyone can re-run it.
+    expect(parsed.pool.filter((v) => v.strata['gender'] === 'woman')).toHaveLength(women);
+  }, 60_000);
+
   it('refuses an unknown criterion with the ones it knows', async () => {
     const run = await runConcerto(
       ['workshop', 'draw', '--seats', '3', '--seed', 'x', '--balance', 'councl'],
@@ -133,10 +165,12 @@ describe('concerto workshop', () => {
       env,
     );
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--balance councl: not a criterion; known ones: council, role');
+    expect(run.stderr).toContain(
+      '--balance councl: not a criterion; known ones: council, role, gender',
+    );
   }, 30_000);
 
-  it('invites the drawn once each: Telegram sent, blocked chats noted, e-mails listed to write by hand', async () => {
+  it('invites the drawn once each: Telegram sent, blocked chats noted, the web held for the next visit, e-mails listed', async () => {
     const drawnRoutes = (published?.volunteers ?? []).filter((v) => v.drawn).map((v) => v.route);
     const byTelegram = drawnRoutes.filter((r) => r === 'telegram').length;
     const byEmail = drawnRoutes.filter((r) => r === 'email').length;
@@ -172,29 +206,48 @@ describe('concerto workshop', () => {
       out,
     ];
     const run = await runConcerto(args, database.name, telegramEnv);
+    expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`${byTelegram - 1} sent`);
     expect(run.stderr).toContain('1 unreachable');
-    expect(run.stderr).toContain(`${byEmail} to write to by hand`);
+    // The web volunteers have no push subscription: held, said at their next visit.
+    expect(run.stderr).toContain(`${byEmail} held for their next visit`);
+    if (byEmail > 0)
+      expect(run.stderr).toContain(
+        `no e-mail or SMS service here: ${byEmail} left an e-mail or a phone number`,
+      );
+    const invitations = await raw(database.db, 'workshop_invitations')
+      .find({ drawId: 'cc2017:loto 2017-12-06' })
+      .toArray();
+    expect(invitations.map((doc) => doc['status']).sort()).toEqual(
+      [
+        ...Array<string>(byTelegram - 1).fill('sent'),
+        'unreachable',
+        ...Array<string>(byEmail).fill('held'),
+      ].sort(),
+    );
     const sent = telegram.callsOf('sendMessage');
     expect(sent).toHaveLength(byTelegram);
     expect(String(sent[0]?.params['text'])).toMatch(
       /tiré au sort pour y participer\.\nSamedi 16 décembre|drawn to take part\.\nSaturday 16 December/,
     );
     const csv = readFileSync(out, 'utf8');
-    expect(csv.split('\r\n').filter((line) => line.includes(',email,'))).toHaveLength(byEmail);
+    // Every drawn volunteer, with route and status; the e-mails masked.
+    expect(csv.split('\r\n').filter((line) => line !== '')).toHaveLength(11);
+    expect(csv.split('\r\n').filter((line) => line.includes(',email,held,'))).toHaveLength(byEmail);
     expect(csv).not.toMatch(/volunteer\d+@/);
     // Run again: nobody is invited twice.
     const again = await runConcerto(args, database.name, telegramEnv);
-    expect(again.stderr).toContain(`0 sent, ${byTelegram} already invited`);
+    expect(again.stderr).toContain('0 sent, 0 held for their next visit, 10 already invited');
     expect(telegram.callsOf('sendMessage')).toHaveLength(byTelegram);
   }, 90_000);
 
   it('forgets every contact on demand, and only with --yes', async () => {
     const refused = await runConcerto(['workshop', 'forget-contacts'], database.name, env);
     expect(refused.code).toBe(2);
-    expect(await raw(database.db, 'workshop_contacts').countDocuments()).toBe(4);
+    const stored = 4 + telegramVolunteers.filter((i) => genderOf(i) !== undefined).length;
+    expect(await raw(database.db, 'workshop_contacts').countDocuments()).toBe(stored);
     const done = await runConcerto(['workshop', 'forget-contacts', '--yes'], database.name, env);
-    expect(done.stderr).toContain('4 contacts deleted');
+    expect(done.stderr).toContain(`${stored} contacts deleted`);
     expect(await raw(database.db, 'workshop_contacts').countDocuments()).toBe(0);
   }, 60_000);
 });

@@ -115,7 +115,8 @@ describe('the contact step', () => {
     expect(given.replies[0]?.text).toContain('06 •• •• •• 78');
     expect(JSON.stringify(given)).not.toContain('12 34 56');
     expect(given.state.workshopContact).toBe('given');
-    expect(given.state.pending).toBeUndefined();
+    // Then the optional gender question of the workshop's balance.
+    expect(given.state.pending).toEqual({ kind: 'workshop_gender' });
     // The state never holds the contact itself.
     expect(JSON.stringify(given.state)).not.toContain('612345678');
   });

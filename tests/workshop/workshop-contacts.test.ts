@@ -85,6 +85,23 @@ describe('contacts left for the workshop', () => {
     ]);
     expect(everywhereElse).not.toMatch(/jean\.dupont/i);
     expect(everywhereElse).toContain('[contact]');
+    // The gender question comes next: kept with the contact, not in answers or transcripts.
+    expect(saved.replies.at(-1)?.promptId).toBe('_gender');
+    // A hesitant word is not kept, not even in the transcript.
+    await handleTurn(web, { kind: 'text', text: 'plutôt femme je crois' });
+    await handleTurn(web, { kind: 'text', text: 'Une femme' });
+    expect(await storage.workshopContacts.get(participantId)).toMatchObject({
+      email: 'jean.dupont@exemple.fr',
+      gender: 'woman',
+    });
+    const transcripts = JSON.stringify(
+      await db.collection('transcripts').find({ participantId }).toArray(),
+    );
+    expect(transcripts).toContain('[gender]');
+    expect(transcripts).not.toMatch(/"Une femme"|plutôt femme/);
+    expect(
+      JSON.stringify(await db.collection('answers').find({ participantId }).toArray()),
+    ).not.toMatch(/woman|femme/i);
     // The next turn replaces the last one: the participant document no longer holds it.
     await answerUntil(handleTurn, web, '_done');
     const participant = await raw(db, 'participants').findOne({ _id: participantId });
@@ -94,7 +111,7 @@ describe('contacts left for the workshop', () => {
     expect(await storage.workshopContacts.get(participantId)).toBeNull();
   });
 
-  it('on Telegram: nothing is asked, the chat is the way to reach them', async () => {
+  it('on Telegram: no contact is asked (the chat is the way to reach them), the gender is', async () => {
     const storage = memoryStorage();
     const handleTurn = handler(storage);
     const telegram = { channel: 'telegram' as const, externalId: '4242' };
@@ -106,7 +123,39 @@ describe('contacts left for the workshop', () => {
       kind: 'yesno',
       value: true,
     });
-    expect(storage.data.workshopContacts.size).toBe(0);
+    // tests/web/next-answer.ts taps the first button of the gender question: « Une femme ».
+    expect([...storage.data.workshopContacts.values()]).toEqual([
+      expect.objectContaining({ gender: 'woman', channel: 'telegram' }),
+    ]);
+    const [stored] = storage.data.workshopContacts.values();
+    expect(stored?.email ?? stored?.phone).toBeUndefined();
+  });
+
+  it('forgets the gender on « je préfère ne pas le dire », and keeps the contact', async () => {
+    const storage = memoryStorage();
+    const handleTurn = handler(storage);
+    const web = { channel: 'web' as const, externalId: 'prefers-not' };
+    await answerUntil(handleTurn, web, '_contact');
+    const given = await handleTurn(web, { kind: 'text', text: '06 12 34 56 78' });
+    const participantId = given.participantId ?? '';
+    await handleTurn(web, { kind: 'choice', promptId: '_gender', choiceId: 'other' });
+    expect((await storage.workshopContacts.get(participantId))?.gender).toBe('other');
+    // Back to the volunteer question, « oui » again: the gender is not asked twice…
+    await handleTurn(web, { kind: 'choice', promptId: '_review', choiceId: 't_culture' });
+    await handleTurn(web, { kind: 'choice', promptId: '_review', choiceId: 'atelier' });
+    const again = await handleTurn(web, { kind: 'choice', promptId: 'atelier', choiceId: 'yes' });
+    expect(again.replies.map((r) => r.promptId)).not.toContain('_gender');
+    // …but a new volunteer who declines leaves no gender, and their contact stays.
+    const other = { channel: 'web' as const, externalId: 'declines' };
+    await answerUntil(handleTurn, other, '_contact');
+    const phone = await handleTurn(other, { kind: 'text', text: '07 11 22 33 44' });
+    await handleTurn(other, { kind: 'text', text: 'je préfère ne pas le dire' });
+    expect(await storage.workshopContacts.get(phone.participantId ?? '')).toEqual(
+      expect.not.objectContaining({ gender: expect.anything() }),
+    );
+    expect((await storage.workshopContacts.get(phone.participantId ?? ''))?.phone).toBe(
+      '+33711223344',
+    );
   });
 
   it('go when the volunteer says « non » to the workshop after all', async () => {
@@ -117,6 +166,7 @@ describe('contacts left for the workshop', () => {
     const given = await handleTurn(web, { kind: 'text', text: '06 12 34 56 78' });
     const participantId = given.participantId ?? '';
     expect((await storage.workshopContacts.get(participantId))?.phone).toBe('+33612345678');
+    await handleTurn(web, { kind: 'choice', promptId: '_gender', choiceId: 'man' });
     await handleTurn(web, { kind: 'choice', promptId: '_review', choiceId: 't_culture' });
     await handleTurn(web, { kind: 'choice', promptId: '_review', choiceId: 'atelier' });
     const no = await handleTurn(web, { kind: 'choice', promptId: 'atelier', choiceId: 'no' });
@@ -147,6 +197,15 @@ describe('contacts left for the workshop', () => {
       consultationId: 'cc2017',
       lastTurn: { workshopContact: { action: 'set', email: 'a@b.fr' } },
     });
+    // As lastTurn is stored today: JSON text (storage/last-turn-text.ts).
+    await raw(db, 'participants').insertOne({
+      _id: 'p3',
+      consultationId: 'cc2017',
+      lastTurn: JSON.stringify({
+        version: 3,
+        workshopContact: { action: 'gender', gender: 'man' },
+      }),
+    });
     const workshop = { consultationId: 'cc2017', deleteAfter: '2017-12-31T23:59:59+01:00' };
     const before = await purgeExpired(db, { now: new Date('2017-12-20T00:00:00Z'), workshop });
     expect(before.workshopContacts).toBe(0);
@@ -160,6 +219,11 @@ describe('contacts left for the workshop', () => {
       _id: 'p1',
       consultationId: 'cc2017',
       lastTurn: {},
+    });
+    expect(await raw(db, 'participants').findOne({ _id: 'p3' })).toEqual({
+      _id: 'p3',
+      consultationId: 'cc2017',
+      lastTurn: JSON.stringify({ version: 3 }),
     });
     expect(await forgetWorkshopContacts(db, 'other')).toBe(1);
   });
@@ -203,6 +267,16 @@ describe('contacts left for the workshop', () => {
       await expect(
         storage.workshopContacts.save({ participantId: 'c', consultationId, channel: 'web', at }),
       ).rejects.toThrow(/e-mail or a phone/);
+      // A gender alone (a Telegram volunteer) is a contact document too.
+      await storage.workshopContacts.save({
+        participantId: 'g',
+        consultationId,
+        gender: 'woman',
+        channel: 'telegram',
+        at,
+      });
+      expect(await storage.workshopContacts.get('g')).toMatchObject({ gender: 'woman' });
+      await storage.workshopContacts.remove('g');
       await storage.workshopContacts.remove('b');
       expect(await storage.workshopContacts.removeAll(consultationId)).toBe(1);
     });

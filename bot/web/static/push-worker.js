@@ -1,5 +1,5 @@
-// Concerto's service worker: only for reminders by notification. It shows a reminder pushed by
-// the server (bot/web-push/) and, on a tap, brings the chat back: the page resumes the
+// Concerto's service worker: only for notifications (reminders, workshop invitations). It shows
+// what the server pushed (bot/web-push/) and, on a tap, brings the chat back: the page resumes the
 // conversation where the person stopped, and a button's choice (« Continuer »,
 // « Ne plus me rappeler ») is said to the bot by the page, like any tap on a button.
 // It caches nothing and intercepts no request: the chat works the same without it.
@@ -27,8 +27,8 @@ async function showReminder(data) {
   await self.registration.showNotification(String(payload.title || 'Concerto'), {
     body: payload.body,
     lang: payload.lang === 'en' ? 'en' : 'fr',
-    // One reminder on screen at a time: a newer one replaces the older.
-    tag: 'concerto-reminder',
+    // One reminder on screen at a time: a newer one replaces the older. An invitation has its own.
+    tag: payload.tag === 'concerto-invitation' ? 'concerto-invitation' : 'concerto-reminder',
     data: { promptId: String(payload.promptId ?? ''), actions },
     actions: actions.slice(0, 2).map((a) => ({ action: String(a.action), title: String(a.title) })),
   });
