@@ -18,6 +18,17 @@ export function participantPseudonym(participantId: string, secret: string): str
 }
 
 /**
+ * The pseudonym of a volunteer in the workshop draw's published pool and lists: keyed like
+ * the exports' but for the workshop only, so that the criteria the pool publishes (council,
+ * role, gender) cannot be joined to anyone's answers in an export.
+ *
+ * @example workshopPseudonym('0b9f…', secret) // '5d20a7…', never participantPseudonym's
+ */
+export function workshopPseudonym(participantId: string, secret: string): string {
+  return participantPseudonym(`workshop:${participantId}`, secret);
+}
+
+/**
  * The secret that keys pseudonyms: `PSEUDONYM_SECRET` when set (production requires it, see
  * config.ts), else the one made once and kept in the database's `settings`.
  */

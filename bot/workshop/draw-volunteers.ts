@@ -3,7 +3,7 @@ import { SeededRandom } from './seeded-random.js';
 
 /** A volunteer as the draw sees them: a pseudonym and their value for each criterion. */
 export interface Volunteer {
-  /** Unique; the published list shows it (the export pseudonym). */
+  /** Unique; the published list shows it (the workshop pseudonym, not the exports'). */
   key: string;
   /** e.g. `{ council: 'QN05981M', role: 'tire' }`; null: not known. */
   strata: Readonly<Record<string, string | null>>;

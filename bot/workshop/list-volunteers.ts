@@ -1,6 +1,6 @@
 import type { Consultation } from '../../dialogs/questionnaire-schema.js';
 import type { Lang } from '../../dialogs/session-state.js';
-import { participantPseudonym } from '../exports/participant-pseudonym.js';
+import { workshopPseudonym } from '../exports/participant-pseudonym.js';
 import type { Storage } from '../../storage/storage.js';
 import type { StoredWorkshopContact } from '../../storage/workshop-contacts.js';
 import { identityKey, type ChannelIdentity } from '../../storage/identity.js';
@@ -8,7 +8,7 @@ import { identityKey, type ChannelIdentity } from '../../storage/identity.js';
 /** A volunteer for the workshop, with what the draw balances and how to invite them. */
 export interface VolunteerRecord {
   participantId: string;
-  /** The export pseudonym (HMAC of the id): what the published list shows. */
+  /** The workshop pseudonym (not the exports'): what the published list shows. */
   key: string;
   councilId: string | null;
   lang: Lang;
@@ -63,7 +63,7 @@ export async function listVolunteers(
       : null;
     volunteers.push({
       participantId: p.participantId,
-      key: participantPseudonym(p.participantId, options.secret),
+      key: workshopPseudonym(p.participantId, options.secret),
       councilId: p.councilId ?? null,
       lang: p.lang,
       profile: { role: p.role ?? null, ...profiles.get(p.participantId) },

@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { participantPseudonym } from '../../bot/exports/participant-pseudonym.js';
+import {
+  participantPseudonym,
+  workshopPseudonym,
+} from '../../bot/exports/participant-pseudonym.js';
 import { mongoStorage } from '../../storage/mongo-storage.js';
 import { FakeTelegramApi } from '../helpers/fake-telegram-api.js';
 import { runConcerto } from '../helpers/run-concerto.js';
@@ -120,9 +123,14 @@ describe('concerto workshop', () => {
     const volunteerKeys = new Set(
       Array.from({ length: 150 }, (_, i) => i)
         .filter((i) => i % 5 < 2 && (i % 2 === 0 || withContact.includes(i)))
-        .map((i) => participantPseudonym(participantIdOf(i), secret)),
+        .map((i) => workshopPseudonym(participantIdOf(i), secret)),
     );
     expect(new Set(parsed.pool.map((v) => v.key))).toEqual(volunteerKeys);
+    // The pool publishes council, role and gender: its keys are not the exports' pseudonyms.
+    const exportKeys = new Set(
+      Array.from({ length: 150 }, (_, i) => participantPseudonym(participantIdOf(i), secret)),
+    );
+    expect(parsed.pool.some((v) => exportKeys.has(v.key))).toBe(false);
     const drawn = parsed.volunteers.filter((v) => v.drawn);
     expect(drawn).toHaveLength(10);
     expect(drawn.every((v) => volunteerKeys.has(v.key))).toBe(true);
