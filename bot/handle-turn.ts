@@ -124,9 +124,15 @@ export function createTurnHandler(options: TurnHandlerOptions): TurnHandler {
       const notice =
         waiting === undefined ? undefined : options.returnNotices?.notice(fields, ctx.now);
       if (notice !== undefined) result.replies.unshift({ text: notice });
-      // An invitation to the workshop kept for this visit goes first of all (said once).
+      // An invitation to the workshop kept for this visit goes first of all (said once); once
+      // the workshop is over (its contacts deleted) it is only cleared.
       const invitation = input.kind === 'undeliverable' ? undefined : loaded?.invitationWaiting;
-      if (invitation !== undefined) result.replies.unshift({ text: invitation.text });
+      const deleteAfter = ctx.consultation.workshop?.deleteAfter;
+      const invitationSaid =
+        invitation !== undefined &&
+        (deleteAfter === undefined || ctx.now.getTime() < Date.parse(deleteAfter));
+      if (invitation !== undefined && invitationSaid)
+        result.replies.unshift({ text: invitation.text });
       const lastTurn = lastTurnOf(
         { identity, input, inboundId },
         loaded?.state,
@@ -155,7 +161,7 @@ export function createTurnHandler(options: TurnHandlerOptions): TurnHandler {
       await applyTurnEffects(storage, participantId, result.state.consultationId, lastTurn);
       if (waiting !== undefined && notice !== undefined)
         await options.returnNotices?.shown(waiting, ctx.now);
-      if (invitation !== undefined)
+      if (invitation !== undefined && invitationSaid)
         await options.invitationShown?.(invitation.drawId, participantId, ctx.now);
       return {
         replies: result.replies,

@@ -212,4 +212,39 @@ describe('invitations to web volunteers', () => {
     expect(next.replies.map((r) => r.text)).not.toContain('Vous êtes invité.');
     expect(shown).toHaveLength(1);
   });
+
+  it('is not said once the workshop is over (its contacts deleted), only cleared', async () => {
+    const storage = memoryStorage();
+    const shown: string[] = [];
+    const workshop = consultation.workshop;
+    if (workshop === undefined) throw new Error('the consultation has no workshop');
+    const handleTurn = createTurnHandler({
+      storage,
+      engine: {
+        consultation: {
+          ...consultation,
+          workshop: { ...workshop, deleteAfter: '2017-12-20T00:00:00+01:00' },
+        },
+        catalog: defaultCatalog,
+        councils: new CouncilIndex(sampleCouncils),
+      },
+      now: () => new Date('2017-12-21T10:00:00Z'),
+      invitationShown: async (drawId, participantId) => {
+        shown.push(`${drawId}/${participantId}`);
+      },
+    });
+    const identity = { channel: 'web' as const, externalId: 'late-visitor' };
+    const first = await handleTurn(identity, { kind: 'start' });
+    const participantId = first.participantId ?? '';
+    const doc = storage.data.participants.get(participantId);
+    if (doc === undefined) throw new Error('no participant');
+    storage.data.participants.set(participantId, {
+      ...doc,
+      workshopInvitation: { drawId: 'cc2017:s', text: 'Vous êtes invité.', at },
+    });
+    const visit = await handleTurn(identity, { kind: 'text', text: 'bonjour' });
+    expect(visit.replies.map((r) => r.text)).not.toContain('Vous êtes invité.');
+    expect(shown).toEqual([]);
+    expect(storage.data.participants.get(participantId)?.workshopInvitation).toBeUndefined();
+  });
 });
