@@ -70,7 +70,7 @@ const maxClaimTries = 5;
  *
  * A process killed between 2 and 3 leaves a delivery `queued` whose id the participant has
  * claimed: whoever takes the block over records it `uncertain` and does not send it again.
- * That window is the claim's lead (40–250 ms), one Bot API call and one write.
+ * That window is the claim's lead (20–100 ms), one Bot API call and one write.
  */
 export class ReminderSender {
   private readonly lead = new ClaimLead();
