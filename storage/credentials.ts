@@ -132,6 +132,16 @@ export async function principalOfCredential(
   return { credentialId: doc._id, name: doc.name, role: doc.role, councilIds: doc.councilIds };
 }
 
+/** The coordinator record (Telegram link) a credential speaks for, if it names one. */
+export async function coordinatorIdOfCredential(
+  db: Db,
+  credentialId: string,
+): Promise<string | undefined> {
+  const raw = await credentials(db).findOne({ _id: String(credentialId) });
+  if (raw === null) return undefined;
+  return parseStored(credentialDocSchema, raw, `credentials/${credentialId}`).coordinatorId;
+}
+
 /** Every credential, oldest first, without hashes. */
 export async function listCredentials(db: Db): Promise<Credential[]> {
   const docs = await credentials(db).find({}).toArray();

@@ -32,6 +32,13 @@ export class SendBudget {
   private readonly horizonMs: number;
   private readonly clock: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  /**
+   * `tat` as this process last wrote it, tried first instead of reading it again: the
+   * compare-and-set fails if another process moved it since, and then it is read. Dropped
+   * for a while after such a failure (several processes booking in turn).
+   */
+  private known: number | undefined;
+  private unknownFor = 0;
 
   constructor(
     db: Db,
@@ -52,7 +59,7 @@ export class SendBudget {
   /** Books `count` consecutive slots; returns their times (ms since the epoch), in order. */
   async book(count: number): Promise<number[]> {
     for (;;) {
-      const tat = await this.read();
+      const tat = await this.current();
       const now = this.clock();
       const start = Math.max(tat ?? 0, now);
       if (start - now > this.horizonMs) {
@@ -67,7 +74,7 @@ export class SendBudget {
   /** Counts `count` messages sent just now without booking (residents' replies). */
   async record(count: number): Promise<void> {
     for (;;) {
-      const tat = await this.read();
+      const tat = await this.current();
       const start = Math.max(tat ?? 0, this.clock());
       if (await this.move(tat, start + count * this.intervalMs)) return;
     }
@@ -75,11 +82,19 @@ export class SendBudget {
 
   /** Nothing is booked before `untilMs` (Telegram said to wait: 429 `retry_after`). */
   async pause(untilMs: number): Promise<void> {
+    this.known = undefined;
     await this.docs.updateOne(
       { _id: this.options.key },
       { $max: { tat: untilMs } },
       { upsert: true },
     );
+  }
+
+  /** `tat` as last written here when that is likely still true, else as stored. */
+  private async current(): Promise<number | undefined> {
+    if (this.known !== undefined && this.unknownFor === 0) return this.known;
+    if (this.unknownFor > 0) this.unknownFor -= 1;
+    return this.read();
   }
 
   private async read(): Promise<number | undefined> {
@@ -90,6 +105,17 @@ export class SendBudget {
 
   /** Compare and set: `tat` becomes `next` only if it is still `seen`. */
   private async move(seen: number | undefined, next: number): Promise<boolean> {
+    const moved = await this.compareAndSet(seen, next);
+    if (moved) this.known = next;
+    else if (this.known !== undefined) {
+      // Another process books too: read before each of the next few tries.
+      this.known = undefined;
+      this.unknownFor = 8;
+    }
+    return moved;
+  }
+
+  private async compareAndSet(seen: number | undefined, next: number): Promise<boolean> {
     const _id = this.options.key;
     if (seen === undefined) {
       try {

@@ -1,8 +1,11 @@
 import { recordAudit } from '../../storage/audit-log.js';
+import { findCoordinatorById } from '../../storage/coordinator-repository.js';
+import { coordinatorIdOfCredential } from '../../storage/credentials.js';
 import {
   outcomeSchema,
   type TargetStatus,
   type WaveDoc,
+  type WaveOrigin,
 } from '../../storage/reminder-documents.js';
 import { scopeOfUrl } from '../admin-api/scope-request.js';
 import { allTargetStatuses, newWave, previewWave } from '../reminders/plan-wave.js';
@@ -115,10 +118,7 @@ export function sendReminders(deps: AdminPageDeps): PageHandler {
     const { principal } = request;
     const wave = newWave(
       {
-        origin:
-          principal.role === 'admin'
-            ? { kind: 'admin', by: `${principal.credentialId} (${principal.name})` }
-            : { kind: 'coordinator', coordinatorId: `credential:${principal.credentialId}` },
+        origin: await originOf(deps, request),
         statuses: asked.statuses,
         ...(asked.councilIds === undefined ? {} : { councilIds: asked.councilIds }),
       },
@@ -134,6 +134,27 @@ export function sendReminders(deps: AdminPageDeps): PageHandler {
       outcome: 'done',
     });
     redirect(request.res, `/admin/reminders?created=${encodeURIComponent(wave._id)}`);
+  };
+}
+
+/**
+ * Who asked for a wave. A coordinator whose credential names their coordinator record, once
+ * linked to Telegram, is told there how it went when it is done, as after `/remind`.
+ */
+async function originOf(deps: AdminPageDeps, request: PageRequest): Promise<WaveOrigin> {
+  const { principal } = request;
+  if (principal.role === 'admin')
+    return { kind: 'admin', by: `${principal.credentialId} (${principal.name})` };
+  const coordinatorId = await coordinatorIdOfCredential(deps.db, principal.credentialId);
+  const coordinator =
+    coordinatorId === undefined ? null : await findCoordinatorById(deps.db, coordinatorId);
+  if (coordinator?.telegramUserId === undefined)
+    return { kind: 'coordinator', coordinatorId: `credential:${principal.credentialId}` };
+  return {
+    kind: 'coordinator',
+    coordinatorId: coordinator._id,
+    telegramUserId: coordinator.telegramUserId,
+    lang: request.lang,
   };
 }
 

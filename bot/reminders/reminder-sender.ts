@@ -17,6 +17,7 @@ import type {
 import type { ParticipantRepository, ParticipantSummary } from '../../storage/storage.js';
 import type { TurnHandler } from '../handle-turn.js';
 import type { Logger } from '../logger.js';
+import { ClaimLead } from './claim-lead.js';
 import { openVerdict, quietUntil, reminderVerdict } from './reminder-policy.js';
 import { routeOf, type ReminderRoute } from './route-of.js';
 import { reminderMessage } from './reminder-text.js';
@@ -61,17 +62,19 @@ const maxClaimTries = 5;
 /**
  * Sends the deliveries of a claimed block, one at a time, each exactly once:
  *
- * 1. read the participant and decide (finished, opted out, caps, deadline… → skipped);
- * 2. wait for a slot of the channel's shared budget;
- * 3. claim: count the reminder on the participant with a compare-and-set that also checks they
- *    are still remindable (`claimParticipant`); only one claim of a delivery can win;
- * 4. send, then record the outcome on the delivery.
+ * 1. book a slot of the channel's shared budget;
+ * 2. shortly before the slot (`ClaimLead`), claim: count the reminder on the participant with a
+ *    compare-and-set that also checks they are still remindable (`claimParticipant`); only one
+ *    claim of a delivery can win; a refused claim gives its slot back and records why;
+ * 3. send at the slot, then record the outcome on the delivery.
  *
- * A process killed between 3 and 4 leaves a delivery `queued` whose id the participant has
+ * A process killed between 2 and 3 leaves a delivery `queued` whose id the participant has
  * claimed: whoever takes the block over records it `uncertain` and does not send it again.
- * That window is one Bot API call plus one write.
+ * That window is the claim's lead (20–100 ms), one Bot API call and one write.
  */
 export class ReminderSender {
+  private readonly lead = new ClaimLead();
+
   constructor(private readonly deps: SenderDeps) {}
 
   async runBlock(wave: WaveDoc, block: ClaimedBlock, stopping: () => boolean) {
@@ -161,11 +164,20 @@ export class ReminderSender {
       if (quiet) return { kind: 'quiet', until: quiet };
       const pacing = delivery.channel ? this.deps.pacing[delivery.channel] : undefined;
       const slot = pacing ? await pacing.next() : undefined;
-      if (slot !== undefined) await sleepUntil(slot);
-      if (interrupted()) return { kind: 'stopped' };
+      // Claimed just ahead of the slot, so that the send is on time: a slot missed is lost.
+      if (slot !== undefined) await sleepUntil(slot - this.lead.ms);
+      if (interrupted()) {
+        if (pacing && slot !== undefined) pacing.giveBack(slot);
+        return { kind: 'stopped' };
+      }
+      const claimStarted = performance.now();
       const claim = await this.claim(wave, delivery, tries);
-      if (claim.kind === 'again') continue;
-      if (claim.kind === 'done') return { kind: 'done' };
+      this.lead.observe(performance.now() - claimStarted);
+      if (claim.kind !== 'claimed') {
+        if (pacing && slot !== undefined) pacing.giveBack(slot);
+        if (claim.kind === 'again') continue;
+        return { kind: 'done' };
+      }
       const { participant } = claim;
       const route = routeOf(participant, this.deps.transports);
       if (pacing && slot !== undefined) await onTime(pacing, slot);
@@ -349,13 +361,14 @@ export class ReminderSender {
 }
 
 /**
- * Waits for another slot when this one was missed by more than one interval (the claim was
- * slow, the process busy): messages sent late go out bunched, and Telegram answers a bunch
- * with 429 and a pause for every sender.
+ * Waits for the slot, or for another one when this one was missed by more than one interval
+ * (the claim was slow, the process busy): messages sent late go out bunched, and Telegram
+ * answers a bunch with 429 and a pause for every sender.
  */
 async function onTime(pacing: SlotDispenser, slot: number): Promise<void> {
   const intervalMs = 1000 / pacing.budget.perSecond;
   let at = slot;
+  await sleepUntil(at);
   while (Date.now() - at > intervalMs) {
     at = await pacing.next();
     await sleepUntil(at);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSessionLimits } from '../../storage/admin-sessions.js';
 import { collectionNames } from '../../storage/collections.js';
 import { findCouncil } from '../../storage/council-repository.js';
+import { createCoordinatorLink, linkCoordinator } from '../../storage/coordinator-repository.js';
 import { createCredential, revokeCredential } from '../../storage/credentials.js';
 import { readAudit } from '../../storage/audit-log.js';
 import { ReminderRepository } from '../../storage/reminder-repository.js';
@@ -403,5 +404,37 @@ describe('reminders', () => {
     expect(page).not.toContain('>tous<');
     const all = await (await admin.get('/admin/reminders')).text();
     expect(all).toContain('>tous<');
+  });
+
+  it('a coordinator linked to Telegram is told there when their wave is done, as after /remind', async () => {
+    const repository = new ReminderRepository(database.db);
+    const link = await createCoordinatorLink(database.db, { name: 'Karim', councilIds: [A] });
+    expect(await linkCoordinator(database.db, link.code, 424_242)).not.toBeNull();
+    const linked = await createCredential(database.db, {
+      name: 'Karim',
+      role: 'coordinator',
+      councilIds: [A],
+      coordinatorId: link.coordinatorId,
+    });
+    const karim = await signIn(site.url, linked.token);
+    const before = new Set(
+      (await repository.listWaves({ consultationId: consultation.id })).map((w) => w._id),
+    );
+    expect((await karim.post('/admin/reminders/send', { csrf: karim.csrf })).status).toBe(303);
+    expect((await nadia.post('/admin/reminders/send', { csrf: nadia.csrf })).status).toBe(303);
+    const made = (await repository.listWaves({ consultationId: consultation.id })).filter(
+      (w) => !before.has(w._id),
+    );
+    // The sender tells `telegramUserId` (bot/reminders/start-reminder-service.ts); Nadia's
+    // credential names no coordinator record, so hers has no one to tell.
+    expect(made.map((w) => w.origin)).toEqual([
+      {
+        kind: 'coordinator',
+        coordinatorId: link.coordinatorId,
+        telegramUserId: 424_242,
+        lang: 'fr',
+      },
+      { kind: 'coordinator', coordinatorId: expect.stringMatching(/^credential:/) },
+    ]);
   });
 });

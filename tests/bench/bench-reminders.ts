@@ -18,11 +18,12 @@ import { SendBudget } from '../../storage/send-budget.js';
 import { FakeTelegramApi } from '../helpers/fake-telegram-api.js';
 import { seedParticipants } from '../reminders/seed-participants.js';
 import { quantile } from './quantile.js';
+import { ReminderProfile } from './reminder-profile.js';
 
 const reminders = envNumber('BENCH_REMINDERS', 30_000);
 /** What the simulated Bot API accepts per second (429 beyond); the bot uses 29/30 of it. */
 const limit = envNumber('BENCH_REMINDER_LIMIT', 30);
-const workers = envNumber('BENCH_REMINDER_WORKERS', 24);
+const workers = envNumber('BENCH_REMINDER_WORKERS', 16);
 /** Residents answering during the wave: one turn every this many ms, each counted as a reply. */
 const residentEveryMs = envNumber('BENCH_RESIDENT_EVERY_MS', 200);
 
@@ -39,8 +40,17 @@ export async function benchReminders(): Promise<string[]> {
     ? undefined
     : await startEmbeddedServer({ dataDir: dir });
   const uri = process.env['MONGODB_URI'] ?? embedded?.uri ?? '';
-  const database = await openDatabase({ uri, dbName: 'admin', writeConcern: 'majority' });
-  const db = database.client.db(`bench_reminders_${Date.now()}`);
+  const database = await openDatabase({
+    uri,
+    dbName: 'admin',
+    writeConcern: 'majority',
+    monitorCommands: true,
+  });
+  const dbName = `bench_reminders_${Date.now()}`;
+  const db = database.client.db(dbName);
+  // Residents' turns on a connection of their own, so the profile counts the sender's only.
+  const residentsDatabase = await openDatabase({ uri, dbName, writeConcern: 'majority' });
+  const profile = new ReminderProfile(database.client);
   const fake = await FakeTelegramApi.start();
   const log = createLogger('silent');
   try {
@@ -72,7 +82,7 @@ export async function benchReminders(): Promise<string[]> {
     );
     const seedMs = performance.now() - seedStarted;
     fake.limitRate(limit, 1);
-    const storage = mongoStorage(db);
+    const storage = mongoStorage(residentsDatabase.db);
     const repository = new ReminderRepository(db);
     const budget = new SendBudget(db, { key: 'telegram', perSecond: (limit * 29) / 30 });
     const replies = new RepliesMeter(budget, log);
@@ -80,14 +90,16 @@ export async function benchReminders(): Promise<string[]> {
       storage,
       engine: { consultation, catalog: defaultCatalog, councils: new CouncilIndex() },
     });
+    const transport = telegramReminderTransport({ token: fake.token, apiRoot: fake.apiRoot });
+    profile.watch(repository, budget, transport);
     const service = new ReminderService(
       {
         repository,
-        participants: storage.participants,
+        participants: mongoStorage(db).participants,
         handleTurn,
         consultation,
         catalog: defaultCatalog,
-        transports: [telegramReminderTransport({ token: fake.token, apiRoot: fake.apiRoot })],
+        transports: [transport],
         pacing: { telegram: new SlotDispenser(budget) },
         log,
         now: () => new Date(),
@@ -96,6 +108,7 @@ export async function benchReminders(): Promise<string[]> {
       },
       { workers, pollMs: 60_000 },
     );
+    profile.reset();
     const started = performance.now();
     const wave = await service.request({ origin: { kind: 'admin' }, statuses: allTargetStatuses });
     let sending = true;
@@ -124,9 +137,10 @@ export async function benchReminders(): Promise<string[]> {
     const accepted = fake.acceptedAt('sendMessage');
     const first = accepted[0] ?? 0;
     const last = accepted.at(-1) ?? 0;
+    const perChat = fake.messagesPerChat();
     const received = new Map<number, number>();
     for (let i = 0; i < reminders; i += 1) {
-      const n = fake.chatMessages(1_000_000 + i).length;
+      const n = perChat.get(1_000_000 + i) ?? 0;
       received.set(n, (received.get(n) ?? 0) + 1);
     }
     const final = await repository.wave(wave._id);
@@ -146,11 +160,13 @@ export async function benchReminders(): Promise<string[]> {
         .join(
           ', ',
         )} (duplicates: ${[...received.entries()].filter(([n]) => n > 1).reduce((a, [, c]) => a + c, 0)}; target 0)`,
+      ...profile.report(totals.get('sent') ?? 0),
       `reminders: resident turns during the wave ${latencies.length}, latency p50 ${quantile(latencies, 0.5).toFixed(0)} ms, p95 ${quantile(latencies, 0.95).toFixed(0)} ms, p99 ${quantile(latencies, 0.99).toFixed(0)} ms, max ${(latencies.at(-1) ?? 0).toFixed(0)} ms`,
     ];
   } finally {
     await fake.close();
     await db.dropDatabase().catch(() => undefined);
+    await residentsDatabase.close();
     await database.close();
     await embedded?.stop();
     rmSync(dir, { recursive: true, force: true });

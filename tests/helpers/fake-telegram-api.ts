@@ -189,6 +189,13 @@ export class FakeTelegramApi {
     return this.messages.get(`${chatId}:${messageId}`);
   }
 
+  /** How many messages each chat holds (one pass: waves of thousands of chats). */
+  messagesPerChat(): Map<number, number> {
+    const per = new Map<number, number>();
+    for (const m of this.messages.values()) per.set(m.chatId, (per.get(m.chatId) ?? 0) + 1);
+    return per;
+  }
+
   /** One chat's messages in the order they were sent, as they look now. */
   chatMessages(chatId: number): StoredMessage[] {
     return [...this.messages.values()].filter((m) => m.chatId === chatId);
