@@ -46,9 +46,13 @@ export function resumeSession(
   ctx: EngineContext,
 ): TurnResult {
   const turn = new Turn(state, ctx);
-  if (noteDelivery(turn, input) || continueElsewhere(turn, input)) return turn.result();
+  if (noteDelivery(turn, input)) return turn.result();
+  // What became of a code already redeemed is said whatever the date; a code typed once the
+  // consultation is closed is not redeemed (nothing is left to answer).
+  if (input.kind === 'continuation' && continueElsewhere(turn, input)) return turn.result();
   const { command, back } = commandOf(turn, input);
   if (isClosed(turn, command)) return turn.result();
+  if (continueElsewhere(turn, input)) return turn.result();
   const code = input.kind === 'start' ? input.payload?.trim() : undefined;
   // Before consent the code waits; after, it attaches the council or asks to switch.
   if (code && !turn.state.consented) turn.state.invitation = code;
