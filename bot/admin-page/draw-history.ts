@@ -57,7 +57,7 @@ export async function drawHistory(deps: AdminPageDeps, request: PageRequest): Pr
     .map((key) => `<th scope="col">${escapeHtml(t(key))}</th>`)
     .join('');
   return `<h2>${escapeHtml(t('admin.draw.history'))}</h2>
-<div class="scroll" tabindex="0"><table><caption>${escapeHtml(t('admin.draw.history_caption', { count: draws.length }))}</caption><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>
+<div class="scroll" tabindex="0"><table><caption>${escapeHtml(t(draws.length === 1 ? 'admin.draw.history_caption.one' : 'admin.draw.history_caption.other', { count: draws.length }))}</caption><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>
 <p class="hint">${escapeHtml(t('admin.draw.full_hint'))}</p>`;
 }
 
