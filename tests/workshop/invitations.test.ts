@@ -181,29 +181,10 @@ describe('invitations to web volunteers', () => {
   }, 60_000);
 
   it('is said once in memory storage too (the same semantics as MongoDB)', async () => {
-    const storage = memoryStorage();
-    const shown: string[] = [];
-    const handleTurn = createTurnHandler({
-      storage,
-      engine: {
-        consultation,
-        catalog: defaultCatalog,
-        councils: new CouncilIndex(sampleCouncils),
-      },
-      now: () => new Date('2017-12-02T10:00:00Z'),
-      invitationShown: async (drawId, participantId) => {
-        shown.push(`${drawId}/${participantId}`);
-      },
-    });
-    const identity = { channel: 'web' as const, externalId: 'memory-visitor' };
-    const first = await handleTurn(identity, { kind: 'start' });
-    const participantId = first.participantId ?? '';
-    const doc = storage.data.participants.get(participantId);
-    if (doc === undefined) throw new Error('no participant');
-    storage.data.participants.set(participantId, {
-      ...doc,
-      workshopInvitation: { drawId: 'cc2017:s', text: 'Vous êtes invité.', at },
-    });
+    const { storage, shown, handleTurn, identity, participantId } = await heldInMemory(
+      consultation,
+      '2017-12-02T10:00:00Z',
+    );
     const visit = await handleTurn(identity, { kind: 'text', text: 'bonjour' });
     expect(visit.replies[0]?.text).toBe('Vous êtes invité.');
     expect(shown).toEqual([`cc2017:s/${participantId}`]);
@@ -214,37 +195,47 @@ describe('invitations to web volunteers', () => {
   });
 
   it('is not said once the workshop is over (its contacts deleted), only cleared', async () => {
-    const storage = memoryStorage();
-    const shown: string[] = [];
     const workshop = consultation.workshop;
     if (workshop === undefined) throw new Error('the consultation has no workshop');
-    const handleTurn = createTurnHandler({
-      storage,
-      engine: {
-        consultation: {
-          ...consultation,
-          workshop: { ...workshop, deleteAfter: '2017-12-20T00:00:00+01:00' },
-        },
-        catalog: defaultCatalog,
-        councils: new CouncilIndex(sampleCouncils),
-      },
-      now: () => new Date('2017-12-21T10:00:00Z'),
-      invitationShown: async (drawId, participantId) => {
-        shown.push(`${drawId}/${participantId}`);
-      },
-    });
-    const identity = { channel: 'web' as const, externalId: 'late-visitor' };
-    const first = await handleTurn(identity, { kind: 'start' });
-    const participantId = first.participantId ?? '';
-    const doc = storage.data.participants.get(participantId);
-    if (doc === undefined) throw new Error('no participant');
-    storage.data.participants.set(participantId, {
-      ...doc,
-      workshopInvitation: { drawId: 'cc2017:s', text: 'Vous êtes invité.', at },
-    });
+    const over = {
+      ...consultation,
+      workshop: { ...workshop, deleteAfter: '2017-12-20T00:00:00+01:00' },
+    };
+    const { storage, shown, handleTurn, identity, participantId } = await heldInMemory(
+      over,
+      '2017-12-21T10:00:00Z',
+    );
     const visit = await handleTurn(identity, { kind: 'text', text: 'bonjour' });
     expect(visit.replies.map((r) => r.text)).not.toContain('Vous êtes invité.');
     expect(shown).toEqual([]);
     expect(storage.data.participants.get(participantId)?.workshopInvitation).toBeUndefined();
   });
 });
+
+/** A web participant in memory storage with an invitation held for their next visit, at `now`. */
+async function heldInMemory(held: typeof consultation, now: string) {
+  const storage = memoryStorage();
+  const shown: string[] = [];
+  const handleTurn = createTurnHandler({
+    storage,
+    engine: {
+      consultation: held,
+      catalog: defaultCatalog,
+      councils: new CouncilIndex(sampleCouncils),
+    },
+    now: () => new Date(now),
+    invitationShown: async (drawId, participantId) => {
+      shown.push(`${drawId}/${participantId}`);
+    },
+  });
+  const identity = { channel: 'web' as const, externalId: 'memory-visitor' };
+  const first = await handleTurn(identity, { kind: 'start' });
+  const participantId = first.participantId ?? '';
+  const doc = storage.data.participants.get(participantId);
+  if (doc === undefined) throw new Error('no participant');
+  storage.data.participants.set(participantId, {
+    ...doc,
+    workshopInvitation: { drawId: 'cc2017:s', text: 'Vous êtes invité.', at },
+  });
+  return { storage, shown, handleTurn, identity, participantId };
+}
