@@ -1,12 +1,8 @@
-import type { Db } from 'mongodb';
-import type { Consultation } from '../../dialogs/questionnaire-schema.js';
 import type { Lang } from '../../dialogs/session-state.js';
-import { translator, type Catalog } from '../../dialogs/translate.js';
-import { pseudonymSecret } from '../../storage/pseudonym-secret.js';
-import type { Storage } from '../../storage/storage.js';
+import { translator } from '../../dialogs/translate.js';
 import { drawIdOf, findDraw, type WorkshopDrawDoc } from '../../storage/workshop-draws.js';
-import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
+import { exportPseudonymSecret } from '../exports/participant-pseudonym.js';
+import type { Runtime } from '../start-runtime.js';
 import { webPushTransportFor, type WebPushTransport } from '../web-push/web-push-transport.js';
 import { telegramInvitationTransport, type InvitationTransport } from './invitation-transport.js';
 import { listVolunteers } from './list-volunteers.js';
@@ -40,14 +36,7 @@ export interface DrawInvitations {
  * @example await inviteDraw(runtime, { seed: 'loto 2017-12-06', details: { fr: 'Samedi 16 décembre…' } })
  */
 export async function inviteDraw(
-  runtime: {
-    config: Config;
-    db: Db;
-    storage: Storage;
-    consultation: Consultation;
-    catalog: Catalog;
-    log: Logger;
-  },
+  runtime: Pick<Runtime, 'config' | 'db' | 'storage' | 'consultation' | 'catalog' | 'log'>,
   options: {
     seed: string;
     details: InvitationDetails;
@@ -60,7 +49,7 @@ export async function inviteDraw(
   const { config, db, consultation } = runtime;
   const draw = await findDraw(db, consultation.id, options.seed);
   if (draw === null) return null;
-  const secret = config.PSEUDONYM_SECRET ?? (await pseudonymSecret(db));
+  const secret = await exportPseudonymSecret(config, db);
   const volunteers = new Map(
     (await listVolunteers(runtime, { secret })).map((v) => [v.participantId, v]),
   );

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
-import { pseudonymSecret } from '../../storage/pseudonym-secret.js';
 import { recordAudit } from '../../storage/audit-log.js';
 import { forgetWorkshopContacts } from '../../storage/workshop-contacts.js';
 import { parse, UsageError } from '../cli.js';
 import type { Config } from '../config.js';
+import { exportPseudonymSecret } from '../exports/participant-pseudonym.js';
 import { createLogger } from '../logger.js';
 import { startRuntime, type Runtime } from '../start-runtime.js';
 import { drawCsv } from './draw-csv.js';
@@ -225,7 +225,7 @@ function contactsOption(value: string): 'masked' | 'full' {
 
 /** Contacts in full, by participant: only when the admin asks (`--contacts full`). */
 async function fullContacts(runtime: Runtime, config: Config): Promise<Map<string, string>> {
-  const secret = config.PSEUDONYM_SECRET ?? (await pseudonymSecret(runtime.db));
+  const secret = await exportPseudonymSecret(config, runtime.db);
   const full = new Map<string, string>();
   for (const v of await listVolunteers(runtime, { secret })) {
     const contact = fullContact(v);
