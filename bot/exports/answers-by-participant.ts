@@ -6,6 +6,7 @@ import {
 import type { CodebookQuestion } from './codebook.js';
 import type { ExportContext } from './export-context.js';
 import type { ExportFilters, ExportRequest } from './export-request.js';
+import { readAhead } from './read-ahead.js';
 import { selectParticipants, type ExportParticipant } from './select-participants.js';
 
 /** What an answers export reads: who it covers, and their answers the filters keep. */
@@ -65,7 +66,7 @@ function keptAnswers(
 /**
  * The answers of each participant, in the participants' order: looked up by `_id`
  * ("<participantId>:<questionId>") for as many participants at a time as one lookup allows,
- * so the server neither scans nor sorts, and only one batch is in memory at a time.
+ * so the server neither scans nor sorts, and the next batch is read while this one is written.
  */
 export async function* answersByParticipant(
   source: ExportSource,
@@ -74,8 +75,10 @@ export async function* answersByParticipant(
 ): AsyncGenerator<{ participant: ExportParticipant; answers: ReadonlyMap<string, ExportAnswer> }> {
   if (questions.length === 0) return;
   const perBatch = Math.max(1, Math.floor(answerBatchIds / questions.length));
-  for (let start = 0; start < participants.length; start += perBatch) {
-    const batch = participants.slice(start, start + perBatch);
+  const batches: (readonly ExportParticipant[])[] = [];
+  for (let start = 0; start < participants.length; start += perBatch)
+    batches.push(participants.slice(start, start + perBatch));
+  const lookUp = async (batch: readonly ExportParticipant[]) => {
     const ids = batch.flatMap((p) => questions.map((q) => `${p.participantId}:${q.questionId}`));
     const found = new Map<string, Map<string, ExportAnswer>>();
     for await (const answer of source.answers(ids)) {
@@ -83,7 +86,9 @@ export async function* answersByParticipant(
       if (!of) found.set(answer.participantId, (of = new Map()));
       of.set(answer.questionId, answer);
     }
+    return found;
+  };
+  for await (const [batch, found] of readAhead(batches, lookUp))
     for (const participant of batch)
       yield { participant, answers: found.get(participant.participantId) ?? new Map() };
-  }
 }

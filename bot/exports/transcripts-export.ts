@@ -5,6 +5,7 @@ import type { ExportRequest } from './export-request.js';
 import type { Cell, ExportTable } from './export-table.js';
 import { formatMinute } from './format-minute.js';
 import { maskPersonalData } from './mask-personal-data.js';
+import { readAhead } from './read-ahead.js';
 import { selectParticipants, type ExportParticipant } from './select-participants.js';
 
 export const transcriptsColumns = [
@@ -70,32 +71,43 @@ export async function transcriptsExport(
   };
 }
 
-/** Each participant's turns in order, looked up by `_id` ("<participantId>:<turn>") in batches. */
+/**
+ * Each participant's turns in order, looked up by `_id` ("<participantId>:<turn>") in batches,
+ * the next batch read while this one is written.
+ */
 async function* turnsByParticipant(
   context: ExportContext,
   participants: readonly ExportParticipant[],
 ): AsyncGenerator<{ participant: ExportParticipant; turns: StoredTranscript[] }> {
-  let batch: ExportParticipant[] = [];
-  let ids: string[] = [];
-  async function* flush() {
+  interface Batch {
+    participants: ExportParticipant[];
+    ids: string[];
+  }
+  const batches: Batch[] = [];
+  let batch: Batch = { participants: [], ids: [] };
+  for (const participant of participants) {
+    const turns = participant.summary.version;
+    if (batch.ids.length > 0 && batch.ids.length + turns > answerBatchIds) {
+      batches.push(batch);
+      batch = { participants: [], ids: [] };
+    }
+    batch.participants.push(participant);
+    for (let turn = 1; turn <= turns; turn += 1)
+      batch.ids.push(`${participant.participantId}:${turn}`);
+  }
+  if (batch.participants.length > 0) batches.push(batch);
+  const lookUp = async ({ ids }: Batch) => {
     const found = new Map<string, StoredTranscript[]>();
     for await (const turn of context.source.transcripts(ids)) {
       const list = found.get(turn.participantId) ?? [];
       list.push(turn);
       found.set(turn.participantId, list);
     }
-    for (const participant of batch) {
+    return found;
+  };
+  for await (const [{ participants: inBatch }, found] of readAhead(batches, lookUp))
+    for (const participant of inBatch) {
       const turns = (found.get(participant.participantId) ?? []).sort((a, b) => a.turn - b.turn);
       yield { participant, turns };
     }
-    batch = [];
-    ids = [];
-  }
-  for (const participant of participants) {
-    const turns = participant.summary.version;
-    if (ids.length > 0 && ids.length + turns > answerBatchIds) yield* flush();
-    batch.push(participant);
-    for (let turn = 1; turn <= turns; turn += 1) ids.push(`${participant.participantId}:${turn}`);
-  }
-  if (batch.length > 0) yield* flush();
 }

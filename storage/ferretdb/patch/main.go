@@ -4,9 +4,9 @@
 //	go run ./patch -ferretdb "$(go list -m -f '{{.Dir}}' github.com/FerretDB/FerretDB)" -out DIR
 //	go build -modfile DIR/go.mod .
 //
-// It copies the module from the module cache to DIR/FerretDB, replaces each upstream text below
-// in internal/backends/sqlite/collection.go (failing unless it is found exactly once: another
-// FerretDB version needs the patch reviewed), adds sqlite/id_pushdown.go to that package, and
+// It copies the module from the module cache to DIR/FerretDB, replaces each upstream text of
+// `replacements` in its file (failing unless it is found exactly once: another FerretDB version
+// needs the patch reviewed), adds sqlite/id_pushdown.go to the SQLite backend, and
 // writes DIR/go.mod and DIR/go.sum: the wrapper's own, plus a replace directive pointing at the
 // copy (relative to the wrapper's module, as Go reads it). DIR appears complete or not at all,
 // so several builds may run at once. (`go build -overlay` would be simpler, but it refuses to
@@ -21,6 +21,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -34,13 +35,20 @@ const (
 	buildConstraint = "//go:build ignore\n"
 )
 
-// replacement is one exact text substitution in collection.go.
-type replacement struct{ what, old, new string }
+// replacement is one exact text substitution in a file of FerretDB (a path in the module).
+type replacement struct{ file, what, old, new string }
+
+// Every change made to FerretDB: the _id pushdown (below), and two for speed
+// (resource_tracking.go, sjson_decoding.go).
+var replacements = append(append(idPushdownPatch, resourceTracking...), sjsonDecoding...)
+
+const collectionFile = backendDir + "/collection.go"
 
 // Both Query and Explain push down a filter only when it is exactly {_id: <string|ObjectID>};
 // both now ask idPushdown (sqlite/id_pushdown.go), so the plan explain shows is the one used.
-var replacements = []replacement{
+var idPushdownPatch = []replacement{
 	{
+		file: collectionFile,
 		what: "Query's _id pushdown",
 		old: `	if params.Filter.Len() == 1 {
 		v, _ := params.Filter.Get("_id")
@@ -55,6 +63,7 @@ var replacements = []replacement{
 `,
 	},
 	{
+		file: collectionFile,
 		what: "Explain's _id pushdown",
 		old: `	if params.Filter.Len() == 1 {
 		v, _ := params.Filter.Get("_id")
@@ -121,16 +130,8 @@ func writeModule(ferretdb, module, out, tmp string) error {
 		return err
 	}
 
-	collection := filepath.Join(copyDir, backendDir, "collection.go")
-
-	upstream, err := os.ReadFile(collection)
-	if err != nil {
-		return fmt.Errorf("cannot read FerretDB's SQLite backend: %w", err)
-	}
-
-	patched, err := patchCollection(string(upstream))
-	if err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(ferretdb, backendDir, "collection.go"), err)
+	if err := patchFiles(ferretdb, copyDir); err != nil {
+		return err
 	}
 
 	added, ok := strings.CutPrefix(idPushdownSource, buildConstraint)
@@ -138,11 +139,7 @@ func writeModule(ferretdb, module, out, tmp string) error {
 		return errors.New("patch/sqlite/id_pushdown.go must start with " + strings.TrimSpace(buildConstraint))
 	}
 
-	if err = os.WriteFile(collection, []byte(patched), 0o644); err != nil {
-		return err
-	}
-
-	if err = os.WriteFile(filepath.Join(copyDir, backendDir, "id_pushdown.go"), []byte(added), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(copyDir, backendDir, "id_pushdown.go"), []byte(added), 0o644); err != nil {
 		return err
 	}
 
@@ -197,9 +194,44 @@ func relativeTo(dir, target string) (string, error) {
 	return filepath.ToSlash(rel), nil
 }
 
-// patchCollection applies every replacement to collection.go, each exactly once.
-func patchCollection(source string) (string, error) {
+// patchFiles applies every replacement to its file in the copy, each exactly once; errors name
+// the file in the module cache (ferretdb).
+func patchFiles(ferretdb, copyDir string) error {
+	var files []string
 	for _, r := range replacements {
+		if !slices.Contains(files, r.file) {
+			files = append(files, r.file)
+		}
+	}
+
+	for _, file := range files {
+		path := filepath.Join(copyDir, filepath.FromSlash(file))
+
+		upstream, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("cannot read FerretDB's %s (review storage/ferretdb/patch): %w", file, err)
+		}
+
+		patched, err := patchFile(file, string(upstream))
+		if err != nil {
+			return fmt.Errorf("%s: %w", filepath.Join(ferretdb, filepath.FromSlash(file)), err)
+		}
+
+		if err = os.WriteFile(path, []byte(patched), 0o644); err != nil {
+			return err
+		}
+	}
+
+	return nil
+}
+
+// patchFile applies the replacements of file to its source, each exactly once.
+func patchFile(file, source string) (string, error) {
+	for _, r := range replacements {
+		if r.file != file {
+			continue
+		}
+
 		if n := strings.Count(source, r.old); n != 1 {
 			return "", fmt.Errorf("the upstream text of %s was found %d times instead of once: "+
 				"this is not FerretDB %s's file, review storage/ferretdb/patch", r.what, n, moduleVersion)

@@ -7,19 +7,18 @@ import (
 	"testing"
 )
 
-// fakeFerretDB writes a module directory whose collection.go holds the given text.
-func fakeFerretDB(t *testing.T, collection string) string {
+// fakeFerretDB writes a module directory whose patched files hold the given texts.
+func fakeFerretDB(t *testing.T, sources map[string]string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "FerretDB@"+moduleVersion)
-	backend := filepath.Join(dir, backendDir)
-	if err := os.MkdirAll(backend, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for file, content := range map[string]string{
+	files := map[string]string{
 		filepath.Join(dir, "go.mod"):             "module " + modulePath + "\n",
-		filepath.Join(backend, "collection.go"):  collection,
 		filepath.Join(dir, "ferretdb", "doc.go"): "package ferretdb\n",
-	} {
+	}
+	for file, source := range sources {
+		files[filepath.Join(dir, filepath.FromSlash(file))] = source
+	}
+	for file, content := range files {
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -42,24 +41,43 @@ func wrapperModule(t *testing.T) string {
 	return dir
 }
 
-func upstreamText() string {
-	return "package sqlite\n\nfunc Query() {\n" + replacements[0].old + "}\n\nfunc Explain() {\n" + replacements[1].old + "}\n"
+// upstreamTexts are files holding each upstream text once, between other code.
+func upstreamTexts() map[string]string {
+	files := map[string]string{}
+	for _, r := range replacements {
+		if files[r.file] == "" {
+			files[r.file] = "package x\n\n"
+		}
+		files[r.file] += "func f() {\n" + r.old + "}\n\n"
+	}
+	return files
 }
 
 func TestWritePatchedModule(t *testing.T) {
-	ferretdb := fakeFerretDB(t, upstreamText())
+	ferretdb := fakeFerretDB(t, upstreamTexts())
 	module := wrapperModule(t)
 	out := filepath.Join(module, "cache", "module-x")
 	if err := writePatchedModule(ferretdb, module, out); err != nil {
 		t.Fatal(err)
 	}
 
-	collection, err := os.ReadFile(filepath.Join(out, "FerretDB", backendDir, "collection.go"))
-	if err != nil {
-		t.Fatal(err)
+	for file, upstream := range upstreamTexts() {
+		patched, err := os.ReadFile(filepath.Join(out, "FerretDB", filepath.FromSlash(file)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range replacements {
+			if r.file == file && (strings.Contains(string(patched), r.old) || !strings.Contains(string(patched), r.new)) {
+				t.Fatalf("%s: %s not patched:\n%s", file, r.what, patched)
+			}
+		}
+		if len(patched) == len(upstream) {
+			t.Fatalf("%s unchanged", file)
+		}
 	}
-	if strings.Contains(string(collection), "params.Filter.Len() == 1") || strings.Count(string(collection), "idPushdown(params.Filter)") != 2 {
-		t.Fatalf("collection.go not patched:\n%s", collection)
+	collection, err := os.ReadFile(filepath.Join(out, "FerretDB", collectionFile))
+	if err != nil || strings.Contains(string(collection), "params.Filter.Len() == 1") || strings.Count(string(collection), "idPushdown(params.Filter)") != 2 {
+		t.Fatalf("collection.go not patched: %v\n%s", err, collection)
 	}
 	added, err := os.ReadFile(filepath.Join(out, "FerretDB", backendDir, "id_pushdown.go"))
 	if err != nil || strings.Contains(string(added), "go:build") || !strings.Contains(string(added), "func idPushdown(") {
@@ -90,13 +108,16 @@ func TestWritePatchedModule(t *testing.T) {
 
 func TestWritePatchedModuleRefusesOtherSources(t *testing.T) {
 	module := wrapperModule(t)
-	for name, source := range map[string]string{
-		"missing":    strings.Replace(upstreamText(), "filterPushdown = true", "filterPushdown = ok", 1),
-		"duplicated": upstreamText() + replacements[0].old,
-	} {
+	missing := upstreamTexts()
+	missing[collectionFile] = strings.Replace(missing[collectionFile], "filterPushdown = true", "filterPushdown = ok", 1)
+	duplicated := upstreamTexts()
+	duplicated[sjsonDir+"/string.go"] += sjsonDecoding[2].old
+	absent := upstreamTexts()
+	delete(absent, "internal/util/resource/resource.go")
+	for name, sources := range map[string]map[string]string{"missing": missing, "duplicated": duplicated, "absent file": absent} {
 		t.Run(name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "module")
-			err := writePatchedModule(fakeFerretDB(t, source), module, out)
+			err := writePatchedModule(fakeFerretDB(t, sources), module, out)
 			if err == nil || !strings.Contains(err.Error(), "review storage/ferretdb/patch") {
 				t.Fatalf("expected a refusal, got %v", err)
 			}
