@@ -39,6 +39,8 @@ export interface Channel {
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** When `stop` runs as the process stops (bot/shutdown.ts); `drain` unless it says. */
   stopIn?: ShutdownPhase;
+  /** The page a browser gets for an address no route has (the web channel's). */
+  notFoundPage?: Route['handle'];
 }
 
 /**
@@ -178,6 +180,7 @@ export async function startServer(
     log: runtime.log,
     metrics,
     upgrade: (req, socket, head) => channels.some((c) => c.upgrade?.(req, socket, head)),
+    notFoundPage: channels.find((c) => c.notFoundPage)?.notFoundPage,
   });
   const { PORT, HOST } = runtime.config;
   await new Promise<void>((resolve, reject) => {

@@ -19,6 +19,8 @@ export interface HttpServerOptions {
   log: Logger;
   metrics?: Metrics;
   upgrade?: UpgradeHandler;
+  /** Answers a browser's GET of a path no route has (a page); others get JSON 404. */
+  notFoundPage?: Route['handle'];
 }
 
 /** How long a client may take to send its headers, and its whole request. */
@@ -56,7 +58,13 @@ export function createHttpServer(routes: readonly Route[], options: HttpServerOp
       if (!url) return void sendJson(res, 400, { error: 'malformed request target' });
       const found = findRoute(routes, req.method, url.pathname);
       if (found.kind === 'malformed') return void sendJson(res, 400, { error: 'malformed path' });
-      if (found.kind === 'none') return void sendJson(res, 404, { error: 'not found' });
+      if (found.kind === 'none') {
+        if (!options.notFoundPage || !wantsPage(req))
+          return void sendJson(res, 404, { error: 'not found' });
+        return void Promise.resolve()
+          .then(() => options.notFoundPage?.(req, res, []))
+          .catch((error: unknown) => answerFailure(req, res, error, log, label));
+      }
       label = String(found.route.path);
       if (found.kind === 'method') return void sendJson(res, 405, { error: 'method not allowed' });
       const { route, params } = found;
@@ -247,4 +255,10 @@ function readText(req: IncomingMessage, limit: number): Promise<string> {
     };
     req.on('data', onData).on('end', onEnd).on('error', onCut).on('close', onClose);
   });
+}
+
+/** A person's browser asking for a page (not a script, an API client or a health check). */
+function wantsPage(req: IncomingMessage): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  return /\btext\/html\b/.test(req.headers.accept ?? '');
 }

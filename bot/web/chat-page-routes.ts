@@ -36,9 +36,13 @@ export const invitationPath =
  * an unknown code gets a short page with a link to the chat instead. `/static/<name>.<hash>.<ext>`
  * are the page's script and styles, cached for good (their address changes with their content);
  * `/mentions-legales`, `/confidentialite` and `/accessibilite` the operator's pages. The page's
- * words come from the locales' `web.*` keys, both languages embedded for the switch.
+ * words come from the locales' `web.*` keys, both languages embedded for the switch. A browser
+ * asking for any other address gets `notFoundPage`: what happened and a link to the chat.
  */
-export function chatPageRoutes(catalog: Catalog, options: ChatPageOptions): Route[] {
+export function chatPages(
+  catalog: Catalog,
+  options: ChatPageOptions,
+): { routes: Route[]; notFoundPage: Route['handle'] } {
   const files = new Map<string, StaticAsset>([
     ['chat.js', staticAsset('text/javascript; charset=utf-8', readStatic('chat.js'), immutable)],
     ['chat.css', staticAsset('text/css; charset=utf-8', readStatic('chat.css'), immutable)],
@@ -63,7 +67,7 @@ export function chatPageRoutes(catalog: Catalog, options: ChatPageOptions): Rout
     sendAsset(req, res, chat[preferredLang(req.headers['accept-language'])], {
       vary: 'accept-encoding, accept-language',
     });
-  return [
+  const routes: Route[] = [
     { method: 'GET', path: '/', handle: sendChat },
     {
       // No icon of our own: answer at once and let the phone cache that, instead of a 404.
@@ -113,6 +117,8 @@ export function chatPageRoutes(catalog: Catalog, options: ChatPageOptions): Rout
     },
     ...documents,
   ];
+  const missing = html(renderNoticePage('not_found', catalog, {}, css));
+  return { routes, notFoundPage: (req, res) => sendAsset(req, res, missing, { status: 404 }) };
 }
 
 /** The page's total size, gzipped, as a French visitor loads it (the budget is 60 KB). */

@@ -4,7 +4,7 @@ import { clientAddress } from '../http/client-address.js';
 import type { Channel, ChannelFactory } from '../serve-command.js';
 import { pushSubscriptionRoutes } from '../web-push/push-subscription-routes.js';
 import { botFrameworkRoute } from './bot-framework-route.js';
-import { chatPageRoutes } from './chat-page-routes.js';
+import { chatPages } from './chat-page-routes.js';
 import { ConcertoBot } from './concerto-bot.js';
 import { checkConversationToken } from './conversation-token.js';
 import { createDirectLineLimits } from './directline-quotas.js';
@@ -58,13 +58,15 @@ export const createWebChannel: ChannelFactory = async (context, metrics) => {
     'Direct Line WebSocket streams open in this process.',
     stream.openStreams,
   );
+  const pages = chatPages(catalog, {
+    councilByCode: (code) => councils.byInvitationCode(code),
+    facts: { ...retention, contact: config.PRIVACY_CONTACT },
+  });
   const channel: Channel = {
     name: 'web',
+    notFoundPage: pages.notFoundPage,
     routes: [
-      ...chatPageRoutes(catalog, {
-        councilByCode: (code) => councils.byInvitationCode(code),
-        facts: { ...retention, contact: config.PRIVACY_CONTACT },
-      }),
+      ...pages.routes,
       webSessionRoute(
         repo,
         tokens,

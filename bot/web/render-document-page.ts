@@ -77,7 +77,7 @@ export function renderDocumentPage(
  * and a link to the chat, in French then English. Keys `web.<kind>.title|text|after|action`.
  */
 export function renderNoticePage(
-  kind: 'unknown_code',
+  kind: 'unknown_code' | 'not_found',
   catalog: Catalog,
   params: Record<string, string>,
   cssUrl: string,

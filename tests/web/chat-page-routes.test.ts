@@ -140,6 +140,25 @@ describe('the chat page over HTTP', () => {
     expect((await fetchRaw('/c/NOPE99')).body.toString()).toContain('NOPE99');
   });
 
+  it('answers a mistyped address with a friendly page for a browser, JSON for anything else', async () => {
+    const browser = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+    for (const path of ['/inscription', '/questionnaire.html', '/static', '/admin-x']) {
+      const res = await fetchRaw(path, browser);
+      expect(res.status, path).toBe(404);
+      expect(res.headers['content-type'], path).toMatch(/^text\/html/);
+      const html = res.body.toString();
+      expect(html).toContain(escapeHtml(defaultCatalog.fr['web.not_found.title'] ?? '?'));
+      expect(html).toContain(escapeHtml(defaultCatalog.en['web.not_found.title'] ?? '?'));
+      expect(html).toMatch(/<a class="action" href="\/">/);
+    }
+    const api = await fetchRaw('/inscription', { accept: 'application/json' });
+    expect(api.status).toBe(404);
+    expect(JSON.parse(api.body.toString())).toEqual({ error: 'not found' });
+    const posted = await fetch(`${web.baseUrl}/inscription`, { method: 'POST', headers: browser });
+    expect(posted.status).toBe(404);
+    expect(await posted.json()).toEqual({ error: 'not found' });
+  });
+
   it('serves the legal pages with the configured contact and retention', async () => {
     for (const path of [
       '/mentions-legales',
