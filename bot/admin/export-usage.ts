@@ -38,6 +38,8 @@ Filters (repeat a flag or separate values with commas):
 
 Participants are pseudonymised (HMAC of their id with PSEUDONYM_SECRET); erased participants
 appear in no export. A progress bar is shown on standard error when it is a terminal.
+Exports stream: on a server short of memory, cap Node's heap and it stays near 200 MB
+(NODE_OPTIONS=--max-old-space-size=128 concerto export …); uncapped, it may grow to 600 MB.
 
 Examples:
   concerto export answers --council QN05981M --excel --out roubaix.csv
