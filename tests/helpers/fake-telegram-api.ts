@@ -64,6 +64,7 @@ export class FakeTelegramApi {
   readonly calls: RecordedCall[] = [];
   private readonly queue: Update[] = [];
   private readonly waiters = new Set<() => void>();
+  private readonly callWatchers = new Set<(call: RecordedCall) => void>();
   private readonly failures = new Map<string, Failure[]>();
   private readonly blocked = new Set<number>();
   private readonly messages = new Map<string, StoredMessage>();
@@ -180,6 +181,28 @@ export class FakeTelegramApi {
     return this.messages.size;
   }
 
+  /** The first call, already made or to come, that `matches`; fails after `timeoutMs`. */
+  callMatching(
+    matches: (call: RecordedCall) => boolean,
+    timeoutMs = 20_000,
+  ): Promise<RecordedCall> {
+    const made = this.calls.find(matches);
+    if (made) return Promise.resolve(made);
+    return new Promise((resolve, reject) => {
+      const watch = (call: RecordedCall) => {
+        if (!matches(call)) return;
+        this.callWatchers.delete(watch);
+        clearTimeout(timer);
+        resolve(call);
+      };
+      const timer = setTimeout(() => {
+        this.callWatchers.delete(watch);
+        reject(new Error(`no matching call to the Bot API in ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.callWatchers.add(watch);
+    });
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -237,6 +260,7 @@ export class FakeTelegramApi {
     const at = performance.now();
     const call: RecordedCall = { method, params, at };
     this.calls.push(call);
+    for (const watch of this.callWatchers) watch(call);
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const answer = (status: number, body: unknown) => {
       call.status = status;

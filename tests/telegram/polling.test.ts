@@ -36,8 +36,12 @@ describe('Telegram by long polling', () => {
     await flooding.tap('yes');
     const calm = bot.chat({ id: 2003 });
     const quiet = await latency(2003, () => calm.send('/start RBX7KQ'));
+    const flooded = performance.now();
     fake.push(...Array.from({ length: 30 }, (_, i) => updates.text(flooder, `message ${i + 1}`)));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The flood is being handled: its first reply has gone out.
+    await fake.callMatching(
+      (c) => c.method === 'sendMessage' && c.params.chat_id === flooder.id && c.at >= flooded,
+    );
     const other = bot.chat({ id: 2004 });
     const underFlood = await latency(2004, () => other.send('/start RBX7KQ'));
     console.log(

@@ -54,6 +54,17 @@ function fetchRaw(path: string, headers: Record<string, string> = {}): Promise<R
   });
 }
 
+/** A 404 notice page of this kind, in French and English with a link to the chat; its HTML. */
+function expectNoticePage(res: Raw, path: string, kind: 'unknown_code' | 'not_found'): string {
+  expect(res.status, path).toBe(404);
+  expect(res.headers['content-type'], path).toMatch(/^text\/html/);
+  const html = res.body.toString();
+  expect(html, path).toContain(escapeHtml(defaultCatalog.fr[`web.${kind}.title`] ?? '?'));
+  expect(html, path).toContain(escapeHtml(defaultCatalog.en[`web.${kind}.title`] ?? '?'));
+  expect(html, path).toMatch(/<a class="action" href="\/">/);
+  return html;
+}
+
 describe('the chat page over HTTP', () => {
   it('versions its script and styles by content: cached for good, gzip or brotli when asked', async () => {
     const page = await fetchRaw('/', { 'accept-encoding': 'gzip' });
@@ -128,13 +139,7 @@ describe('the chat page over HTTP', () => {
 
   it('answers an unknown code with a friendly page in French and English, never JSON', async () => {
     for (const path of ['/c/NOPE99', '/c/NOPE99.', '/c/', '/c', '/c/a%20b<c>', '/c/%E0%A4%A']) {
-      const res = await fetchRaw(path);
-      expect(res.status, path).toBe(404);
-      expect(res.headers['content-type'], path).toMatch(/^text\/html/);
-      const html = res.body.toString();
-      expect(html).toContain(escapeHtml(defaultCatalog.fr['web.unknown_code.title'] ?? '?'));
-      expect(html).toContain(escapeHtml(defaultCatalog.en['web.unknown_code.title'] ?? '?'));
-      expect(html).toMatch(/<a class="action" href="\/">/);
+      const html = expectNoticePage(await fetchRaw(path), path, 'unknown_code');
       expect(html).not.toMatch(/<c>/);
     }
     expect((await fetchRaw('/c/NOPE99')).body.toString()).toContain('NOPE99');
@@ -143,13 +148,7 @@ describe('the chat page over HTTP', () => {
   it('answers a mistyped address with a friendly page for a browser, JSON for anything else', async () => {
     const browser = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
     for (const path of ['/inscription', '/questionnaire.html', '/static', '/admin-x']) {
-      const res = await fetchRaw(path, browser);
-      expect(res.status, path).toBe(404);
-      expect(res.headers['content-type'], path).toMatch(/^text\/html/);
-      const html = res.body.toString();
-      expect(html).toContain(escapeHtml(defaultCatalog.fr['web.not_found.title'] ?? '?'));
-      expect(html).toContain(escapeHtml(defaultCatalog.en['web.not_found.title'] ?? '?'));
-      expect(html).toMatch(/<a class="action" href="\/">/);
+      expectNoticePage(await fetchRaw(path, browser), path, 'not_found');
     }
     const api = await fetchRaw('/inscription', { accept: 'application/json' });
     expect(api.status).toBe(404);
