@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { SlowFilesFirst } from './tests/helpers/slow-files-first.js';
 
 export default defineConfig({
   test: {
@@ -9,8 +8,6 @@ export default defineConfig({
     hookTimeout: 180_000,
     // Two cores: keep parallel files to two so browser and server tests do not starve each other.
     maxWorkers: 2,
-    // The longest files first, also on a fresh clone (tests/helpers/slow-files-first.ts).
-    sequence: { sequencer: SlowFilesFirst },
     // The JSON summary lets .ci/run print one plain "N passed, N failed" line.
     reporters: ['default', 'json'],
     outputFile: { json: 'test-artifacts/vitest-results.json' },
