@@ -58,19 +58,18 @@ export function createHttpServer(routes: readonly Route[], options: HttpServerOp
       if (!url) return void sendJson(res, 400, { error: 'malformed request target' });
       const found = findRoute(routes, req.method, url.pathname);
       if (found.kind === 'malformed') return void sendJson(res, 400, { error: 'malformed path' });
-      if (found.kind === 'none') {
-        if (!options.notFoundPage || !wantsPage(req))
-          return void sendJson(res, 404, { error: 'not found' });
-        return void Promise.resolve()
-          .then(() => options.notFoundPage?.(req, res, []))
+      const dispatch = (route: Pick<Route, 'handle'>, params: string[]) =>
+        void Promise.resolve()
+          .then(() => route.handle(req, res, params))
           .catch((error: unknown) => answerFailure(req, res, error, log, label));
+      if (found.kind === 'none') {
+        const { notFoundPage } = options;
+        if (notFoundPage && wantsPage(req)) return dispatch({ handle: notFoundPage }, []);
+        return void sendJson(res, 404, { error: 'not found' });
       }
       label = String(found.route.path);
       if (found.kind === 'method') return void sendJson(res, 405, { error: 'method not allowed' });
-      const { route, params } = found;
-      Promise.resolve()
-        .then(() => route.handle(req, res, params))
-        .catch((error: unknown) => answerFailure(req, res, error, log, label));
+      dispatch(found.route, found.params);
     } catch (error) {
       answerFailure(req, res, error, log, label);
     }
