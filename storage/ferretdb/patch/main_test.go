@@ -111,7 +111,11 @@ func TestWritePatchedModuleRefusesOtherSources(t *testing.T) {
 	missing := upstreamTexts()
 	missing[collectionFile] = strings.Replace(missing[collectionFile], "filterPushdown = true", "filterPushdown = ok", 1)
 	duplicated := upstreamTexts()
-	duplicated[sjsonDir+"/string.go"] += sjsonDecoding[2].old
+	for _, r := range sjsonDecoding {
+		if r.file == sjsonDir+"/string.go" {
+			duplicated[r.file] += r.old
+		}
+	}
 	absent := upstreamTexts()
 	delete(absent, "internal/util/resource/resource.go")
 	for name, sources := range map[string]map[string]string{"missing": missing, "duplicated": duplicated, "absent file": absent} {
